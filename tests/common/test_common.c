@@ -1,0 +1,180 @@
+/* test_common.c - cx_error, cx_clock, cx_buf and the JSON reader. */
+#include "cxcommon.h"
+#include "cxtest.h"
+
+#include <cjson/cJSON.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+static void test_parse_error_position(void)
+{
+    cx_error err = {0};
+    const char *text = "{\n  \"a\": 1,\n  \"b\": tru\n}";
+    cJSON *j = cx_json_parse(text, strlen(text), "x.json", &err);
+    CU_ASSERT_PTR_NULL(j);
+    CX_ASSERT_CONTAINS(err.msg, "x.json: invalid JSON at line 3");
+    cx_error_clear(&err);
+    j = cx_json_parse("{\"a\":1} junk", 12, "y.json", &err);
+    CU_ASSERT_PTR_NULL(j);
+    CX_ASSERT_CONTAINS(err.msg, "y.json: invalid JSON at line 1, column 9");
+    j = cx_json_parse("", 0, "empty.json", &err);
+    CU_ASSERT_PTR_NULL(j);
+    CX_ASSERT_CONTAINS(err.msg, "unexpected end of input");
+    j = cx_json_parse("{\"a\":1}", 7, "ok.json", &err);
+    CX_REQUIRE(j != NULL);
+    cJSON_Delete(j);
+}
+
+static void test_load_missing_file(void)
+{
+    cx_error err = {0};
+    cJSON *j = cx_json_load_file("/nonexistent/dir/f.json", &err);
+    CU_ASSERT_PTR_NULL(j);
+    CX_ASSERT_CONTAINS(err.msg, "/nonexistent/dir/f.json: cannot open");
+}
+
+static void test_jobj_paths(void)
+{
+    const char *text = "{\"campaign\":{\"talkTime\":{\"mean\":-3,\"dist\":\"exp\"},"
+                       "\"agents\":\"ten\"},\"extra\":1}";
+    cx_error err = {0};
+    cJSON *root = cx_json_parse(text, strlen(text), "dial.json", &err);
+    CX_REQUIRE(root != NULL);
+    cx_jobj top, camp, talk;
+    CX_ASSERT_INT_EQ(cx_jobj_init(&top, root, "dial.json", "", 7, &err), 0);
+    static const char *const allowed[] = {"campaign", "hours", NULL};
+    CX_ASSERT_INT_EQ(cx_jobj_only(&top, allowed), -1);
+    CX_ASSERT_STR_EQ(err.msg, "dial.json: extra: unknown key (expected one of: campaign, hours)");
+    CX_ASSERT_INT_EQ(err.code, 7);
+    CX_ASSERT_INT_EQ(cx_jobj_child(&top, "campaign", true, &camp), 1);
+    CX_ASSERT_INT_EQ(cx_jobj_child(&camp, "talkTime", true, &talk), 1);
+    double mean = 99;
+    CX_ASSERT_INT_EQ(cx_jobj_num(&talk, "mean", true, 0, 1e9, &mean), -1);
+    CX_ASSERT_STR_EQ(err.msg, "dial.json: campaign.talkTime.mean: must be >= 0, got -3");
+    CX_ASSERT_NEAR(mean, 99, 0);
+    long agents = 5;
+    CX_ASSERT_INT_EQ(cx_jobj_int(&camp, "agents", true, 1, 100, &agents), -1);
+    CX_ASSERT_STR_EQ(err.msg, "dial.json: campaign.agents: expected an integer, got a string");
+    static const char *const dists[] = {"fixed", "exponential", NULL};
+    int idx = -1;
+    CX_ASSERT_INT_EQ(cx_jobj_enum(&talk, "dist", true, dists, &idx), -1);
+    CX_ASSERT_CONTAINS(err.msg, "campaign.talkTime.dist: unknown value \"exp\"");
+    double hours = 24;
+    CX_ASSERT_INT_EQ(cx_jobj_num(&top, "hours", false, 0, 1e6, &hours), 0);
+    CX_ASSERT_NEAR(hours, 24, 0);
+    CX_ASSERT_INT_EQ(cx_jobj_num(&top, "hours", true, 0, 1e6, &hours), -1);
+    CX_ASSERT_STR_EQ(err.msg, "dial.json: hours: required key is missing");
+    cJSON_Delete(root);
+}
+
+static void test_jobj_duplicate_and_int(void)
+{
+    const char *text = "{\"a\":1.5,\"a\":2}";
+    cx_error err = {0};
+    cJSON *root = cx_json_parse(text, strlen(text), "d.json", &err);
+    CX_REQUIRE(root != NULL);
+    cx_jobj top;
+    CX_ASSERT_INT_EQ(cx_jobj_init(&top, root, "d.json", "", 1, &err), 0);
+    static const char *const allowed[] = {"a", NULL};
+    CX_ASSERT_INT_EQ(cx_jobj_only(&top, allowed), -1);
+    CX_ASSERT_STR_EQ(err.msg, "d.json: a: duplicate key");
+    long v = 0;
+    CX_ASSERT_INT_EQ(cx_jobj_int(&top, "a", true, 0, 10, &v), -1);
+    CX_ASSERT_CONTAINS(err.msg, "expected an integer, got 1.5");
+    cJSON_Delete(root);
+}
+
+static void test_buf_cap(void)
+{
+    cx_buf b;
+    cx_buf_init(&b, 10);
+    CX_ASSERT_INT_EQ(cx_buf_append(&b, "hello", 5), 0);
+    CX_ASSERT_INT_EQ(cx_buf_printf(&b, "%d", 1234), 0);
+    CX_ASSERT_STR_EQ(b.data, "hello1234");
+    CX_ASSERT_INT_EQ(cx_buf_append(&b, "ab", 2), -1);
+    CX_ASSERT_STR_EQ(b.data, "hello1234");
+    CX_ASSERT_INT_EQ(cx_buf_append(&b, "a", 1), 0);
+    CX_ASSERT_INT_EQ(b.len, 10);
+    char *s = cx_buf_steal(&b);
+    CX_ASSERT_STR_EQ(s, "hello1234a");
+    free(s);
+    cx_buf_free(&b);
+}
+
+static void *sleeper(void *arg)
+{
+    for (int i = 0; i < 1000; i++)
+        cx_clock_sleep(arg, 0.5);
+    return NULL;
+}
+
+static void test_virtual_clock(void)
+{
+    cx_clock *clk = cx_clock_virtual_create(1000.0);
+    CX_REQUIRE(clk != NULL);
+    CU_ASSERT(cx_clock_is_virtual(clk));
+    CX_ASSERT_NEAR(cx_clock_now(clk), 1000.0, 0);
+    double w0 = cx_wall_monotonic();
+    cx_clock_sleep(clk, 3600.0);
+    CX_ASSERT_NEAR(cx_clock_now(clk), 4600.0, 0);
+    CX_ASSERT_LE(cx_wall_monotonic() - w0, 60.0); /* did not really sleep an hour */
+    CX_ASSERT_INT_EQ(cx_clock_advance(clk, -1), -1);
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        pthread_create(&t[i], NULL, sleeper, clk);
+    for (int i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    CX_ASSERT_NEAR(cx_clock_now(clk), 4600.0 + 4 * 500.0, 1e-6);
+    cx_clock_destroy(clk);
+
+    cx_clock *real = cx_clock_real_create();
+    CX_REQUIRE(real != NULL);
+    CU_ASSERT(!cx_clock_is_virtual(real));
+    CX_ASSERT_INT_EQ(cx_clock_advance(real, 1), -1);
+    CX_ASSERT_GE(cx_clock_now(real), 1.7e9);
+    cx_clock_destroy(real);
+    cx_clock_destroy(NULL);
+}
+
+static void test_rfc3339(void)
+{
+    char buf[32];
+    cx_format_rfc3339(0.25, buf, sizeof buf);
+    CX_ASSERT_STR_EQ(buf, "1970-01-01T00:00:00.250Z");
+    cx_format_rfc3339(1795529797.0, buf, sizeof buf);
+    CX_ASSERT_STR_EQ(buf, "2026-11-24T14:16:37.000Z");
+}
+
+static void test_error_prefix(void)
+{
+    cx_error err;
+    CX_ASSERT_INT_EQ(cx_error_set(&err, 3, "bad %s", "thing"), 3);
+    cx_error_prefix(&err, "loading %s", "f.json");
+    CX_ASSERT_STR_EQ(err.msg, "loading f.json: bad thing");
+    CX_ASSERT_INT_EQ(err.code, 3);
+    char small[4];
+    CU_ASSERT(!cx_copy(small, sizeof small, "abcdef"));
+    CX_ASSERT_STR_EQ(small, "abc");
+}
+
+static const cx_test_case json_cases[] = {
+    {"parse_error_position", test_parse_error_position},
+    {"load_missing_file", test_load_missing_file},
+    {"jobj_paths", test_jobj_paths},
+    {"jobj_duplicate_and_int", test_jobj_duplicate_and_int},
+    {NULL, NULL},
+};
+static const cx_test_case misc_cases[] = {
+    {"buf_cap", test_buf_cap},
+    {"virtual_clock", test_virtual_clock},
+    {"rfc3339", test_rfc3339},
+    {"error_prefix", test_error_prefix},
+    {NULL, NULL},
+};
+static const cx_test_suite suites[] = {
+    {"json", NULL, NULL, json_cases},
+    {"misc", NULL, NULL, misc_cases},
+    {NULL, NULL, NULL, NULL},
+};
+
+int main(int argc, char **argv) { return cx_test_main(argc, argv, suites); }
