@@ -1,0 +1,405 @@
+/* test_opt_units.c - validation, ramps, retry timing rules, ids, signatures,
+ * the audit file: the optimizer's pieces that need no server. */
+#include "cxopt.h"
+#include "cxtest.h"
+#include "opt_audit.h"
+#include "opt_id.h"
+#include "opt_retry.h"
+#include "opt_sign.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+/* The seed's own example: 0.72 -> 0.85, 80 -> 100 calls, 120 -> 100 ms. */
+static opt_params seed_target(void)
+{
+    opt_params t = opt_params_seed();
+    t.answer_rate = 0.85;
+    t.abandon_rate = 0.020;
+    t.max_concurrent_calls = 100;
+    t.call_interval_ms = 100;
+    return t;
+}
+
+static const opt_violation *find(const opt_validation *v, const char *field)
+{
+    for (int i = 0; i < v->count; i++)
+        if (strcmp(v->v[i].field, field) == 0)
+            return &v->v[i];
+    return NULL;
+}
+
+static void test_seed_example_breaks_delta(void)
+{
+    opt_params cur = opt_params_seed(), t = seed_target();
+    opt_constraints c = opt_constraints_seed();
+    opt_validation v;
+    cx_error err = {0};
+    CX_ASSERT_INT_EQ(opt_validate(&t, NULL, &c, 0.03, &v, &err), OPT_OK);
+    CX_ASSERT_INT_EQ(opt_validate(&t, &cur, &c, 0.03, &v, &err), OPT_EVALIDATION);
+    CX_ASSERT_INT_EQ(v.count, 3);
+    CU_ASSERT(v.delta_only);
+    const opt_violation *ar = find(&v, "answerRate");
+    CX_REQUIRE(ar != NULL);
+    CX_ASSERT_STR_EQ(ar->msg, "0.85 is 0.13 from the current 0.72; the largest step allowed is 0.1");
+    const opt_violation *mc = find(&v, "maxConcurrentCalls");
+    CX_REQUIRE(mc != NULL);
+    CX_ASSERT_STR_EQ(mc->msg, "100 is 25.0% from the current 80; the largest step allowed is "
+                              "10.0% (72..88)");
+    const opt_violation *ci = find(&v, "callInterval");
+    CX_REQUIRE(ci != NULL);
+    CX_ASSERT_CONTAINS(ci->msg, "100 ms is 16.7% from the current 120 ms");
+    CX_ASSERT_CONTAINS(err.msg, "answerRate: 0.85 is 0.13 from the current 0.72");
+}
+
+static void test_bounds_every_field(void)
+{
+    opt_params t = {.answer_rate = 0.39,
+                    .abandon_rate = 0.031,
+                    .max_concurrent_calls = 151,
+                    .call_interval_ms = 49,
+                    .strategy = OPT_STRATEGY_POWER,
+                    .warm_up_s = 4000};
+    opt_constraints c = opt_constraints_seed();
+    c.strategies &= ~(1u << OPT_STRATEGY_POWER);
+    opt_validation v;
+    CX_ASSERT_INT_EQ(opt_validate(&t, NULL, &c, 0.03, &v, NULL), OPT_EVALIDATION);
+    CX_ASSERT_INT_EQ(v.count, 6);
+    CU_ASSERT(!v.delta_only);
+    CX_ASSERT_STR_EQ(find(&v, "answerRate")->msg, "0.39 is outside [0.4, 0.95]");
+    CX_ASSERT_STR_EQ(find(&v, "abandonRate")->msg,
+                     "0.031 is outside [0, 0.03] (the regulatory limit)");
+    CX_ASSERT_STR_EQ(find(&v, "maxConcurrentCalls")->msg, "151 is outside [5, 150]");
+    CX_ASSERT_STR_EQ(find(&v, "callInterval")->msg, "49 ms is outside [50, 500] ms");
+    CX_ASSERT_STR_EQ(find(&v, "strategy")->msg,
+                     "power is not allowed (allowed: predictive, progressive, preview)");
+    CX_ASSERT_STR_EQ(find(&v, "warmUpPeriod")->msg, "4000 s is outside [0, 3600] s");
+    /* The seed hard-coded 0.50 as the answer-rate floor; the constraints say 0.40. */
+    t = opt_params_seed();
+    t.answer_rate = 0.45;
+    c = opt_constraints_seed();
+    CX_ASSERT_INT_EQ(opt_validate(&t, NULL, &c, 0.03, &v, NULL), OPT_OK);
+    /* A stricter regulator wins over the constraints. */
+    t.abandon_rate = 0.025;
+    CX_ASSERT_INT_EQ(opt_validate(&t, NULL, &c, 0.02, &v, NULL),
+                     OPT_EVALIDATION);
+}
+
+static void test_ramp_seed_example(void)
+{
+    opt_params cur = opt_params_seed(), t = seed_target(), steps[16];
+    opt_constraints c = opt_constraints_seed();
+    int n = 0;
+    cx_error err = {0};
+    CX_ASSERT_INT_EQ(opt_plan_ramp(&cur, &t, &c, 0.03, steps, 16, &n, &err), OPT_OK);
+    CX_ASSERT_INT_EQ(n, 3);
+    CX_ASSERT_NEAR(steps[0].answer_rate, 0.82, 1e-9);
+    CX_ASSERT_INT_EQ(steps[0].max_concurrent_calls, 88);
+    CX_ASSERT_INT_EQ(steps[0].call_interval_ms, 108);
+    CX_ASSERT_INT_EQ(steps[1].max_concurrent_calls, 96);
+    CX_ASSERT_INT_EQ(steps[1].call_interval_ms, 100);
+    CU_ASSERT(opt_params_equal(&steps[2], &t));
+    opt_params prev = cur;
+    for (int i = 0; i < n; i++) {
+        CX_ASSERT_INT_EQ(opt_validate(&steps[i], &prev, &c, 0.03, NULL, &err), OPT_OK);
+        prev = steps[i];
+    }
+    CX_ASSERT_INT_EQ(opt_plan_ramp(&cur, &t, &c, 0.03, steps, 2, &n, &err), OPT_EVALIDATION);
+    CX_ASSERT_CONTAINS(err.msg, "more than 2 steps");
+    t.answer_rate = 0.99; /* out of bounds: no ramp can reach it */
+    CX_ASSERT_INT_EQ(opt_plan_ramp(&cur, &t, &c, 0.03, steps, 16, &n, &err), OPT_EVALIDATION);
+    CX_ASSERT_CONTAINS(err.msg, "answerRate: 0.99 is outside");
+    CX_ASSERT_INT_EQ(opt_plan_ramp(&cur, &cur, &c, 0.03, steps, 16, &n, &err), OPT_OK);
+    CX_ASSERT_INT_EQ(n, 0);
+}
+
+static void test_dials_harder(void)
+{
+    opt_params cur = opt_params_seed(), t = cur;
+    CU_ASSERT(!opt_dials_harder(&cur, &t));
+    t.answer_rate = 0.70;
+    CU_ASSERT(opt_dials_harder(&cur, &t));
+    t = cur;
+    t.answer_rate = 0.75;
+    t.max_concurrent_calls = 70;
+    CU_ASSERT(!opt_dials_harder(&cur, &t));
+    t = cur;
+    t.call_interval_ms = 110;
+    CU_ASSERT(opt_dials_harder(&cur, &t));
+    t = cur;
+    t.strategy = OPT_STRATEGY_PROGRESSIVE;
+    CU_ASSERT(!opt_dials_harder(&cur, &t));
+    CU_ASSERT(opt_dials_harder(&t, &cur));
+}
+
+static cJSON *parse(const char *s)
+{
+    cJSON *j = cJSON_Parse(s);
+    CX_REQUIRE(j != NULL);
+    return j;
+}
+
+static void test_params_json(void)
+{
+    cx_error err = {0};
+    opt_params p = opt_params_seed();
+    cJSON *j = parse("{\"answerRate\":0.8,\"strategy\":\"power\"}");
+    CX_ASSERT_INT_EQ(opt_params_from_json(j, "t.json", "target", true, &p, &err), OPT_OK);
+    CX_ASSERT_NEAR(p.answer_rate, 0.8, 0);
+    CX_ASSERT_INT_EQ(p.strategy, OPT_STRATEGY_POWER);
+    CX_ASSERT_INT_EQ(p.max_concurrent_calls, 80);
+    CX_ASSERT_INT_EQ(opt_params_from_json(j, "t.json", "target", false, &p, &err), OPT_EINVAL);
+    CX_ASSERT_STR_EQ(err.msg, "t.json: target.abandonRate: required key is missing");
+    cJSON_Delete(j);
+    j = parse("{\"answerRate\":\"0.8\"}");
+    CX_ASSERT_INT_EQ(opt_params_from_json(j, "t.json", "", true, &p, &err), OPT_EINVAL);
+    CX_ASSERT_STR_EQ(err.msg, "t.json: answerRate: expected a number, got a string");
+    cJSON_Delete(j);
+    j = parse("{\"answerRate\":0.8,\"maxCalls\":3}");
+    CX_ASSERT_INT_EQ(opt_params_from_json(j, "t.json", "", true, &p, &err), OPT_EINVAL);
+    CX_ASSERT_CONTAINS(err.msg, "t.json: maxCalls: unknown key");
+    cJSON_Delete(j);
+    p = seed_target();
+    j = opt_params_to_json(&p);
+    char *s = cJSON_PrintUnformatted(j);
+    CX_ASSERT_STR_EQ(s, "{\"answerRate\":0.85,\"abandonRate\":0.02,\"maxConcurrentCalls\":100,"
+                        "\"callInterval\":100,\"strategy\":\"predictive\",\"warmUpPeriod\":30}");
+    free(s);
+    opt_params back = opt_params_seed();
+    CX_ASSERT_INT_EQ(opt_params_from_json(j, "", "", false, &back, &err), OPT_OK);
+    CU_ASSERT(opt_params_equal(&back, &p));
+    cJSON_Delete(j);
+}
+
+static void test_constraints_file(void)
+{
+    char *dir = cx_test_tmpdir("constraints");
+    CX_REQUIRE(dir != NULL);
+    char path[512];
+    snprintf(path, sizeof path, "%s/c.json", dir);
+    FILE *f = fopen(path, "w");
+    CX_REQUIRE(f != NULL);
+    fputs("{\"maxAdjustmentDelta\":0.2,\"strategies\":[\"predictive\",\"bogus\"]}", f);
+    fclose(f);
+    opt_constraints c = opt_constraints_seed();
+    cx_error err = {0};
+    CX_ASSERT_INT_EQ(opt_constraints_load(path, &c, &err), OPT_EINVAL);
+    CX_ASSERT_CONTAINS(err.msg, "c.json: strategies[1]: expected one of");
+    CX_ASSERT_NEAR(c.max_adjustment_delta, 0.10, 0); /* untouched on failure */
+    f = fopen(path, "w");
+    fputs("{\"maxAdjustmentDelta\":0.2,\"minCallInterval\":600}", f);
+    fclose(f);
+    CX_ASSERT_INT_EQ(opt_constraints_load(path, &c, &err), OPT_EINVAL);
+    CX_ASSERT_CONTAINS(err.msg, "c.json: minCallInterval: 600 is above maxCallInterval 500");
+    f = fopen(path, "w");
+    fputs("{\"maxAdjustmentDelta\":0.2,\"strategies\":[\"progressive\"]}", f);
+    fclose(f);
+    CX_ASSERT_INT_EQ(opt_constraints_load(path, &c, &err), OPT_OK);
+    CX_ASSERT_NEAR(c.max_adjustment_delta, 0.2, 0);
+    CX_ASSERT_INT_EQ(c.strategies, 1u << OPT_STRATEGY_PROGRESSIVE);
+    CX_ASSERT_INT_EQ(c.max_concurrent_calls, 150);
+    cx_test_rmtree(dir);
+    free(dir);
+}
+
+static void test_retry_after_forms(void)
+{
+    double d = -1, now = 784111777.0; /* Sun, 06 Nov 1994 08:49:37 GMT */
+    CX_ASSERT_INT_EQ(opt__retry_after_parse("120", now, &d), 0);
+    CX_ASSERT_NEAR(d, 120, 0);
+    CX_ASSERT_INT_EQ(opt__retry_after_parse(" 0 ", now, &d), 0);
+    CX_ASSERT_NEAR(d, 0, 0);
+    CX_ASSERT_INT_EQ(opt__retry_after_parse("Sun, 06 Nov 1994 08:49:47 GMT", now, &d), 0);
+    CX_ASSERT_NEAR(d, 10, 0);
+    CX_ASSERT_INT_EQ(opt__retry_after_parse("Sunday, 06-Nov-94 08:50:37 GMT", now, &d), 0);
+    CX_ASSERT_NEAR(d, 60, 0);
+    CX_ASSERT_INT_EQ(opt__retry_after_parse("Sun Nov  6 08:49:39 1994", now, &d), 0);
+    CX_ASSERT_NEAR(d, 2, 0);
+    CX_ASSERT_INT_EQ(opt__retry_after_parse("Sun, 06 Nov 1994 08:00:00 GMT", now, &d), 0);
+    CX_ASSERT_NEAR(d, 0, 0); /* in the past: go now */
+    CX_ASSERT_INT_EQ(opt__retry_after_parse("-5", now, &d), -1);
+    CX_ASSERT_INT_EQ(opt__retry_after_parse("1.5", now, &d), -1);
+    CX_ASSERT_INT_EQ(opt__retry_after_parse("soon", now, &d), -1);
+    CX_ASSERT_INT_EQ(opt__retry_after_parse("Sun, 06 Foo 1994 08:49:47 GMT", now, &d), -1);
+    CX_ASSERT_INT_EQ(opt__retry_after_parse("Sun, 06 Nov 1994 08:49:47 UTC", now, &d), -1);
+    CX_ASSERT_INT_EQ(opt__retry_after_parse("", now, &d), -1);
+}
+
+static void test_backoff_full_jitter(void)
+{
+    opt_retry_policy p = opt_retry_default();
+    CX_ASSERT_NEAR(opt__backoff_delay(&p, 0, 0.999999), 0.5, 1e-5);
+    CX_ASSERT_NEAR(opt__backoff_delay(&p, 3, 0.5), 2.0, 1e-9);
+    CX_ASSERT_NEAR(opt__backoff_delay(&p, 20, 1.0), 30.0, 1e-9); /* capped */
+    CX_ASSERT_NEAR(opt__backoff_delay(&p, 2, 0.0), 0.0, 0);
+    uint64_t rng = 42;
+    double lo = 1, hi = 0;
+    for (int i = 0; i < 10000; i++) {
+        double u = opt__rand01(&rng);
+        lo = u < lo ? u : lo;
+        hi = u > hi ? u : hi;
+    }
+    CX_ASSERT_LE(lo, 0.01);
+    CX_ASSERT_GE(hi, 0.99);
+    CU_ASSERT(hi < 1.0 && lo >= 0.0);
+}
+
+struct script {
+    int calls;
+    opt__verdict verdicts[8];
+    double after[8];
+};
+
+static opt__verdict scripted(void *ud, int attempt, double *retry_after)
+{
+    struct script *s = ud;
+    CX_ASSERT_INT_EQ(attempt, s->calls + 1);
+    int i = s->calls++;
+    *retry_after = s->after[i];
+    return s->verdicts[i];
+}
+
+static void test_retry_loop_virtual_time(void)
+{
+    cx_clock *clk = cx_clock_virtual_create(1000);
+    opt_retry_policy p = opt_retry_default();
+    uint64_t rng = 7;
+    opt__retry_log log;
+    struct script s = {0, {OPT__RETRY_AFTER, OPT__RETRY_BACKOFF, OPT__DONE}, {7, 0, 0}};
+    CX_ASSERT_INT_EQ(opt__retry_run(&p, clk, &rng, scripted, &s, &log), OPT__DONE);
+    CX_ASSERT_INT_EQ(log.attempts, 3);
+    CU_ASSERT(!log.gave_up);
+    /* 7 s as asked, then at most base * 2^1 = 1 s of jitter. */
+    CU_ASSERT(log.waited_s >= 7.0 && log.waited_s <= 8.0);
+    CX_ASSERT_NEAR(cx_clock_now(clk), 1000 + log.waited_s, 1e-9);
+
+    struct script all_fail = {0, {OPT__RETRY_BACKOFF, OPT__RETRY_BACKOFF, OPT__RETRY_BACKOFF,
+                                  OPT__RETRY_BACKOFF, OPT__RETRY_BACKOFF}, {0}};
+    CX_ASSERT_INT_EQ(opt__retry_run(&p, clk, &rng, scripted, &all_fail, &log), OPT__RETRY_BACKOFF);
+    CX_ASSERT_INT_EQ(all_fail.calls, 4);
+    CU_ASSERT(log.gave_up);
+    CX_ASSERT_STR_EQ(log.why, "gave up after 4 attempts");
+
+    struct script too_long = {0, {OPT__RETRY_AFTER, OPT__DONE}, {500, 0}};
+    double before = cx_clock_now(clk);
+    CX_ASSERT_INT_EQ(opt__retry_run(&p, clk, &rng, scripted, &too_long, &log), OPT__RETRY_AFTER);
+    CX_ASSERT_INT_EQ(too_long.calls, 1);
+    CX_ASSERT_CONTAINS(log.why, "would pass the 120 s deadline");
+    CX_ASSERT_NEAR(cx_clock_now(clk), before, 0); /* did not sleep in vain */
+    cx_clock_destroy(clk);
+}
+
+static void test_uuid4(void)
+{
+    char a[OPT_UUID_LEN], b[OPT_UUID_LEN];
+    CX_ASSERT_INT_EQ(opt__uuid4(a), 0);
+    CX_ASSERT_INT_EQ(opt__uuid4(b), 0);
+    CX_ASSERT_INT_EQ(strlen(a), 36);
+    CU_ASSERT(a[14] == '4');
+    CU_ASSERT(strchr("89ab", a[19]) != NULL);
+    CU_ASSERT(strcmp(a, b) != 0);
+}
+
+static void test_signature_vector(void)
+{
+    /* The Standard Webhooks reference test vector. */
+    const char *body = "{\"test\": 2432232314}";
+    char sig[OPT_SIGNATURE_LEN];
+    CX_ASSERT_INT_EQ(opt__webhook_sign("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                                       "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body,
+                                       strlen(body), sig),
+                     0);
+    CX_ASSERT_STR_EQ(sig, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+    CX_ASSERT_INT_EQ(opt__webhook_verify("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                                         "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body,
+                                         strlen(body), "v1,bogus v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="),
+                     1);
+    CX_ASSERT_INT_EQ(opt__webhook_verify("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                                         "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265331, body,
+                                         strlen(body), sig),
+                     0);
+    CX_ASSERT_INT_EQ(opt__webhook_sign("whsec_!!!", "id", 1, "", 0, sig), -1);
+    CX_ASSERT_INT_EQ(opt__webhook_sign("plain secret", "id", 1, "x", 1, sig), 0);
+    CX_ASSERT_INT_EQ(opt__webhook_verify("plain secret", "id", 1, "x", 1, sig), 1);
+}
+
+static void test_audit_lines(void)
+{
+    char *dir = cx_test_tmpdir("audit");
+    CX_REQUIRE(dir != NULL);
+    char path[512];
+    snprintf(path, sizeof path, "%s/sub/dir/audit.jsonl", dir);
+    opt__audit *a = NULL;
+    cx_error err = {0};
+    CX_ASSERT_INT_EQ(opt__audit_open(path, &a, &err), OPT_OK);
+    CX_REQUIRE(a != NULL);
+    for (int i = 0; i < 3; i++) {
+        cJSON *r = cJSON_CreateObject();
+        cJSON_AddNumberToObject(r, "cycle", i);
+        cJSON_AddStringToObject(r, "outcome", "applied");
+        CX_ASSERT_INT_EQ(opt__audit_append(a, r, &err), OPT_OK);
+        cJSON_Delete(r);
+    }
+    opt__audit_close(a);
+    struct stat st;
+    CX_ASSERT_INT_EQ(stat(path, &st), 0);
+    CX_ASSERT_INT_EQ(st.st_mode & 0777, 0600);
+    FILE *f = fopen(path, "r");
+    CX_REQUIRE(f != NULL);
+    char line[256];
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        cJSON *r = cJSON_Parse(line);
+        CX_REQUIRE(r != NULL);
+        CX_ASSERT_INT_EQ(cJSON_GetObjectItem(r, "cycle")->valueint, n);
+        cJSON_Delete(r);
+        CU_ASSERT(line[strlen(line) - 1] == '\n');
+        n++;
+    }
+    fclose(f);
+    CX_ASSERT_INT_EQ(n, 3);
+    /* Reopening appends rather than truncating. */
+    CX_ASSERT_INT_EQ(opt__audit_open(path, &a, &err), OPT_OK);
+    cJSON *r = cJSON_CreateObject();
+    CX_ASSERT_INT_EQ(opt__audit_append(a, r, &err), OPT_OK);
+    cJSON_Delete(r);
+    opt__audit_close(a);
+    CX_ASSERT_INT_EQ(stat(path, &st), 0);
+    CX_ASSERT_INT_EQ(st.st_size, 3 * (long)strlen("{\"cycle\":0,\"outcome\":\"applied\"}\n") + 3);
+    CX_ASSERT_INT_EQ(opt__audit_open("/proc/nope/audit.jsonl", &a, &err), OPT_EIO);
+    CX_ASSERT_CONTAINS(err.msg, "audit log /proc/nope/audit.jsonl");
+    cx_test_rmtree(dir);
+    free(dir);
+}
+
+static const cx_test_case validate_cases[] = {
+    {"seed_example_breaks_delta", test_seed_example_breaks_delta},
+    {"bounds_every_field", test_bounds_every_field},
+    {"ramp_seed_example", test_ramp_seed_example},
+    {"dials_harder", test_dials_harder},
+    {"params_json", test_params_json},
+    {"constraints_file", test_constraints_file},
+    {NULL, NULL},
+};
+static const cx_test_case retry_cases[] = {
+    {"retry_after_forms", test_retry_after_forms},
+    {"backoff_full_jitter", test_backoff_full_jitter},
+    {"retry_loop_virtual_time", test_retry_loop_virtual_time},
+    {NULL, NULL},
+};
+static const cx_test_case misc_cases[] = {
+    {"uuid4", test_uuid4},
+    {"signature_vector", test_signature_vector},
+    {"audit_lines", test_audit_lines},
+    {NULL, NULL},
+};
+static const cx_test_suite suites[] = {
+    {"validate", NULL, NULL, validate_cases},
+    {"retry", NULL, NULL, retry_cases},
+    {"misc", NULL, NULL, misc_cases},
+    {NULL, NULL, NULL, NULL},
+};
+
+int main(int argc, char **argv) { return cx_test_main(argc, argv, suites); }
