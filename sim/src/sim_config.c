@@ -1,0 +1,172 @@
+/* sim_config.c - the dialer settings and the whole config file. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <string.h>
+
+#include "sim_model.h"
+
+const char *sim_strerror(sim_status st)
+{
+    switch (st) {
+    case SIM_OK:
+        return "ok";
+    case SIM_EINVAL:
+        return "invalid input";
+    case SIM_ENOMEM:
+        return "out of memory";
+    case SIM_EIO:
+        return "I/O error";
+    case SIM_ENUM:
+        return "numerical failure";
+    }
+    return "unknown status";
+}
+
+static const char *const strategy_names[] = {"predictive", "progressive", "power", "preview",
+                                             "fixed-rate", NULL};
+
+const char *sim_strategy_name(sim_strategy s)
+{
+    return (unsigned)s <= SIM_FIXED_RATE ? strategy_names[s] : "?";
+}
+
+sim_dialer sim_dialer_default(void)
+{
+    sim_dialer d = {
+        .answer_rate = 0.72,
+        .abandon_rate = 0.025,
+        .max_concurrent_calls = 80,
+        .call_interval_ms = 120,
+        .strategy = SIM_PREDICTIVE,
+        .warm_up_s = 30,
+        .dial_rate = 0,
+    };
+    return d;
+}
+
+sim_status sim_dialer_check(const sim_dialer *d, cx_error *err)
+{
+    if (!(d->answer_rate > 0 && d->answer_rate <= 1))
+        return cx_error_set(err, SIM_EINVAL, "dialer.answerRate must be in (0, 1], got %g",
+                            d->answer_rate);
+    if (!(d->abandon_rate >= 0 && d->abandon_rate < 1))
+        return cx_error_set(err, SIM_EINVAL, "dialer.abandonRate must be in [0, 1), got %g",
+                            d->abandon_rate);
+    if (d->max_concurrent_calls < 1)
+        return cx_error_set(err, SIM_EINVAL, "dialer.maxConcurrentCalls must be >= 1, got %d",
+                            d->max_concurrent_calls);
+    if (!(d->call_interval_ms >= 0) || !(d->warm_up_s >= 0))
+        return cx_error_set(err, SIM_EINVAL,
+                            "dialer.callInterval and dialer.warmUpPeriod must be >= 0");
+    if (d->strategy == SIM_FIXED_RATE && !(d->dial_rate > 0))
+        return cx_error_set(err, SIM_EINVAL, "dialer.dialRate must be > 0 for fixed-rate");
+    return SIM_OK;
+}
+
+sim_status sim_dialer_parse(const cJSON *obj, const char *file, const char *path,
+                            sim_dialer *d, cx_error *err)
+{
+    static const char *const keys[] = {"answerRate",   "abandonRate", "maxConcurrentCalls",
+                                       "callInterval", "strategy",    "warmUpPeriod",
+                                       "dialRate",     NULL};
+    cx_jobj o;
+    sim_dialer v = *d;
+    long calls = v.max_concurrent_calls;
+    int strategy = (int)v.strategy;
+    if (cx_jobj_init(&o, obj, file, path, SIM_EINVAL, err) != 0 || cx_jobj_only(&o, keys) != 0 ||
+        cx_jobj_num(&o, "answerRate", false, 1e-6, 1, &v.answer_rate) != 0 ||
+        cx_jobj_num(&o, "abandonRate", false, 0, 0.999999, &v.abandon_rate) != 0 ||
+        cx_jobj_int(&o, "maxConcurrentCalls", false, 1, 10000000, &calls) != 0 ||
+        cx_jobj_num(&o, "callInterval", false, 0, 3.6e6, &v.call_interval_ms) != 0 ||
+        cx_jobj_enum(&o, "strategy", false, strategy_names, &strategy) != 0 ||
+        cx_jobj_num(&o, "warmUpPeriod", false, 0, 1e7, &v.warm_up_s) != 0 ||
+        cx_jobj_num(&o, "dialRate", false, 0, 1e6, &v.dial_rate) != 0)
+        return SIM_EINVAL;
+    v.max_concurrent_calls = (int)calls;
+    v.strategy = (sim_strategy)strategy;
+    if (v.strategy == SIM_FIXED_RATE && !(v.dial_rate > 0))
+        return cx_jobj_fail(&o, "dialRate", "fixed-rate needs a dialRate > 0 (attempts/s)"),
+               SIM_EINVAL;
+    if (v.strategy != SIM_FIXED_RATE && cx_jobj_get(&o, "dialRate"))
+        return cx_jobj_fail(&o, "dialRate", "applies only to the fixed-rate strategy"),
+               SIM_EINVAL;
+    *d = v;
+    return SIM_OK;
+}
+
+static void config_defaults(sim_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->dialer = sim_dialer_default();
+    cfg->hours = 8;
+    cfg->seed = 1;
+    cfg->replications = 1;
+    cfg->interval_minutes = 15;
+}
+
+sim_status sim_config_parse(const cJSON *root, const char *file, sim_config *cfg,
+                            cx_error *err)
+{
+    static const char *const keys[] = {"campaign", "dialer",       "hours",           "seed",
+                                       "replications", "intervalMinutes", "discardHours", NULL};
+    config_defaults(cfg);
+    cx_jobj o;
+    long reps = 1;
+    double seed = 1;
+    if (cx_jobj_init(&o, root, file, "", SIM_EINVAL, err) != 0 || cx_jobj_only(&o, keys) != 0 ||
+        cx_jobj_num(&o, "hours", false, 1e-6, 24.0 * 3660, &cfg->hours) != 0 ||
+        cx_jobj_num(&o, "discardHours", false, 0, 24.0 * 3660, &cfg->discard_hours) != 0 ||
+        cx_jobj_num(&o, "seed", false, 0, 9007199254740991.0, &seed) != 0 ||
+        cx_jobj_int(&o, "replications", false, 1, 100000, &reps) != 0 ||
+        cx_jobj_num(&o, "intervalMinutes", false, 0.01, 1e6, &cfg->interval_minutes) != 0)
+        return SIM_EINVAL;
+    if (seed != floor(seed))
+        return cx_jobj_fail(&o, "seed", "must be a whole number, got %g", seed), SIM_EINVAL;
+    cfg->seed = (uint64_t)seed;
+    cfg->replications = (int)reps;
+    const cJSON *dialer = cx_jobj_get(&o, "dialer");
+    if (dialer && sim_dialer_parse(dialer, file, "dialer", &cfg->dialer, err) != SIM_OK)
+        return SIM_EINVAL;
+    const cJSON *campaign = cx_jobj_get(&o, "campaign");
+    if (!campaign)
+        return cx_jobj_fail(&o, "campaign", "required key is missing"), SIM_EINVAL;
+    return sim_model_parse(campaign, file, "campaign", &cfg->model, err);
+}
+
+sim_status sim_config_load(const char *path, sim_config *cfg, cx_error *err)
+{
+    config_defaults(cfg);
+    cJSON *root = cx_json_load_file(path, err);
+    if (!root) {
+        if (err)
+            err->code = SIM_EINVAL;
+        return SIM_EINVAL;
+    }
+    sim_status st = sim_config_parse(root, path, cfg, err);
+    cJSON_Delete(root);
+    return st;
+}
+
+sim_status sim_config_init(sim_config *cfg, const sim_model *model, const sim_dialer *d,
+                           double hours, uint64_t seed, int replications, cx_error *err)
+{
+    config_defaults(cfg);
+    sim_status st = sim_dialer_check(d, err);
+    if (st != SIM_OK)
+        return st;
+    if (!(hours > 0) || replications < 1)
+        return cx_error_set(err, SIM_EINVAL, "hours must be > 0 and replications >= 1");
+    cfg->dialer = *d;
+    cfg->hours = hours;
+    cfg->seed = seed;
+    cfg->replications = replications;
+    return sim_model_clone(model, &cfg->model, err);
+}
+
+void sim_config_free(sim_config *cfg)
+{
+    if (!cfg)
+        return;
+    sim_model_destroy(cfg->model);
+    cfg->model = NULL;
+}

@@ -1,0 +1,920 @@
+/* sim_engine.c - the discrete-event simulation of a dialer and its agents.
+ *
+ * Model and pacing rules are documented in dialsim.h; this file implements
+ * them. Assumptions: agents are interchangeable (they are counts, not
+ * individuals); a call's outcome is drawn when it is launched, from the
+ * live-answer probability at that instant; waiting live answers are served
+ * first come, first served; every random number comes from the engine's own
+ * gsl_rng, in an order fixed by the event queue's (time, seq) order.
+ *
+ * A call's life:
+ *   RINGING --resolve--> (busy | no answer | machine detected)      -> ends
+ *           \--> live --> AMD false positive                       -> abandoned
+ *                    \--> idle agent?  yes -> TALKING -> wrap -> agent free
+ *                                      no  -> WAITING --agent--> TALKING
+ *                                                    \--threshold--> abandoned
+ *           \--> undetected machine -> agent for machineHandleTime (or dropped)
+ *
+ * Cost: O(log n) per event for the heap, O(1) for everything else; memory is
+ * bounded by the lines and agents in use, not by the simulated duration
+ * (except the per-interval series, which the caller asks for). */
+#include "sim_engine.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_heap.h"
+
+enum ev_kind {
+    EV_RESOLVE,     /* a ringing line ends: id = call */
+    EV_ABANDON,     /* a waiting call runs out of patience: id = call */
+    EV_TALK_END,    /* id = call */
+    EV_WRAP_END,    /* an agent finishes wrap-up */
+    EV_MACHINE_END, /* an agent is done with an undetected machine: id = call */
+    EV_PACE,        /* the call-interval gate opens, or warm-up ends */
+    EV_CONTROL,     /* the abandon control's tick */
+    EV_ARRIVAL,     /* fixed-rate: a launch */
+    EV_SCHEDULE,    /* the staffed agent count changes */
+    EV_PREVIEW_END  /* an agent has previewed a record */
+};
+
+enum call_state { C_FREE, C_RINGING, C_WAITING, C_TALKING, C_MACHINE };
+enum outcome { O_LIVE, O_MACHINE, O_BUSY, O_NOANSWER };
+
+#define NO_BATCH UINT32_MAX
+#define CONTROL_TICK 60.0
+#define CONTROL_TAU 900.0
+#define CONTROL_MIN_LIVE 20.0
+#define K_MIN 0.0
+#define K_MAX 2.0
+#define K_DOWN 0.02 /* per tick over the target */
+#define K_UP 0.01   /* per tick under half the target */
+
+typedef struct call {
+    double t_launch, t_answer, t_connect;
+    uint32_t gen;
+    uint32_t batch;
+    uint8_t state, outcome;
+} call;
+
+/* power dialing: the lines launched for one waiting agent */
+typedef struct batch {
+    int to_launch;   /* lines still to launch */
+    int out;         /* launched, not yet resolved */
+    bool connected;  /* a live answer (or machine) reached the agent */
+    bool done;       /* no line out and none to launch */
+    bool in_fifo;    /* still listed in the launch FIFO */
+    bool used;
+} batch;
+
+typedef struct qentry {
+    uint32_t id, gen;
+} qentry;
+
+struct sim__engine {
+    sim_model m;
+    sim_dialer d;
+    gsl_rng *rng;
+    sim__heap heap;
+    sim__engine_opts o;
+    bool oom;
+
+    double now;
+    double t_acc; /* time integrals are accrued up to */
+
+    /* agents: staffed = idle + busy + previewing */
+    int staffed, idle, busy, previewing, leaving;
+    /* lines */
+    int lines, ringing;
+    int peak_lines;     /* the most lines ever in use at once */
+    int pending_launch; /* preview: lines requested after a preview */
+
+    /* calls */
+    call *calls;
+    uint32_t n_calls, cap_calls;
+    uint32_t *free_ids;
+    uint32_t n_free;
+
+    /* waiting live answers, FIFO; entries may be stale (abandoned) */
+    qentry *q;
+    size_t q_head, q_len, q_cap;
+    int queued;
+
+    /* power batches */
+    batch *batches;
+    uint32_t n_batches_alloc;
+    uint32_t *launch_fifo; /* batch ids with lines to launch */
+    size_t lf_head, lf_len, lf_cap;
+    int active_batches;    /* agents waiting on a batch */
+
+    /* pacing */
+    double next_launch;
+    bool pace_pending;
+    double k;
+    double dec_live, dec_ab;
+    uint64_t raw_live, raw_ab, tick_live, tick_ab;
+    uint32_t arrival_gen; /* fixed-rate arrivals of an older setting are stale */
+    double ring_obs, handle_obs; /* running means the dialer observes */
+    uint64_t ring_n, handle_n;
+
+    /* statistics */
+    sim__tally total;
+    sim__tally *bt; /* batches */
+    sim__tally *series;
+    size_t n_series, cap_series;
+    uint64_t hist[SIM_HIST_BINS];
+};
+
+uint64_t sim__mix(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+/* ---------------------------------------------------------- statistics */
+
+static int hist_bin(double w)
+{
+    if (w < 1e-3)
+        return 0;
+    int b = 1 + (int)floor((log10(w) + 3.0) * 100.0);
+    return b < 1 ? 1 : (b >= SIM_HIST_BINS ? SIM_HIST_BINS - 1 : b);
+}
+
+double sim__hist_quantile(const uint64_t *hist, double q)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < SIM_HIST_BINS; i++)
+        n += hist[i];
+    if (n == 0)
+        return 0;
+    double target = q * (double)n;
+    uint64_t cum = 0;
+    for (int i = 0; i < SIM_HIST_BINS; i++) {
+        cum += hist[i];
+        if ((double)cum >= target && hist[i]) {
+            if (i == 0)
+                return 0;
+            /* geometric centre of the bin */
+            return pow(10.0, (i - 1 + 0.5) / 100.0 - 3.0);
+        }
+    }
+    return pow(10.0, (SIM_HIST_BINS - 1.5) / 100.0 - 3.0);
+}
+
+static bool counting(const sim__engine *e, double t)
+{
+    return t >= e->o.discard_s && t < e->o.horizon_s;
+}
+
+static sim__tally *series_at(sim__engine *e, double t)
+{
+    if (e->o.interval_s <= 0)
+        return NULL;
+    size_t i = (size_t)floor((t - e->o.discard_s) / e->o.interval_s);
+    while (e->n_series <= i) {
+        if (e->n_series == e->cap_series) {
+            size_t cap = e->cap_series ? e->cap_series * 2 : 64;
+            sim__tally *s = realloc(e->series, cap * sizeof *s);
+            if (!s) {
+                e->oom = true;
+                return NULL;
+            }
+            e->series = s;
+            e->cap_series = cap;
+        }
+        memset(&e->series[e->n_series++], 0, sizeof(sim__tally));
+    }
+    return &e->series[i];
+}
+
+static sim__tally *batch_at(sim__engine *e, double t)
+{
+    if (e->o.batches <= 0)
+        return NULL;
+    double span = (e->o.horizon_s - e->o.discard_s) / e->o.batches;
+    int i = (int)floor((t - e->o.discard_s) / span);
+    if (i < 0)
+        i = 0;
+    if (i >= e->o.batches)
+        i = e->o.batches - 1;
+    return &e->bt[i];
+}
+
+/* The tallies an event at the current time counts in (0 to 3). */
+static int tallies(sim__engine *e, sim__tally *out[3])
+{
+    if (!counting(e, e->now))
+        return 0;
+    int n = 0;
+    out[n++] = &e->total;
+    sim__tally *b = batch_at(e, e->now);
+    if (b)
+        out[n++] = b;
+    sim__tally *s = series_at(e, e->now);
+    if (s)
+        out[n++] = s;
+    return n;
+}
+
+#define COUNT(e, field)                                                                        \
+    do {                                                                                       \
+        sim__tally *T_[3];                                                                     \
+        int n_ = tallies((e), T_);                                                             \
+        for (int i_ = 0; i_ < n_; i_++)                                                        \
+            T_[i_]->field++;                                                                   \
+    } while (0)
+
+/* Integrates busy and staffed agents from t_acc to t, split at the
+ * boundaries of the counted span, the batches and the series buckets. */
+static void accrue(sim__engine *e, double t)
+{
+    while (e->t_acc < t) {
+        double a = e->t_acc, end = t;
+        if (a < e->o.discard_s)
+            end = fmin(end, e->o.discard_s);
+        else if (a < e->o.horizon_s) {
+            end = fmin(end, e->o.horizon_s);
+            if (e->o.interval_s > 0) {
+                double k = floor((a - e->o.discard_s) / e->o.interval_s) + 1;
+                end = fmin(end, e->o.discard_s + k * e->o.interval_s);
+            }
+            if (e->o.batches > 0 && isfinite(e->o.horizon_s)) {
+                double span = (e->o.horizon_s - e->o.discard_s) / e->o.batches;
+                double k = floor((a - e->o.discard_s) / span) + 1;
+                end = fmin(end, e->o.discard_s + k * span);
+            }
+        }
+        if (!(end > a)) /* guard against rounding at a boundary */
+            end = nextafter(a, INFINITY);
+        double dt = end - a;
+        if (counting(e, a)) {
+            double busy = e->busy * dt, staffed = e->staffed * dt;
+            e->total.busy_s += busy;
+            e->total.staffed_s += staffed;
+            sim__tally *b = batch_at(e, a), *s = series_at(e, a);
+            if (b) {
+                b->busy_s += busy;
+                b->staffed_s += staffed;
+            }
+            if (s) {
+                s->busy_s += busy;
+                s->staffed_s += staffed;
+            }
+        }
+        e->t_acc = end;
+    }
+}
+
+/* --------------------------------------------------------------- calls */
+
+static void push(sim__engine *e, double t, enum ev_kind k, uint32_t id, uint32_t gen)
+{
+    if (sim__heap_push(&e->heap, t, (uint32_t)k, id, gen) != 0)
+        e->oom = true;
+}
+
+static uint32_t call_alloc(sim__engine *e)
+{
+    if (e->n_free)
+        return e->free_ids[--e->n_free];
+    if (e->n_calls == e->cap_calls) {
+        uint32_t cap = e->cap_calls ? e->cap_calls * 2 : 256;
+        call *c = realloc(e->calls, cap * sizeof *c);
+        uint32_t *f = realloc(e->free_ids, cap * sizeof *f);
+        if (c)
+            e->calls = c;
+        if (f)
+            e->free_ids = f;
+        if (!c || !f) {
+            e->oom = true;
+            return UINT32_MAX;
+        }
+        e->cap_calls = cap;
+    }
+    uint32_t id = e->n_calls++;
+    e->calls[id].gen = 0;
+    return id;
+}
+
+/* The call ends: its line is free, its id reusable, its events stale. */
+static void call_end(sim__engine *e, uint32_t id)
+{
+    call *c = &e->calls[id];
+    c->state = C_FREE;
+    c->gen++;
+    e->lines--;
+    e->free_ids[e->n_free++] = id;
+}
+
+static int fifo_push_batch(sim__engine *e, uint32_t b)
+{
+    if (e->lf_len == e->lf_cap) {
+        size_t cap = e->lf_cap ? e->lf_cap * 2 : 64;
+        uint32_t *a = malloc(cap * sizeof *a);
+        if (!a) {
+            e->oom = true;
+            return -1;
+        }
+        for (size_t i = 0; i < e->lf_len; i++)
+            a[i] = e->launch_fifo[(e->lf_head + i) % e->lf_cap];
+        free(e->launch_fifo);
+        e->launch_fifo = a;
+        e->lf_head = 0;
+        e->lf_cap = cap;
+    }
+    e->launch_fifo[(e->lf_head + e->lf_len++) % e->lf_cap] = b;
+    return 0;
+}
+
+static void queue_push(sim__engine *e, uint32_t id)
+{
+    if (e->q_len == e->q_cap) {
+        size_t cap = e->q_cap ? e->q_cap * 2 : 64;
+        qentry *a = malloc(cap * sizeof *a);
+        if (!a) {
+            e->oom = true;
+            return;
+        }
+        for (size_t i = 0; i < e->q_len; i++)
+            a[i] = e->q[(e->q_head + i) % e->q_cap];
+        free(e->q);
+        e->q = a;
+        e->q_head = 0;
+        e->q_cap = cap;
+    }
+    e->q[(e->q_head + e->q_len++) % e->q_cap] = (qentry){id, e->calls[id].gen};
+    e->queued++;
+}
+
+/* The oldest call still waiting, or UINT32_MAX. */
+static uint32_t queue_pop(sim__engine *e)
+{
+    while (e->q_len) {
+        qentry q = e->q[e->q_head];
+        e->q_head = (e->q_head + 1) % e->q_cap;
+        e->q_len--;
+        call *c = &e->calls[q.id];
+        if (c->gen == q.gen && c->state == C_WAITING) {
+            e->queued--;
+            return q.id;
+        }
+    }
+    return UINT32_MAX;
+}
+
+static uint32_t batch_alloc(sim__engine *e)
+{
+    for (uint32_t i = 0; i < e->n_batches_alloc; i++)
+        if (!e->batches[i].used) {
+            e->batches[i] = (batch){.used = true};
+            return i;
+        }
+    uint32_t cap = e->n_batches_alloc ? e->n_batches_alloc * 2 : 64;
+    batch *b = realloc(e->batches, cap * sizeof *b);
+    if (!b) {
+        e->oom = true;
+        return NO_BATCH;
+    }
+    memset(b + e->n_batches_alloc, 0, (cap - e->n_batches_alloc) * sizeof *b);
+    e->batches = b;
+    uint32_t id = e->n_batches_alloc;
+    e->n_batches_alloc = cap;
+    e->batches[id] = (batch){.used = true};
+    return id;
+}
+
+static void batch_maybe_done(sim__engine *e, uint32_t b)
+{
+    batch *x = &e->batches[b];
+    if (x->done || x->out > 0 || x->to_launch > 0)
+        return;
+    x->done = true;
+    if (!x->connected)
+        e->active_batches--; /* the agent still waits: a new batch follows */
+    if (!x->in_fifo)
+        x->used = false;
+}
+
+/* A line of batch b resolved (or reached the agent). */
+static void batch_line_done(sim__engine *e, uint32_t b)
+{
+    if (b == NO_BATCH)
+        return;
+    e->batches[b].out--;
+    batch_maybe_done(e, b);
+}
+
+/* The batch reached its agent: stop dialing for it. */
+static void batch_connect(sim__engine *e, uint32_t b)
+{
+    batch *x = &e->batches[b];
+    x->connected = true;
+    x->to_launch = 0;
+    e->active_batches--;
+    batch_line_done(e, b);
+}
+
+/* Pops the front of the launch FIFO. */
+static void fifo_pop(sim__engine *e)
+{
+    uint32_t b = e->launch_fifo[e->lf_head];
+    e->lf_head = (e->lf_head + 1) % e->lf_cap;
+    e->lf_len--;
+    batch *x = &e->batches[b];
+    x->in_fifo = false;
+    if (x->done)
+        x->used = false;
+}
+
+static void launch(sim__engine *e, uint32_t b)
+{
+    uint32_t id = call_alloc(e);
+    if (id == UINT32_MAX)
+        return;
+    call *c = &e->calls[id];
+    c->t_launch = e->now;
+    c->batch = b;
+    c->state = C_RINGING;
+    double u = gsl_rng_uniform(e->rng);
+    double p = sim__profile_at(&e->m.live, e->now);
+    double dur;
+    if (u < e->m.busy_p) {
+        c->outcome = O_BUSY;
+        dur = sim__dist_sample(&e->m.busy_time, e->rng);
+    } else if (u < e->m.busy_p + p) {
+        c->outcome = O_LIVE;
+        dur = sim__dist_sample(&e->m.ring, e->rng);
+    } else if (u < e->m.busy_p + p + e->m.machine_p) {
+        c->outcome = O_MACHINE;
+        dur = sim__dist_sample(&e->m.ring, e->rng);
+    } else {
+        c->outcome = O_NOANSWER;
+        dur = e->m.no_answer_timeout;
+    }
+    e->lines++;
+    if (e->lines > e->peak_lines)
+        e->peak_lines = e->lines;
+    e->ringing++;
+    if (b != NO_BATCH)
+        e->batches[b].out++;
+    COUNT(e, attempts);
+    push(e, e->now + dur, EV_RESOLVE, id, c->gen);
+}
+
+/* ---------------------------------------------------------------- agents */
+
+static void connect(sim__engine *e, uint32_t id)
+{
+    call *c = &e->calls[id];
+    double wait = e->now - c->t_answer;
+    e->idle--;
+    e->busy++;
+    c->state = C_TALKING;
+    c->t_connect = e->now;
+    sim__tally *T[3];
+    int n = tallies(e, T);
+    for (int i = 0; i < n; i++) {
+        T[i]->connected++;
+        T[i]->wait_sum += wait;
+    }
+    if (n)
+        e->hist[hist_bin(wait)]++;
+    push(e, e->now + sim__dist_sample(&e->m.talk, e->rng), EV_TALK_END, id, c->gen);
+}
+
+/* An agent finishes a call (after wrap-up, or an undetected machine). */
+static void agent_free(sim__engine *e)
+{
+    e->busy--;
+    if (e->leaving > 0) {
+        e->leaving--;
+        e->staffed--;
+        return;
+    }
+    e->idle++;
+    uint32_t id = queue_pop(e);
+    if (id != UINT32_MAX)
+        connect(e, id);
+}
+
+static void abandon_now(sim__engine *e, uint32_t id)
+{
+    e->raw_ab++;
+    COUNT(e, abandoned);
+    call_end(e, id);
+}
+
+static void live_answer(sim__engine *e, uint32_t id)
+{
+    call *c = &e->calls[id];
+    c->t_answer = e->now;
+    e->raw_live++;
+    COUNT(e, live_answers);
+    e->ring_n++;
+    e->ring_obs += (e->now - c->t_launch - e->ring_obs) / (double)(e->ring_n + 1);
+    if (e->m.amd_false_positive > 0 && gsl_rng_uniform(e->rng) < e->m.amd_false_positive) {
+        COUNT(e, amd_fp);
+        batch_line_done(e, c->batch);
+        abandon_now(e, id);
+        return;
+    }
+    uint32_t b = c->batch;
+    if (b != NO_BATCH) {
+        batch *x = &e->batches[b];
+        if (x->connected) { /* power, no pooling: the batch's agent is taken */
+            COUNT(e, waited);
+            batch_line_done(e, b);
+            abandon_now(e, id);
+            return;
+        }
+        batch_connect(e, b);
+    }
+    if (e->idle > 0) {
+        connect(e, id);
+        return;
+    }
+    COUNT(e, waited);
+    if (e->m.abandon_threshold <= 0) {
+        abandon_now(e, id);
+        return;
+    }
+    c->state = C_WAITING;
+    queue_push(e, id);
+    if (e->m.abandon_threshold < 1e8)
+        push(e, e->now + e->m.abandon_threshold, EV_ABANDON, id, c->gen);
+}
+
+static void resolve(sim__engine *e, uint32_t id)
+{
+    call *c = &e->calls[id];
+    e->ringing--;
+    switch (c->outcome) {
+    case O_BUSY:
+        COUNT(e, busy);
+        batch_line_done(e, c->batch);
+        call_end(e, id);
+        return;
+    case O_NOANSWER:
+        COUNT(e, no_answers);
+        batch_line_done(e, c->batch);
+        call_end(e, id);
+        return;
+    case O_MACHINE:
+        COUNT(e, machine_answers);
+        if (gsl_rng_uniform(e->rng) < e->m.amd_detection || e->idle == 0) {
+            /* detected and hung up, or no agent to pass it to */
+            batch_line_done(e, c->batch);
+            call_end(e, id);
+            return;
+        }
+        if (c->batch != NO_BATCH) {
+            batch *x = &e->batches[c->batch];
+            if (x->connected) {
+                batch_line_done(e, c->batch);
+                call_end(e, id);
+                return;
+            }
+            batch_connect(e, c->batch);
+        }
+        COUNT(e, machines_to_agents);
+        e->idle--;
+        e->busy++;
+        c->state = C_MACHINE;
+        push(e, e->now + sim__dist_sample(&e->m.machine_handle, e->rng), EV_MACHINE_END, id,
+             c->gen);
+        return;
+    case O_LIVE:
+        live_answer(e, id);
+        return;
+    }
+}
+
+/* -------------------------------------------------------------- pacing */
+
+static bool warming(const sim__engine *e)
+{
+    return e->now < e->d.warm_up_s &&
+           (e->d.strategy == SIM_PREDICTIVE || e->d.strategy == SIM_POWER);
+}
+
+/* Lines the rule wants launched now (before the gate and the line cap). */
+static int wanted(sim__engine *e)
+{
+    if (warming(e) || e->d.strategy == SIM_PROGRESSIVE)
+        return e->idle - e->ringing;
+    switch (e->d.strategy) {
+    case SIM_PREVIEW:
+        return e->pending_launch;
+    case SIM_POWER:
+        return (int)e->lf_len;
+    case SIM_PREDICTIVE: {
+        double R = e->ring_obs, H = e->handle_obs;
+        double F = e->idle + e->k * e->busy * (H > 0 ? fmin(1.0, R / H) : 0.0);
+        double want = (F - e->queued) / e->d.answer_rate;
+        return (int)floor(want + 0.5) - e->ringing;
+    }
+    default:
+        return 0;
+    }
+}
+
+/* Launches the next line the rule wants; false when there was none after
+ * all (a power batch cancelled meanwhile). */
+static bool launch_one(sim__engine *e)
+{
+    if (!warming(e) && e->d.strategy == SIM_PREVIEW) {
+        e->pending_launch--;
+        launch(e, NO_BATCH);
+    } else if (!warming(e) && e->d.strategy == SIM_POWER) {
+        while (e->lf_len && e->batches[e->launch_fifo[e->lf_head]].to_launch <= 0)
+            fifo_pop(e);
+        if (!e->lf_len)
+            return false;
+        uint32_t b = e->launch_fifo[e->lf_head];
+        batch *x = &e->batches[b];
+        x->to_launch--;
+        if (x->to_launch == 0)
+            fifo_pop(e);
+        launch(e, b);
+    } else {
+        launch(e, NO_BATCH);
+    }
+    return true;
+}
+
+static void pace(sim__engine *e)
+{
+    if (e->d.strategy == SIM_FIXED_RATE)
+        return;
+    if (!warming(e)) {
+        if (e->d.strategy == SIM_PREVIEW) {
+            /* an idle agent with no line working for it starts a preview */
+            while (e->idle - e->ringing - e->pending_launch > 0) {
+                e->idle--;
+                e->previewing++;
+                push(e, e->now + sim__dist_sample(&e->m.preview, e->rng), EV_PREVIEW_END, 0, 0);
+            }
+        } else if (e->d.strategy == SIM_POWER) {
+            int n = (int)fmax(1.0, floor(1.0 / e->d.answer_rate + 0.5));
+            while (e->idle - e->active_batches > 0) {
+                uint32_t b = batch_alloc(e);
+                if (b == NO_BATCH || fifo_push_batch(e, b) != 0)
+                    return;
+                e->batches[b].to_launch = n;
+                e->batches[b].in_fifo = true;
+                e->active_batches++;
+            }
+        }
+    }
+    while (e->lines < e->d.max_concurrent_calls && wanted(e) > 0 && !e->oom) {
+        if (e->now < e->next_launch) {
+            if (!e->pace_pending) {
+                e->pace_pending = true;
+                push(e, e->next_launch, EV_PACE, 0, 0);
+            }
+            return;
+        }
+        if (!launch_one(e))
+            continue;
+        e->next_launch = e->now + e->d.call_interval_ms / 1000.0;
+    }
+}
+
+static void control(sim__engine *e)
+{
+    double decay = exp(-CONTROL_TICK / CONTROL_TAU);
+    e->dec_live = e->dec_live * decay + (double)(e->raw_live - e->tick_live);
+    e->dec_ab = e->dec_ab * decay + (double)(e->raw_ab - e->tick_ab);
+    e->tick_live = e->raw_live;
+    e->tick_ab = e->raw_ab;
+    if (e->d.strategy != SIM_PREDICTIVE || warming(e) || e->dec_live < CONTROL_MIN_LIVE)
+        return;
+    double r = e->dec_ab / e->dec_live;
+    if (r > e->d.abandon_rate)
+        e->k -= K_DOWN;
+    else if (r < e->d.abandon_rate / 2)
+        e->k += K_UP;
+    e->k = fmin(K_MAX, fmax(K_MIN, e->k));
+}
+
+/* ------------------------------------------------------------ schedule */
+
+static void set_staff(sim__engine *e, int want)
+{
+    int have = e->staffed - e->leaving;
+    if (want > have) {
+        int add = want - have;
+        int cancel = add < e->leaving ? add : e->leaving;
+        e->leaving -= cancel;
+        add -= cancel;
+        e->idle += add;
+        e->staffed += add;
+        for (uint32_t id; add > 0 && (id = queue_pop(e)) != UINT32_MAX; add--)
+            connect(e, id);
+    } else if (want < have) {
+        int drop = have - want;
+        int from_idle = drop < e->idle ? drop : e->idle;
+        e->idle -= from_idle;
+        e->staffed -= from_idle;
+        e->leaving += drop - from_idle;
+    }
+}
+
+static void schedule_next(sim__engine *e)
+{
+    const sim__profile *p = &e->m.agents;
+    if (p->n == 0)
+        return;
+    double day = floor(e->now / 86400.0) * 86400.0;
+    double h = (e->now - day) / 3600.0;
+    for (int i = 0; i < p->n; i++)
+        if (p->hour[i] * 3600.0 + day > e->now + 1e-9 && p->hour[i] > h) {
+            push(e, day + p->hour[i] * 3600.0, EV_SCHEDULE, 0, 0);
+            return;
+        }
+    push(e, day + 86400.0 + p->hour[0] * 3600.0, EV_SCHEDULE, 0, 0);
+}
+
+/* ------------------------------------------------------------- driving */
+
+static void handle(sim__engine *e, const sim__event *ev)
+{
+    call *c = ev->kind <= EV_MACHINE_END && ev->kind != EV_WRAP_END ? &e->calls[ev->id] : NULL;
+    if (c && c->gen != ev->gen)
+        return; /* stale: the call ended or changed since */
+    switch ((enum ev_kind)ev->kind) {
+    case EV_RESOLVE:
+        resolve(e, ev->id);
+        break;
+    case EV_ABANDON:
+        if (c->state == C_WAITING) {
+            e->queued--;
+            abandon_now(e, ev->id);
+            if (e->queued == 0) /* every entry left is stale */
+                e->q_len = 0;
+        }
+        break;
+    case EV_TALK_END: {
+        double wrap = sim__dist_sample(&e->m.wrap, e->rng);
+        double handle = (e->now - c->t_connect) + wrap;
+        sim__tally *T[3];
+        int n = tallies(e, T);
+        for (int i = 0; i < n; i++) {
+            T[i]->handled++;
+            T[i]->handle_s += handle;
+        }
+        e->handle_n++;
+        e->handle_obs += (handle - e->handle_obs) / (double)(e->handle_n + 1);
+        call_end(e, ev->id);
+        push(e, e->now + wrap, EV_WRAP_END, 0, 0);
+        break;
+    }
+    case EV_WRAP_END:
+        agent_free(e);
+        break;
+    case EV_MACHINE_END:
+        call_end(e, ev->id);
+        agent_free(e);
+        break;
+    case EV_PACE:
+        e->pace_pending = false;
+        break;
+    case EV_CONTROL:
+        control(e);
+        push(e, e->now + CONTROL_TICK, EV_CONTROL, 0, 0);
+        break;
+    case EV_ARRIVAL:
+        if (e->d.strategy == SIM_FIXED_RATE && ev->gen == e->arrival_gen) {
+            if (e->lines < e->d.max_concurrent_calls)
+                launch(e, NO_BATCH);
+            else
+                COUNT(e, blocked);
+            push(e, e->now + gsl_ran_exponential(e->rng, 1.0 / e->d.dial_rate), EV_ARRIVAL, 0,
+                 e->arrival_gen);
+        }
+        break;
+    case EV_SCHEDULE:
+        set_staff(e, (int)sim__profile_at(&e->m.agents, e->now));
+        schedule_next(e);
+        break;
+    case EV_PREVIEW_END:
+        e->previewing--;
+        e->idle++;
+        e->pending_launch++;
+        break;
+    }
+}
+
+sim_status sim__engine_advance(sim__engine *e, double t, cx_error *err)
+{
+    while (e->heap.n && sim__heap_top(&e->heap)->t <= t && !e->oom) {
+        sim__event ev = *sim__heap_top(&e->heap);
+        sim__heap_pop(&e->heap);
+        accrue(e, ev.t);
+        e->now = ev.t;
+        handle(e, &ev);
+        pace(e);
+    }
+    if (e->oom)
+        return cx_error_set(err, SIM_ENOMEM, "out of memory in the simulation");
+    if (t > e->now) {
+        accrue(e, t);
+        e->now = t;
+    }
+    return SIM_OK;
+}
+
+static void start_arrivals(sim__engine *e)
+{
+    e->arrival_gen++;
+    if (e->d.strategy == SIM_FIXED_RATE && e->d.dial_rate > 0)
+        push(e, e->now + gsl_ran_exponential(e->rng, 1.0 / e->d.dial_rate), EV_ARRIVAL, 0,
+             e->arrival_gen);
+}
+
+void sim__engine_set_dialer(sim__engine *e, const sim_dialer *d)
+{
+    bool restart = d->strategy == SIM_FIXED_RATE &&
+                   (e->d.strategy != SIM_FIXED_RATE || e->d.dial_rate != d->dial_rate);
+    e->d = *d;
+    if (restart)
+        start_arrivals(e);
+    if (d->warm_up_s > e->now)
+        push(e, d->warm_up_s, EV_PACE, 0, 0);
+    pace(e);
+}
+
+sim_status sim__engine_create(const sim_model *m, const sim_dialer *d, uint64_t seed,
+                              const sim__engine_opts *o, sim__engine **out, cx_error *err)
+{
+    *out = NULL;
+    sim__engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return cx_error_set(err, SIM_ENOMEM, "out of memory");
+    e->m = *m;
+    e->d = *d;
+    e->o = *o;
+    e->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (e->o.batches > 0)
+        e->bt = calloc((size_t)e->o.batches, sizeof *e->bt);
+    if (!e->rng || (e->o.batches > 0 && !e->bt)) {
+        sim__engine_destroy(e);
+        return cx_error_set(err, SIM_ENOMEM, "out of memory");
+    }
+    gsl_rng_set(e->rng, (unsigned long)sim__mix(seed));
+    sim__heap_init(&e->heap);
+    e->k = 1.0;
+    e->ring_obs = m->ring.mean;
+    e->handle_obs = m->talk.mean + m->wrap.mean;
+    e->staffed = e->idle = (int)sim__profile_at(&m->agents, 0);
+    schedule_next(e);
+    push(e, CONTROL_TICK, EV_CONTROL, 0, 0);
+    if (d->warm_up_s > 0)
+        push(e, d->warm_up_s, EV_PACE, 0, 0);
+    start_arrivals(e);
+    pace(e);
+    if (e->oom) {
+        sim__engine_destroy(e);
+        return cx_error_set(err, SIM_ENOMEM, "out of memory");
+    }
+    *out = e;
+    return SIM_OK;
+}
+
+void sim__engine_destroy(sim__engine *e)
+{
+    if (!e)
+        return;
+    gsl_rng_free(e->rng);
+    sim__heap_free(&e->heap);
+    free(e->calls);
+    free(e->free_ids);
+    free(e->q);
+    free(e->batches);
+    free(e->launch_fifo);
+    free(e->bt);
+    free(e->series);
+    free(e);
+}
+
+double sim__engine_now(const sim__engine *e) { return e->now; }
+int sim__engine_agents(const sim__engine *e) { return e->staffed - e->leaving; }
+int sim__engine_peak_lines(const sim__engine *e) { return e->peak_lines; }
+double sim__engine_k(const sim__engine *e) { return e->k; }
+const sim__tally *sim__engine_total(const sim__engine *e) { return &e->total; }
+const sim__tally *sim__engine_batches(const sim__engine *e, int *n)
+{
+    *n = e->o.batches;
+    return e->bt;
+}
+const sim__tally *sim__engine_series(const sim__engine *e, size_t *n)
+{
+    *n = e->n_series;
+    return e->series;
+}
+const uint64_t *sim__engine_hist(const sim__engine *e) { return e->hist; }

@@ -1,0 +1,53 @@
+/* sim_engine.h - the discrete-event engine behind runs and live simulations
+ * (internal). */
+#ifndef SIM_ENGINE_H
+#define SIM_ENGINE_H
+
+#include <stdint.h>
+
+#include "sim_model.h"
+
+/* Counts over a span of simulated time. */
+typedef struct sim__tally {
+    uint64_t attempts, live_answers, machine_answers, no_answers, busy, blocked;
+    uint64_t connected, abandoned, amd_fp, machines_to_agents, waited, handled;
+    double busy_s, staffed_s, wait_sum, handle_s;
+} sim__tally;
+
+/* Waits of connected calls: bin 0 holds waits under 1 ms, then 100 bins a
+ * decade from 1 ms to 10^6 s. */
+#define SIM_HIST_BINS 902
+
+typedef struct sim__engine_opts {
+    double discard_s;  /* nothing is counted before it */
+    double horizon_s;  /* nor after it (INFINITY for live simulations) */
+    double interval_s; /* series buckets (0: no series) */
+    int batches;       /* equal batches over [discard, horizon] (0: none) */
+} sim__engine_opts;
+
+typedef struct sim__engine sim__engine;
+
+sim_status sim__engine_create(const sim_model *m, const sim_dialer *d, uint64_t seed,
+                              const sim__engine_opts *o, sim__engine **out, cx_error *err);
+void sim__engine_destroy(sim__engine *e);
+void sim__engine_set_dialer(sim__engine *e, const sim_dialer *d);
+/* Runs all events up to t. SIM_ENOMEM if memory ran out (the engine is then
+ * unusable). */
+sim_status sim__engine_advance(sim__engine *e, double t, cx_error *err);
+
+double sim__engine_now(const sim__engine *e);
+int sim__engine_agents(const sim__engine *e);
+int sim__engine_peak_lines(const sim__engine *e);
+/* The predictive dialer's current bet on busy agents (see dialsim.h). */
+double sim__engine_k(const sim__engine *e);
+const sim__tally *sim__engine_total(const sim__engine *e);
+const sim__tally *sim__engine_batches(const sim__engine *e, int *n);
+const sim__tally *sim__engine_series(const sim__engine *e, size_t *n);
+const uint64_t *sim__engine_hist(const sim__engine *e);
+
+/* The wait at quantile q in [0,1] of a histogram; 0 when it is empty. */
+double sim__hist_quantile(const uint64_t *hist, double q);
+/* splitmix64: derives independent seeds. */
+uint64_t sim__mix(uint64_t x);
+
+#endif

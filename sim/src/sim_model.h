@@ -1,0 +1,57 @@
+/* sim_model.h - distributions, profiles and the campaign model (internal). */
+#ifndef SIM_MODEL_H
+#define SIM_MODEL_H
+
+#include <gsl/gsl_rng.h>
+
+#include "dialsim.h"
+
+typedef enum sim__dist_kind {
+    SIM__FIXED = 0,
+    SIM__EXPONENTIAL,
+    SIM__LOGNORMAL,
+    SIM__GAMMA,
+    SIM__UNIFORM
+} sim__dist_kind;
+
+/* A non-negative duration distribution with its parameters precomputed. */
+typedef struct sim__dist {
+    sim__dist_kind kind;
+    double mean, sd;   /* as given (uniform: derived) */
+    double a, b;       /* lognormal: zeta, sigma; gamma: shape, scale; uniform: min, max */
+} sim__dist;
+
+double sim__dist_sample(const sim__dist *d, gsl_rng *r);
+/* Reads member `key` of o: {"dist":...,"mean":..,"sd":..} or {"dist":
+ * "uniform","min":..,"max":..}, or a bare number (fixed). Returns 0 (absent
+ * and optional: *d untouched) or -1. */
+int sim__dist_read(cx_jobj *o, const char *key, bool required, sim__dist *d);
+sim__dist sim__dist_fixed(double v);
+sim__dist sim__dist_exponential(double mean);
+
+#define SIM_PROFILE_MAX 96
+
+/* A value over the day: constant, or points (hour in [0,24), value), step or
+ * linear between them, repeating every 24 hours. */
+typedef struct sim__profile {
+    int n;                    /* 0: constant `value` */
+    bool linear;
+    double value;
+    double hour[SIM_PROFILE_MAX];
+    double v[SIM_PROFILE_MAX];
+} sim__profile;
+
+double sim__profile_at(const sim__profile *p, double t_seconds);
+double sim__profile_max(const sim__profile *p);
+
+struct sim_model {
+    sim__profile agents;      /* values are whole agents */
+    sim__profile live;        /* p(t) */
+    double machine_p, busy_p;
+    double no_answer_timeout;
+    double amd_detection, amd_false_positive;
+    double abandon_threshold;
+    sim__dist ring, talk, wrap, busy_time, machine_handle, preview;
+};
+
+#endif

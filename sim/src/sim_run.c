@@ -1,0 +1,507 @@
+/* sim_run.c - replications, their estimates and intervals, predictions and
+ * live simulations.
+ *
+ * Estimates: with several replications, each metric's mean over them and a
+ * Student-t 95% interval; with one, the whole run's value and an interval
+ * from 20 batch means (consecutive calls are correlated, batches much less),
+ * scaled to the whole run for counts. Replication i runs on a stream seeded
+ * from (seed, i) alone, so results do not depend on the thread count. */
+#include <cjson/cJSON.h>
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_engine.h"
+
+#define BATCHES 20
+
+/* ------------------------------------------------------------- metrics */
+
+enum metric {
+    M_ATTEMPTS, M_LIVE, M_MACHINE, M_NOANSWER, M_BUSY, M_BLOCKED, M_CONNECTED, M_ABANDONED,
+    M_AMD_FP, M_MACH_AGENT, M_ABANDON_RATE, M_OFCOM, M_WAITED, M_OCCUPANCY, M_CPAH,
+    M_MEAN_WAIT, M_BUSY_AGENTS, M_CONNECT_RATE, M_P50, M_P90, M_P95, M_P99, M_COUNT
+};
+
+static double ratio(double a, double b) { return b > 0 ? a / b : 0; }
+
+/* A metric of a tally covering `dur` seconds. Percentiles are not tally
+ * metrics (they come from the histogram). */
+static double metric(enum metric m, const sim__tally *t, double dur)
+{
+    switch (m) {
+    case M_ATTEMPTS: return (double)t->attempts;
+    case M_LIVE: return (double)t->live_answers;
+    case M_MACHINE: return (double)t->machine_answers;
+    case M_NOANSWER: return (double)t->no_answers;
+    case M_BUSY: return (double)t->busy;
+    case M_BLOCKED: return (double)t->blocked;
+    case M_CONNECTED: return (double)t->connected;
+    case M_ABANDONED: return (double)t->abandoned;
+    case M_AMD_FP: return (double)t->amd_fp;
+    case M_MACH_AGENT: return (double)t->machines_to_agents;
+    case M_ABANDON_RATE: return ratio((double)t->abandoned, (double)t->live_answers);
+    case M_OFCOM: {
+        /* drops_adj = drops (1 - AM/(AM + live)); rate = drops_adj/(live + drops_adj) */
+        double am = (double)t->machines_to_agents, live = (double)t->connected;
+        double adj = (double)t->abandoned * (1 - ratio(am, am + live));
+        return ratio(adj, live + adj);
+    }
+    case M_WAITED: return ratio((double)t->waited, (double)t->live_answers);
+    case M_OCCUPANCY: return ratio(t->busy_s, t->staffed_s);
+    case M_CPAH: return ratio((double)t->connected, t->staffed_s / 3600.0);
+    case M_MEAN_WAIT: return ratio(t->wait_sum, (double)t->connected);
+    case M_BUSY_AGENTS: return ratio(t->busy_s, dur);
+    case M_CONNECT_RATE: return ratio((double)t->connected, dur);
+    default: return 0;
+    }
+}
+
+static bool is_count(enum metric m) { return m <= M_MACH_AGENT; }
+
+/* The result of one replication. */
+typedef struct rep {
+    double v[M_COUNT];
+    double batch[BATCHES][M_COUNT];
+    int n_batches;
+    double mean_handle;
+    sim_point *series;
+    size_t n_series;
+    sim_status st;
+    cx_error err;
+} rep;
+
+static sim_status run_one(const sim_config *cfg, int index, bool batches, rep *out)
+{
+    memset(out, 0, sizeof *out);
+    double discard = cfg->discard_hours * 3600.0, dur = cfg->hours * 3600.0;
+    sim__engine_opts o = {.discard_s = discard,
+                          .horizon_s = discard + dur,
+                          .interval_s = cfg->interval_minutes * 60.0,
+                          .batches = batches ? BATCHES : 0};
+    sim__engine *e = NULL;
+    uint64_t seed = sim__mix(cfg->seed ^ sim__mix((uint64_t)index + 0x632be59bd9b4e019ULL));
+    sim_status st = sim__engine_create(cfg->model, &cfg->dialer, seed, &o, &e, &out->err);
+    if (st == SIM_OK)
+        st = sim__engine_advance(e, discard + dur, &out->err);
+    if (st != SIM_OK) {
+        sim__engine_destroy(e);
+        return out->st = st;
+    }
+    const sim__tally *t = sim__engine_total(e);
+    for (int m = 0; m < M_P50; m++)
+        out->v[m] = metric((enum metric)m, t, dur);
+    const uint64_t *h = sim__engine_hist(e);
+    out->v[M_P50] = sim__hist_quantile(h, 0.50);
+    out->v[M_P90] = sim__hist_quantile(h, 0.90);
+    out->v[M_P95] = sim__hist_quantile(h, 0.95);
+    out->v[M_P99] = sim__hist_quantile(h, 0.99);
+    out->mean_handle = ratio(t->handle_s, (double)t->handled);
+    if (batches) {
+        int nb;
+        const sim__tally *bt = sim__engine_batches(e, &nb);
+        for (int b = 0; b < nb; b++)
+            for (int m = 0; m < M_P50; m++)
+                out->batch[b][m] = metric((enum metric)m, &bt[b], dur / nb) *
+                                   (is_count((enum metric)m) ? nb : 1);
+        out->n_batches = nb;
+    }
+    size_t ns;
+    const sim__tally *s = sim__engine_series(e, &ns);
+    if (ns && o.interval_s > 0) {
+        out->series = calloc(ns, sizeof *out->series);
+        if (!out->series) {
+            sim__engine_destroy(e);
+            return out->st = cx_error_set(&out->err, SIM_ENOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < ns; i++) {
+            sim_point *p = &out->series[i];
+            p->t0 = discard + (double)i * o.interval_s;
+            p->t1 = fmin(p->t0 + o.interval_s, discard + dur);
+            p->attempts = (double)s[i].attempts;
+            p->live_answers = (double)s[i].live_answers;
+            p->abandoned = (double)s[i].abandoned;
+            p->abandon_rate = metric(M_ABANDON_RATE, &s[i], 0);
+            p->occupancy = metric(M_OCCUPANCY, &s[i], 0);
+            p->agents = ratio(s[i].staffed_s, p->t1 - p->t0);
+        }
+        out->n_series = ns;
+    }
+    sim__engine_destroy(e);
+    return SIM_OK;
+}
+
+/* ------------------------------------------------------------- threads */
+
+typedef struct pool {
+    const sim_config *cfg;
+    rep *reps;
+    int next, n;
+    bool batches;
+    pthread_mutex_t lock;
+} pool;
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        int i = p->next++;
+        pthread_mutex_unlock(&p->lock);
+        if (i >= p->n)
+            return NULL;
+        run_one(p->cfg, i, p->batches, &p->reps[i]);
+    }
+}
+
+static void estimate(const double *x, int n, sim_estimate *out, double whole)
+{
+    double mean = 0, var = 0;
+    for (int i = 0; i < n; i++)
+        mean += x[i];
+    mean /= n;
+    for (int i = 0; i < n; i++)
+        var += (x[i] - mean) * (x[i] - mean);
+    double half = 0;
+    if (n > 1) {
+        var /= n - 1;
+        half = gsl_cdf_tdist_Pinv(0.975, n - 1) * sqrt(var / n);
+    }
+    double centre = isnan(whole) ? mean : whole;
+    out->mean = centre;
+    out->lo = centre - half;
+    out->hi = centre + half;
+}
+
+static sim_estimate *field(sim_report *r, enum metric m)
+{
+    switch (m) {
+    case M_ATTEMPTS: return &r->attempts;
+    case M_LIVE: return &r->live_answers;
+    case M_MACHINE: return &r->machine_answers;
+    case M_NOANSWER: return &r->no_answers;
+    case M_BUSY: return &r->busy;
+    case M_BLOCKED: return &r->blocked;
+    case M_CONNECTED: return &r->connected;
+    case M_ABANDONED: return &r->abandoned;
+    case M_AMD_FP: return &r->amd_false_positives;
+    case M_MACH_AGENT: return &r->machines_to_agents;
+    case M_ABANDON_RATE: return &r->abandon_rate;
+    case M_OFCOM: return &r->abandon_rate_ofcom;
+    case M_WAITED: return &r->waited_fraction;
+    case M_OCCUPANCY: return &r->occupancy;
+    case M_CPAH: return &r->connects_per_agent_hour;
+    case M_MEAN_WAIT: return &r->mean_wait;
+    case M_BUSY_AGENTS: return &r->busy_agents;
+    case M_CONNECT_RATE: return &r->connect_rate;
+    case M_P50: return &r->wait_p50;
+    case M_P90: return &r->wait_p90;
+    case M_P95: return &r->wait_p95;
+    case M_P99: return &r->wait_p99;
+    case M_COUNT: break;
+    }
+    return NULL;
+}
+
+sim_status sim_run(const sim_config *cfg, int threads, sim_report **out, cx_error *err)
+{
+    *out = NULL;
+    if (!cfg->model)
+        return cx_error_set(err, SIM_EINVAL, "the config has no campaign model");
+    sim_status st = sim_dialer_check(&cfg->dialer, err);
+    if (st != SIM_OK)
+        return st;
+    int n = cfg->replications;
+    pool p = {.cfg = cfg, .n = n, .batches = n == 1};
+    p.reps = calloc((size_t)n, sizeof *p.reps);
+    sim_report *r = calloc(1, sizeof *r);
+    if (!p.reps || !r || pthread_mutex_init(&p.lock, NULL) != 0) {
+        free(p.reps);
+        free(r);
+        return cx_error_set(err, SIM_ENOMEM, "out of memory");
+    }
+    if (threads > n)
+        threads = n;
+    if (threads <= 1) {
+        worker(&p);
+    } else {
+        pthread_t tid[64];
+        if (threads > 64)
+            threads = 64;
+        int started = 0;
+        for (; started < threads; started++)
+            if (pthread_create(&tid[started], NULL, worker, &p) != 0)
+                break;
+        if (started == 0)
+            worker(&p);
+        for (int i = 0; i < started; i++)
+            pthread_join(tid[i], NULL);
+    }
+    pthread_mutex_destroy(&p.lock);
+    for (int i = 0; i < n; i++)
+        if (p.reps[i].st != SIM_OK) {
+            st = p.reps[i].st;
+            if (err)
+                *err = p.reps[i].err;
+            break;
+        }
+    if (st == SIM_OK) {
+        r->seed = cfg->seed;
+        r->replications = n;
+        r->hours = cfg->hours;
+        double *x = malloc(sizeof(double) * (size_t)(n > BATCHES ? n : BATCHES));
+        if (!x) {
+            st = cx_error_set(err, SIM_ENOMEM, "out of memory");
+        } else if (n == 1) {
+            r->ci_method = "batch means";
+            for (int m = 0; m < M_COUNT; m++) {
+                if (m >= M_P50) { /* percentiles: no interval */
+                    *field(r, (enum metric)m) = (sim_estimate){p.reps[0].v[m], p.reps[0].v[m],
+                                                               p.reps[0].v[m]};
+                    continue;
+                }
+                for (int b = 0; b < p.reps[0].n_batches; b++)
+                    x[b] = p.reps[0].batch[b][m];
+                estimate(x, p.reps[0].n_batches, field(r, (enum metric)m), p.reps[0].v[m]);
+            }
+        } else {
+            r->ci_method = "replications";
+            for (int m = 0; m < M_COUNT; m++) {
+                for (int i = 0; i < n; i++)
+                    x[i] = p.reps[i].v[m];
+                estimate(x, n, field(r, (enum metric)m), NAN);
+            }
+        }
+        free(x);
+        double mh = 0;
+        for (int i = 0; i < n; i++)
+            mh += p.reps[i].mean_handle;
+        r->mean_handle_s = mh / n;
+        /* the series: means over replications, point by point */
+        size_t ns = p.reps[0].n_series;
+        for (int i = 1; i < n; i++)
+            if (p.reps[i].n_series < ns)
+                ns = p.reps[i].n_series;
+        if (st == SIM_OK && ns) {
+            r->series = calloc(ns, sizeof *r->series);
+            if (!r->series)
+                st = cx_error_set(err, SIM_ENOMEM, "out of memory");
+            for (size_t k = 0; r->series && k < ns; k++) {
+                sim_point *d = &r->series[k];
+                *d = p.reps[0].series[k];
+                for (int i = 1; i < n; i++) {
+                    const sim_point *s = &p.reps[i].series[k];
+                    d->attempts += s->attempts;
+                    d->live_answers += s->live_answers;
+                    d->abandoned += s->abandoned;
+                    d->abandon_rate += s->abandon_rate;
+                    d->occupancy += s->occupancy;
+                    d->agents += s->agents;
+                }
+                d->attempts /= n;
+                d->live_answers /= n;
+                d->abandoned /= n;
+                d->abandon_rate /= n;
+                d->occupancy /= n;
+                d->agents /= n;
+            }
+            r->n_series = r->series ? ns : 0;
+        }
+    }
+    for (int i = 0; i < n; i++)
+        free(p.reps[i].series);
+    free(p.reps);
+    if (st != SIM_OK) {
+        sim_report_destroy(r);
+        return st;
+    }
+    *out = r;
+    return SIM_OK;
+}
+
+void sim_report_destroy(sim_report *r)
+{
+    if (!r)
+        return;
+    free(r->series);
+    free(r);
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+static double round_to(double x, double unit) { return round(x / unit) * unit; }
+
+static void add_est(cJSON *o, cJSON *ci, const char *name, const sim_estimate *e, double unit)
+{
+    cJSON_AddNumberToObject(o, name, round_to(e->mean, unit));
+    cJSON *pair = cJSON_CreateArray();
+    cJSON_AddItemToArray(pair, cJSON_CreateNumber(round_to(e->lo, unit)));
+    cJSON_AddItemToArray(pair, cJSON_CreateNumber(round_to(e->hi, unit)));
+    cJSON_AddItemToObject(ci, name, pair);
+}
+
+cJSON *sim_report_to_json(const sim_report *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *ci = cJSON_CreateObject();
+    cJSON *wait = cJSON_CreateObject();
+    cJSON *wci = cJSON_CreateObject();
+    cJSON *series = cJSON_CreateArray();
+    if (!o || !ci || !wait || !wci || !series) {
+        cJSON_Delete(o);
+        cJSON_Delete(ci);
+        cJSON_Delete(wait);
+        cJSON_Delete(wci);
+        cJSON_Delete(series);
+        return NULL;
+    }
+    const double C = 1e-3, R = 1e-6;
+    cJSON_AddNumberToObject(o, "seed", (double)r->seed);
+    cJSON_AddNumberToObject(o, "replications", r->replications);
+    cJSON_AddNumberToObject(o, "hours", r->hours);
+    add_est(o, ci, "attempts", &r->attempts, C);
+    add_est(o, ci, "liveAnswers", &r->live_answers, C);
+    add_est(o, ci, "machineAnswers", &r->machine_answers, C);
+    add_est(o, ci, "noAnswers", &r->no_answers, C);
+    add_est(o, ci, "busy", &r->busy, C);
+    add_est(o, ci, "blocked", &r->blocked, C);
+    add_est(o, ci, "connected", &r->connected, C);
+    add_est(o, ci, "abandoned", &r->abandoned, C);
+    add_est(o, ci, "amdFalsePositives", &r->amd_false_positives, C);
+    add_est(o, ci, "machinesToAgents", &r->machines_to_agents, C);
+    add_est(o, ci, "abandonRate", &r->abandon_rate, R);
+    add_est(o, ci, "abandonRateOfcom", &r->abandon_rate_ofcom, R);
+    add_est(o, ci, "waitedFraction", &r->waited_fraction, R);
+    add_est(o, ci, "occupancy", &r->occupancy, R);
+    add_est(o, ci, "connectsPerAgentHour", &r->connects_per_agent_hour, C);
+    add_est(wait, wci, "p50", &r->wait_p50, R);
+    add_est(wait, wci, "p90", &r->wait_p90, R);
+    add_est(wait, wci, "p95", &r->wait_p95, R);
+    add_est(wait, wci, "p99", &r->wait_p99, R);
+    add_est(wait, wci, "mean", &r->mean_wait, R);
+    cJSON_AddItemToObject(o, "connectWait", wait);
+    cJSON_AddItemToObject(ci, "connectWait", wci);
+    cJSON_AddStringToObject(ci, "method", r->ci_method);
+    cJSON_AddItemToObject(o, "ci95", ci);
+    for (size_t i = 0; i < r->n_series; i++) {
+        const sim_point *p = &r->series[i];
+        cJSON *pt = cJSON_CreateObject();
+        if (!pt)
+            break;
+        cJSON_AddNumberToObject(pt, "start", p->t0);
+        cJSON_AddNumberToObject(pt, "end", p->t1);
+        cJSON_AddNumberToObject(pt, "attempts", round_to(p->attempts, C));
+        cJSON_AddNumberToObject(pt, "liveAnswers", round_to(p->live_answers, C));
+        cJSON_AddNumberToObject(pt, "abandoned", round_to(p->abandoned, C));
+        cJSON_AddNumberToObject(pt, "abandonRate", round_to(p->abandon_rate, R));
+        cJSON_AddNumberToObject(pt, "occupancy", round_to(p->occupancy, R));
+        cJSON_AddNumberToObject(pt, "agents", round_to(p->agents, C));
+        cJSON_AddItemToArray(series, pt);
+    }
+    cJSON_AddItemToObject(o, "series", series);
+    return o;
+}
+
+/* ---------------------------------------------------------- prediction */
+
+sim_status sim_predict(const sim_model *m, const sim_dialer *d, double hours, int replications,
+                       uint64_t seed, sim_prediction *out, cx_error *err)
+{
+    sim_config cfg;
+    sim_status st = sim_config_init(&cfg, m, d, hours, seed, replications < 2 ? 2 : replications,
+                                    err);
+    if (st != SIM_OK)
+        return st;
+    cfg.interval_minutes = 0; /* no series */
+    sim_report *r = NULL;
+    st = sim_run(&cfg, 1, &r, err);
+    sim_config_free(&cfg);
+    if (st != SIM_OK)
+        return st;
+    out->abandon_mean = r->abandon_rate.mean;
+    out->abandon_upper95 = r->abandon_rate.hi;
+    out->occupancy_mean = r->occupancy.mean;
+    out->occupancy_lo95 = r->occupancy.lo;
+    out->occupancy_hi95 = r->occupancy.hi;
+    out->live_answers_mean = r->live_answers.mean;
+    sim_report_destroy(r);
+    return SIM_OK;
+}
+
+/* ---------------------------------------------------------------- live */
+
+struct sim_live {
+    sim__engine *e;
+    sim_model *model;
+};
+
+sim_status sim_live_create(const sim_model *m, const sim_dialer *d, uint64_t seed,
+                           sim_live **out, cx_error *err)
+{
+    *out = NULL;
+    sim_status st = sim_dialer_check(d, err);
+    if (st != SIM_OK)
+        return st;
+    sim_live *l = calloc(1, sizeof *l);
+    if (!l)
+        return cx_error_set(err, SIM_ENOMEM, "out of memory");
+    sim__engine_opts o = {.discard_s = 0, .horizon_s = INFINITY, .interval_s = 0, .batches = 0};
+    if ((st = sim_model_clone(m, &l->model, err)) != SIM_OK ||
+        (st = sim__engine_create(m, d, seed, &o, &l->e, err)) != SIM_OK) {
+        sim_live_destroy(l);
+        return st;
+    }
+    *out = l;
+    return SIM_OK;
+}
+
+void sim_live_destroy(sim_live *l)
+{
+    if (!l)
+        return;
+    sim__engine_destroy(l->e);
+    sim_model_destroy(l->model);
+    free(l);
+}
+
+sim_status sim_live_set_dialer(sim_live *l, const sim_dialer *d, cx_error *err)
+{
+    sim_status st = sim_dialer_check(d, err);
+    if (st == SIM_OK)
+        sim__engine_set_dialer(l->e, d);
+    return st;
+}
+
+sim_status sim_live_advance(sim_live *l, double t, cx_error *err)
+{
+    return sim__engine_advance(l->e, t, err);
+}
+
+void sim_live_counters(const sim_live *l, sim_counters *c)
+{
+    const sim__tally *t = sim__engine_total(l->e);
+    memset(c, 0, sizeof *c);
+    c->time = sim__engine_now(l->e);
+    c->attempts = t->attempts;
+    c->live_answers = t->live_answers;
+    c->machine_answers = t->machine_answers;
+    c->no_answers = t->no_answers;
+    c->busy = t->busy;
+    c->blocked = t->blocked;
+    c->connected = t->connected;
+    c->abandoned = t->abandoned;
+    c->amd_false_positives = t->amd_fp;
+    c->machines_to_agents = t->machines_to_agents;
+    c->waited = t->waited;
+    c->busy_agent_s = t->busy_s;
+    c->staffed_agent_s = t->staffed_s;
+    c->handle_s = t->handle_s;
+    c->handled = t->handled;
+    c->agents_now = sim__engine_agents(l->e);
+    c->peak_lines = sim__engine_peak_lines(l->e);
+    c->pacing_bet = sim__engine_k(l->e);
+}
+
+const sim_model *sim_live_model(const sim_live *l) { return l->model; }

@@ -1,0 +1,387 @@
+/* sweep.c - `dialsim sweep`: a what-if grid over config keys, on all cores.
+ *
+ * Every grid point is a copy of the config with the varied keys set, checked
+ * in full before anything runs (a bad point is an input error: exit 2,
+ * nothing simulated). Point i runs on seeds derived from the config's seed
+ * and i alone, so the CSV does not depend on the thread count. The CSV is
+ * written to a temporary file and renamed into place. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dialsim.h"
+#include "tools.h"
+
+#define MAX_VARY 4
+#define MAX_POINTS 100000
+
+typedef struct vary {
+    char key[128];
+    double from, to, step;
+    int n;
+} vary;
+
+typedef struct sweep {
+    vary v[MAX_VARY];
+    int nv;
+    int n_points;
+    sim_config *cfgs;
+    sim_report **reports;
+    cx_error *errs;
+    int next, done;
+    bool tty;
+    pthread_mutex_t lock;
+} sweep;
+
+static int parse_vary(const char *spec, vary *v)
+{
+    const char *eq = strchr(spec, '=');
+    if (!eq || eq == spec || (size_t)(eq - spec) >= sizeof v->key) {
+        fprintf(stderr, "dialsim: --vary %s: expected KEY=FROM:TO:STEP\n", spec);
+        return -1;
+    }
+    memcpy(v->key, spec, (size_t)(eq - spec));
+    v->key[eq - spec] = '\0';
+    char *end;
+    const char *p = eq + 1;
+    v->from = strtod(p, &end);
+    if (end == p || *end != ':')
+        goto bad;
+    p = end + 1;
+    v->to = strtod(p, &end);
+    if (end == p || *end != ':')
+        goto bad;
+    p = end + 1;
+    v->step = strtod(p, &end);
+    if (end == p || *end || !isfinite(v->from) || !isfinite(v->to) || !(v->step != 0) ||
+        (v->to - v->from) / v->step < -1e-9)
+        goto bad;
+    v->n = (int)floor((v->to - v->from) / v->step + 1e-9) + 1;
+    if (v->n < 1 || v->n > MAX_POINTS)
+        goto bad;
+    return 0;
+bad:
+    fprintf(stderr,
+            "dialsim: --vary %s: expected KEY=FROM:TO:STEP with a STEP that goes from FROM to TO\n",
+            spec);
+    return -1;
+}
+
+static double value_at(const vary *v, int i) { return v->from + i * v->step; }
+
+/* Sets the number at dotted `key` in root, creating objects on the way. */
+static int set_path(cJSON *root, const char *key, double value, char *why, size_t n)
+{
+    char buf[128];
+    cx_copy(buf, sizeof buf, key);
+    cJSON *node = root;
+    char *save = NULL;
+    char *part = strtok_r(buf, ".", &save);
+    while (part) {
+        char *next = strtok_r(NULL, ".", &save);
+        cJSON *child = cJSON_GetObjectItemCaseSensitive(node, part);
+        if (!next) {
+            cJSON *num = cJSON_CreateNumber(value);
+            if (!num)
+                return snprintf(why, n, "out of memory"), -1;
+            if (child)
+                cJSON_ReplaceItemInObjectCaseSensitive(node, part, num);
+            else
+                cJSON_AddItemToObject(node, part, num);
+            return 0;
+        }
+        if (!child) {
+            child = cJSON_AddObjectToObject(node, part);
+            if (!child)
+                return snprintf(why, n, "out of memory"), -1;
+        } else if (!cJSON_IsObject(child)) {
+            snprintf(why, n, "%s: \"%s\" is not an object", key, part);
+            return -1;
+        }
+        node = child;
+        part = next;
+    }
+    snprintf(why, n, "empty key");
+    return -1;
+}
+
+static void point_values(const sweep *s, int idx, double *vals)
+{
+    for (int k = 0; k < s->nv; k++) {
+        vals[k] = value_at(&s->v[k], idx % s->v[k].n);
+        idx /= s->v[k].n;
+    }
+}
+
+static void progress(sweep *s)
+{
+    if (!s->tty)
+        return;
+    int width = 40, filled = s->done * width / s->n_points;
+    fprintf(stderr, "\r[%.*s%*s] %d/%d", filled, "########################################",
+            width - filled, "", s->done, s->n_points);
+    if (s->done == s->n_points)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static void *worker(void *arg)
+{
+    sweep *s = arg;
+    for (;;) {
+        pthread_mutex_lock(&s->lock);
+        int i = s->next++;
+        pthread_mutex_unlock(&s->lock);
+        if (i >= s->n_points)
+            return NULL;
+        sim_run(&s->cfgs[i], 1, &s->reports[i], &s->errs[i]);
+        pthread_mutex_lock(&s->lock);
+        s->done++;
+        progress(s);
+        pthread_mutex_unlock(&s->lock);
+    }
+}
+
+static int write_csv(const sweep *s, const char *path)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        fprintf(stderr, "dialsim: %s: cannot write\n", path);
+        return -1;
+    }
+    for (int k = 0; k < s->nv; k++)
+        fprintf(f, "%s,", s->v[k].key);
+    fputs("abandonRate,abandonRateLo,abandonRateHi,occupancy,occupancyLo,occupancyHi,"
+          "waitedFraction,connectsPerAgentHour,attempts,liveAnswers,abandoned\n",
+          f);
+    double vals[MAX_VARY];
+    for (int i = 0; i < s->n_points; i++) {
+        const sim_report *r = s->reports[i];
+        point_values(s, i, vals);
+        for (int k = 0; k < s->nv; k++)
+            fprintf(f, "%.10g,", vals[k]);
+        fprintf(f, "%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,%.3f,%.3f,%.3f\n",
+                r->abandon_rate.mean, r->abandon_rate.lo, r->abandon_rate.hi, r->occupancy.mean,
+                r->occupancy.lo, r->occupancy.hi, r->waited_fraction.mean,
+                r->connects_per_agent_hour.mean, r->attempts.mean, r->live_answers.mean,
+                r->abandoned.mean);
+    }
+    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        unlink(tmp);
+        fprintf(stderr, "dialsim: %s: cannot write\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+/* Plots abandon rate (with its interval) and occupancy against the first
+ * key, one group per combination of the other keys. */
+static int plot(const sweep *s, const char *out, double limit)
+{
+    const char *ext = strrchr(out, '.');
+    const char *term = strcmp(ext, ".svg") == 0 ? "svg size 900,560 dynamic"
+                                                : "pngcairo size 900,560";
+    char data[4096];
+    snprintf(data, sizeof data, "%s.data.%ld", out, (long)getpid());
+    FILE *d = fopen(data, "w");
+    if (!d) {
+        fprintf(stderr, "dialsim: %s: cannot write plot data\n", data);
+        return -1;
+    }
+    int group = s->v[0].n, groups = s->n_points / group;
+    double vals[MAX_VARY];
+    for (int g = 0; g < groups; g++) {
+        for (int i = 0; i < group; i++) {
+            int idx = g * group + i;
+            const sim_report *r = s->reports[idx];
+            point_values(s, idx, vals);
+            fprintf(d, "%.10g %.6f %.6f %.6f %.6f\n", vals[0], 100 * r->abandon_rate.mean,
+                    100 * r->abandon_rate.lo, 100 * r->abandon_rate.hi,
+                    100 * r->occupancy.mean);
+        }
+        fputs("\n\n", d);
+    }
+    fclose(d);
+    FILE *g = popen("gnuplot", "w");
+    if (!g) {
+        unlink(data);
+        fprintf(stderr, "dialsim: cannot run gnuplot (install gnuplot-nox)\n");
+        return -1;
+    }
+    fprintf(g, "set terminal %s\nset output '%s'\n", term, out);
+    fprintf(g, "set title 'dialsim sweep: abandon rate and occupancy'\n");
+    fprintf(g, "set xlabel '%s'\nset ylabel 'abandon rate (%%), 95%% interval'\n", s->v[0].key);
+    fprintf(g, "set y2label 'occupancy (%%)'\nset y2tics\nset ytics nomirror\nset grid\n");
+    fprintf(g, "set key outside bottom center horizontal\nset yrange [0:*]\nset y2range [0:100]\n");
+    fprintf(g, "set arrow from graph 0, first %g to graph 1, first %g nohead lw 2 lc rgb 'red'\n",
+            100 * limit, 100 * limit);
+    fprintf(g, "set label 'limit %g%%' at graph 0.01, first %g offset 0,0.6 tc rgb 'red'\n",
+            100 * limit, 100 * limit);
+    fputs("plot ", g);
+    for (int k = 0; k < groups; k++) {
+        char title[256] = "";
+        point_values(s, k * group, vals);
+        size_t used = 0;
+        for (int v = 1; v < s->nv; v++)
+            used += (size_t)snprintf(title + used, sizeof title - used, "%s%s=%g",
+                                     used ? " " : "", s->v[v].key, vals[v]);
+        fprintf(g,
+                "'%s' index %d using 1:2:3:4 with yerrorlines lc %d title 'abandon %s', "
+                "'%s' index %d using 1:5 axes x1y2 with linespoints dt 2 lc %d title "
+                "'occupancy %s'%s",
+                data, k, k + 1, title, data, k, k + 1, title, k + 1 < groups ? ", " : "\n");
+    }
+    int rc = pclose(g);
+    unlink(data);
+    if (rc != 0) {
+        fprintf(stderr, "dialsim: gnuplot failed (status %d)\n", rc);
+        return -1;
+    }
+    return 0;
+}
+
+int dialsim_sweep(int argc, char **argv)
+{
+    sweep s;
+    memset(&s, 0, sizeof s);
+    const char *path = NULL, *out = NULL, *plot_out = NULL;
+    double reps = 0, threads = dialsim_threads(), limit = 0.03;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--vary") == 0 && i + 1 < argc) {
+            if (s.nv == MAX_VARY) {
+                fprintf(stderr, "dialsim: at most %d --vary keys\n", MAX_VARY);
+                return 2;
+            }
+            if (parse_vary(argv[++i], &s.v[s.nv++]))
+                return 2;
+        } else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+            out = argv[++i];
+        } else if (strcmp(argv[i], "--plot") == 0 && i + 1 < argc) {
+            plot_out = argv[++i];
+        } else if (strcmp(argv[i], "--replications") == 0 && i + 1 < argc) {
+            if (dialsim_number("--replications", argv[++i], 1, 100000, &reps))
+                return 2;
+        } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+            if (dialsim_number("--threads", argv[++i], 1, 64, &threads))
+                return 2;
+        } else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
+            if (dialsim_number("--limit", argv[++i], 0, 1, &limit))
+                return 2;
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "dialsim: sweep: unknown option %s (or it lacks its value)\n",
+                    argv[i]);
+            return 2;
+        } else if (!path) {
+            path = argv[i];
+        } else {
+            fprintf(stderr, "dialsim: sweep: one config file only\n");
+            return 2;
+        }
+    }
+    if (!path || !out || s.nv == 0) {
+        fprintf(stderr, "dialsim: sweep needs CONFIG.json, --vary KEY=FROM:TO:STEP and --out "
+                        "FILE.csv\n");
+        return 2;
+    }
+    if (plot_out) {
+        const char *ext = strrchr(plot_out, '.');
+        if (!ext || (strcmp(ext, ".svg") != 0 && strcmp(ext, ".png") != 0)) {
+            fprintf(stderr, "dialsim: --plot %s: the file must end in .svg or .png\n", plot_out);
+            return 2;
+        }
+    }
+    long n = 1;
+    for (int k = 0; k < s.nv; k++) {
+        n *= s.v[k].n;
+        if (n > MAX_POINTS) {
+            fprintf(stderr, "dialsim: the grid has more than %d points\n", MAX_POINTS);
+            return 2;
+        }
+    }
+    s.n_points = (int)n;
+    cx_error err = {0};
+    cJSON *root = cx_json_load_file(path, &err);
+    if (!root) {
+        fprintf(stderr, "dialsim: %s\n", err.msg);
+        return 2;
+    }
+    s.cfgs = calloc((size_t)n, sizeof *s.cfgs);
+    s.reports = calloc((size_t)n, sizeof *s.reports);
+    s.errs = calloc((size_t)n, sizeof *s.errs);
+    int rc = 0, parsed = 0;
+    if (!s.cfgs || !s.reports || !s.errs) {
+        fprintf(stderr, "dialsim: out of memory\n");
+        rc = 1;
+        goto out;
+    }
+    double vals[MAX_VARY];
+    for (; parsed < s.n_points; parsed++) {
+        point_values(&s, parsed, vals);
+        char where[512] = "";
+        size_t used = 0;
+        for (int k = 0; k < s.nv; k++)
+            used += (size_t)snprintf(where + used, sizeof where - used, "%s%s=%g",
+                                     k ? ", " : "", s.v[k].key, vals[k]);
+        cJSON *copy = cJSON_Duplicate(root, 1);
+        char why[256];
+        int bad = !copy;
+        for (int k = 0; !bad && k < s.nv; k++)
+            bad = set_path(copy, s.v[k].key, vals[k], why, sizeof why) != 0;
+        if (bad) {
+            fprintf(stderr, "dialsim: sweep point %s: %s\n", where, copy ? why : "out of memory");
+            cJSON_Delete(copy);
+            rc = 2;
+            goto out;
+        }
+        sim_status st = sim_config_parse(copy, path, &s.cfgs[parsed], &err);
+        cJSON_Delete(copy);
+        if (st != SIM_OK) {
+            fprintf(stderr, "dialsim: sweep point %s: %s\n", where, err.msg);
+            sim_config_free(&s.cfgs[parsed]);
+            rc = 2;
+            goto out;
+        }
+        s.cfgs[parsed].seed = (s.cfgs[parsed].seed * 0x9e3779b97f4a7c15ULL) ^ (uint64_t)parsed;
+        s.cfgs[parsed].interval_minutes = 0;
+        if (reps > 0)
+            s.cfgs[parsed].replications = (int)reps;
+    }
+    s.tty = isatty(2);
+    pthread_mutex_init(&s.lock, NULL);
+    int nt = (int)threads < s.n_points ? (int)threads : s.n_points;
+    pthread_t tid[64];
+    int started = 0;
+    for (; started < nt; started++)
+        if (pthread_create(&tid[started], NULL, worker, &s) != 0)
+            break;
+    if (started == 0)
+        worker(&s);
+    for (int i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    pthread_mutex_destroy(&s.lock);
+    for (int i = 0; i < s.n_points; i++)
+        if (!s.reports[i]) {
+            fprintf(stderr, "dialsim: sweep point %d: %s\n", i, s.errs[i].msg);
+            rc = 1;
+            goto out;
+        }
+    if (write_csv(&s, out) != 0 || (plot_out && plot(&s, plot_out, limit) != 0))
+        rc = 1;
+out:
+    for (int i = 0; i < parsed && s.cfgs; i++)
+        sim_config_free(&s.cfgs[i]);
+    for (int i = 0; s.reports && i < s.n_points; i++)
+        sim_report_destroy(s.reports[i]);
+    free(s.cfgs);
+    free(s.reports);
+    free(s.errs);
+    cJSON_Delete(root);
+    return rc;
+}

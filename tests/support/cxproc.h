@@ -1,0 +1,21 @@
+/* cxproc.h - running the project's programs from tests. */
+#ifndef CXPROC_H
+#define CXPROC_H
+
+#include <stddef.h>
+
+/* Runs argv (argv[0] is a path relative to the build tree, e.g.
+ * "sim/dialsim") with the given environment (NULL = inherit), stdin from
+ * /dev/null; captures stdout and stderr (each up to n-1 bytes, NUL-ended;
+ * either may be NULL). Returns the exit status, or -1 when it did not exit
+ * normally. */
+int cx_run(char *const argv[], char *const envp[], char *out, size_t out_n, char *err,
+           size_t err_n);
+
+/* The absolute path of a program in the build tree. */
+const char *cx_bin(char *buf, size_t n, const char *rel);
+
+/* Reads a whole file (NULL when missing); the caller frees it. */
+char *cx_slurp(const char *path);
+
+#endif
