@@ -104,7 +104,7 @@ void cx_buf_init(cx_buf *b, size_t cap);
 /* Returns 0, or -1 when the append would pass the cap or memory ran out (the
  * buffer is then unchanged). */
 int cx_buf_append(cx_buf *b, const void *data, size_t len) CX_WARN_UNUSED;
-int cx_buf_printf(cx_buf *b, const char *fmt, ...) CX_PRINTF(2, 3) CX_WARN_UNUSED;
+int cx_buf_printf(cx_buf *b, const char *fmt, ...) CX_PRINTF(2, 3);
 void cx_buf_reset(cx_buf *b);
 /* Hands the data to the caller (free() it; may be NULL when nothing was
  * appended) and leaves the buffer empty. */

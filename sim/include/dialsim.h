@@ -123,6 +123,12 @@ typedef struct sim_model sim_model;
  * new model the caller destroys. */
 sim_status sim_model_parse(const struct cJSON *campaign, const char *file, const char *path,
                            sim_model **out, cx_error *err);
+/* A typical campaign model as JSON text (20 agents, 70% live answers, 10%
+ * machines with AMD, lognormal rings, gamma talk, uniform wrap; figures from
+ * ../shared/DOMAIN.md): the default wherever a model is needed and none is
+ * given. */
+const char *sim_typical_campaign_json(void);
+
 /* A deep copy. */
 sim_status sim_model_clone(const sim_model *m, sim_model **out, cx_error *err);
 void sim_model_destroy(sim_model *m);
@@ -130,6 +136,9 @@ void sim_model_destroy(sim_model *m);
 /* Replaces the live-answer probability (number or profile) by a constant.
  * SIM_EINVAL when p + machine + busy probabilities would exceed 1. */
 sim_status sim_model_set_live_probability(sim_model *m, double p, cx_error *err);
+
+/* Replaces the agents (count or schedule) by a constant count (>= 1). */
+sim_status sim_model_set_agents(sim_model *m, int agents, cx_error *err);
 
 /* The oracle: the TRUE live-answer probability at simulated time t. */
 double sim_model_live_probability(const sim_model *m, double t);
@@ -228,15 +237,16 @@ struct cJSON *sim_report_to_json(const sim_report *r);
 
 /* A quick what-if for the optimizer: mean abandon rate and its upper 95%
  * bound, mean occupancy and its interval, over `replications` runs of
- * `hours` (no series). */
+ * `hours` counted after `discard_hours` of settling (no series). */
 typedef struct sim_prediction {
     double abandon_mean, abandon_upper95;
     double occupancy_mean, occupancy_lo95, occupancy_hi95;
     double live_answers_mean;
 } sim_prediction;
 
-sim_status sim_predict(const sim_model *m, const sim_dialer *d, double hours, int replications,
-                       uint64_t seed, sim_prediction *out, cx_error *err);
+sim_status sim_predict(const sim_model *m, const sim_dialer *d, double hours,
+                       double discard_hours, int replications, uint64_t seed,
+                       sim_prediction *out, cx_error *err);
 
 /* ------------------------------------------------- a live simulation */
 

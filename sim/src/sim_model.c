@@ -289,6 +289,16 @@ sim_status sim_model_parse(const cJSON *campaign, const char *file, const char *
     return SIM_OK;
 }
 
+const char *sim_typical_campaign_json(void)
+{
+    return "{\"agents\":20,\"liveAnswerProbability\":0.7,\"machineProbability\":0.1,"
+           "\"amd\":{\"detection\":0.85,\"falsePositive\":0.01},"
+           "\"ringTime\":{\"dist\":\"lognormal\",\"mean\":9,\"sd\":4},"
+           "\"talkTime\":{\"dist\":\"gamma\",\"mean\":120,\"sd\":60},"
+           "\"wrapTime\":{\"dist\":\"uniform\",\"min\":5,\"max\":25},"
+           "\"noAnswerTimeout\":25,\"abandonThreshold\":2}";
+}
+
 sim_status sim_model_clone(const sim_model *m, sim_model **out, cx_error *err)
 {
     *out = malloc(sizeof **out);
@@ -308,6 +318,15 @@ sim_status sim_model_set_live_probability(sim_model *m, double p, cx_error *err)
                             p, m->machine_p, m->busy_p);
     m->live.n = 0;
     m->live.value = p;
+    return SIM_OK;
+}
+
+sim_status sim_model_set_agents(sim_model *m, int agents, cx_error *err)
+{
+    if (agents < 1)
+        return cx_error_set(err, SIM_EINVAL, "agents must be >= 1, got %d", agents);
+    m->agents.n = 0;
+    m->agents.value = agents;
     return SIM_OK;
 }
 

@@ -406,8 +406,9 @@ cJSON *sim_report_to_json(const sim_report *r)
 
 /* ---------------------------------------------------------- prediction */
 
-sim_status sim_predict(const sim_model *m, const sim_dialer *d, double hours, int replications,
-                       uint64_t seed, sim_prediction *out, cx_error *err)
+sim_status sim_predict(const sim_model *m, const sim_dialer *d, double hours,
+                       double discard_hours, int replications, uint64_t seed,
+                       sim_prediction *out, cx_error *err)
 {
     sim_config cfg;
     sim_status st = sim_config_init(&cfg, m, d, hours, seed, replications < 2 ? 2 : replications,
@@ -415,6 +416,7 @@ sim_status sim_predict(const sim_model *m, const sim_dialer *d, double hours, in
     if (st != SIM_OK)
         return st;
     cfg.interval_minutes = 0; /* no series */
+    cfg.discard_hours = discard_hours > 0 ? discard_hours : 0;
     sim_report *r = NULL;
     st = sim_run(&cfg, 1, &r, err);
     sim_config_free(&cfg);

@@ -1,0 +1,141 @@
+/*
+ * mockcxone.h - libmockcxone: an offline CXone that fails on purpose.
+ *
+ * A real HTTP server (libmicrohttpd) speaking the seed document's API:
+ *   POST  /auth/token                       OAuth 2.0 client credentials
+ *   GET   /api/v2/campaigns/{id}            the campaign, with an ETag
+ *   PATCH /api/v2/campaigns/{id}            JSON Merge Patch, atomic, If-Match
+ *   GET   /api/v2/campaigns/{id}/stats      what the live campaign reports
+ * (mockcxone/openapi.yaml describes them), plus an admin API for tests:
+ *   GET  /__admin/health                    readiness
+ *   GET  /__admin/journal[?since=N]         every request, in arrival order
+ *   GET  /__admin/journal/summary           totals, by status, and dropped
+ *   GET|POST|DELETE /__admin/faults         fault rules (POST replaces;
+ *                                           POST ?append=1 appends)
+ *   PUT  /__admin/campaigns/{id}/status     {"status": "paused"} etc.
+ *   POST /__admin/reset                     back to the start state
+ *   POST /__webhook/{anything}              a webhook sink (204)
+ *   GET  /__admin/webhooks                  what the sink received
+ *
+ * Fault rules ({"faults": [RULE...]}, from a file or the admin API) match
+ * `method` (or "*") and `path` (a glob: `*` is one segment, `**` any rest),
+ * optionally only between `from` and `until` seconds after the server
+ * started (on its clock); they fire for at most `times` matches (default
+ * unlimited) after skipping `after`, with `probability` (seeded). The first
+ * matching rule with firings left applies: `delayMs` (real time) before the
+ * response; a response (`status`, `headers`, `body` as JSON or text) instead
+ * of the normal one; or an `action`: "reset" (close the connection, no
+ * response), "expire-tokens" (revoke every token, then answer normally),
+ * "lock-campaign" (lock the campaign in the path, then answer normally).
+ *
+ * Every campaign may be a live simulated dialer (libdialsim): give it a
+ * campaign model and it advances, on the server's clock, under whatever
+ * dialer config is applied.
+ *
+ * Secrets (client secrets, tokens) never appear in the journal or in
+ * anything the server prints. All API time (token expiry, Retry-After,
+ * rate limits, the journal's `time`, the simulations) reads the clock given
+ * in the options, so a scenario can run the server on virtual time.
+ *
+ * Conventions: functions return a mock_status and fill a caller-provided
+ * cx_error; the library never prints or exits; one server owns all its
+ * state, so several servers may run in one process.
+ */
+#ifndef MOCKCXONE_H
+#define MOCKCXONE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cxcommon.h"
+
+struct cJSON;
+
+typedef enum mock_status {
+    MOCK_OK = 0,
+    MOCK_EINVAL,  /* invalid option or fault file (the text names it) */
+    MOCK_ENOMEM,
+    MOCK_ELISTEN, /* the address could not be bound */
+    MOCK_ENOENT   /* no such campaign */
+} mock_status;
+
+const char *mock_strerror(mock_status st);
+
+/* The dialer engine's bounds a PATCH must respect (the seed's constraints). */
+typedef struct mock_bounds {
+    double min_answer_rate, max_answer_rate;       /* 0.40, 0.95 */
+    double max_abandon_rate;                       /* 0.03 */
+    int min_concurrent_calls, max_concurrent_calls; /* 5, 150 */
+    int min_call_interval, max_call_interval;      /* 50, 500 */
+    int min_warm_up, max_warm_up;                  /* 0, 3600 */
+} mock_bounds;
+
+typedef struct mock_client {
+    const char *id;
+    const char *secret;
+    const char *scope;  /* space-separated; NULL = "campaign:read campaign:write" */
+} mock_client;
+
+typedef struct mock_campaign_def {
+    const char *id;
+    const char *name;             /* NULL: "Campaign <id>" */
+    const struct cJSON *model;    /* dialsim campaign model; NULL: not simulated */
+} mock_campaign_def;
+
+#define MOCK_DEFAULT_CLIENT_ID "cxopt-dev"
+#define MOCK_DEFAULT_CLIENT_SECRET "cxopt-dev-secret"
+#define MOCK_DEFAULT_CAMPAIGN "c-1001"
+
+typedef struct mock_options {
+    const char *bind;             /* "127.0.0.1" */
+    unsigned port;                /* 0: any free port */
+    const mock_client *clients;   /* NULL: the default client above */
+    size_t n_clients;
+    const mock_campaign_def *campaigns; /* NULL: the default campaign above */
+    size_t n_campaigns;
+    double token_ttl_s;           /* 3600 */
+    const char *faults_path;      /* a {"faults":[...]} file, or NULL */
+    const struct cJSON *faults;   /* or the same document, borrowed */
+    uint64_t seed;                /* fault probabilities and simulations: 1 */
+    double rate_per_s, burst;     /* token bucket per client; rate 0 = off: 0, 0 */
+    mock_bounds bounds;
+    size_t body_max;              /* 1 MiB */
+    unsigned connection_limit;    /* 256 */
+    unsigned connection_timeout_s; /* 30: idle or slow connections are closed */
+    size_t journal_max;           /* entries kept: 100000 (older ones dropped, counted) */
+    double stats_window_s;        /* the regulatory window: 30 days (FCC) */
+    cx_clock *clock;              /* borrowed; NULL: a private real clock */
+} mock_options;
+
+void mock_options_default(mock_options *o);
+mock_bounds mock_bounds_seed(void);
+
+typedef struct mock_server mock_server;
+
+/* Validates the options and loads the faults; nothing listens yet. */
+mock_status mock_server_create(const mock_options *o, mock_server **out, cx_error *err);
+/* Starts listening. MOCK_ELISTEN when the address cannot be bound. */
+mock_status mock_server_start(mock_server *s, cx_error *err);
+/* The bound port (after start). */
+unsigned mock_server_port(const mock_server *s);
+/* Stops listening and waits for requests in progress. Safe to call twice. */
+void mock_server_stop(mock_server *s);
+void mock_server_destroy(mock_server *s);
+
+/* Reading state without HTTP. */
+typedef struct mock_campaign_state {
+    char status[16];
+    double answer_rate, abandon_rate;
+    int max_concurrent_calls, call_interval_ms, warm_up_s;
+    char strategy[16];
+    long version;
+    bool simulated;
+} mock_campaign_state;
+
+mock_status mock_server_campaign(mock_server *s, const char *id, mock_campaign_state *out);
+size_t mock_server_journal_length(mock_server *s);
+/* Replaces the fault rules with a {"faults":[...]} document. */
+mock_status mock_server_set_faults(mock_server *s, const struct cJSON *doc, cx_error *err);
+
+#endif /* MOCKCXONE_H */

@@ -1,0 +1,656 @@
+/* mock_campaign.c - campaigns: GET, atomic merge-patch, live stats. */
+#include "mock_campaign.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dialsim.h"
+
+#define SNAP_EVERY 60.0
+#define DEFAULT_PERIOD 900.0
+
+static const char *const strategies[] = {"predictive", "progressive", "power", "preview", NULL};
+
+typedef struct params {
+    double answer_rate, abandon_rate;
+    long max_concurrent_calls, call_interval, warm_up;
+    int strategy;
+} params;
+
+typedef struct snap {
+    double t; /* simulated seconds since the campaign's start */
+    sim_counters c;
+} snap;
+
+typedef struct campaign {
+    pthread_mutex_t lock;
+    char id[128], name[256];
+    char status[16];
+    params p;
+    long version;
+    double updated;       /* clock time */
+    /* simulation */
+    sim_model *model;     /* owned, NULL when not simulated */
+    sim_live *sim;
+    double t0;            /* clock time of the simulation's start */
+    double next_snap;
+    snap *ring;
+    size_t ring_cap, ring_max, ring_len, ring_head;
+} campaign;
+
+struct mock__store {
+    campaign *c;
+    size_t n;
+    mock_bounds b;
+    cx_clock *clk;
+    uint64_t seed;
+    double window_s;
+};
+
+static params seed_params(void)
+{
+    params p = {.answer_rate = 0.72,
+                .abandon_rate = 0.025,
+                .max_concurrent_calls = 80,
+                .call_interval = 120,
+                .warm_up = 30,
+                .strategy = 0};
+    return p;
+}
+
+static sim_dialer to_dialer(const params *p)
+{
+    sim_dialer d = sim_dialer_default();
+    d.answer_rate = p->answer_rate;
+    d.abandon_rate = p->abandon_rate;
+    d.max_concurrent_calls = (int)p->max_concurrent_calls;
+    d.call_interval_ms = (double)p->call_interval;
+    d.warm_up_s = (double)p->warm_up;
+    d.strategy = (sim_strategy)p->strategy; /* same order as `strategies` */
+    return d;
+}
+
+/* (Re)starts a campaign's simulation at the clock's now. Lock held. */
+static mock_status start_sim(mock__store *s, campaign *c, size_t index, cx_error *err)
+{
+    sim_live_destroy(c->sim);
+    c->sim = NULL;
+    c->ring_len = c->ring_head = 0;
+    if (!c->model)
+        return MOCK_OK;
+    sim_dialer d = to_dialer(&c->p);
+    if (sim_live_create(c->model, &d, s->seed + 0x9e37u * (index + 1), &c->sim, err) != SIM_OK)
+        return MOCK_EINVAL;
+    c->t0 = cx_clock_now(s->clk);
+    c->next_snap = 0;
+    return MOCK_OK;
+}
+
+static void push_snap(campaign *c, double t)
+{
+    if (c->ring_len == c->ring_cap && c->ring_cap < c->ring_max) {
+        size_t cap = c->ring_cap ? c->ring_cap * 2 : 256;
+        if (cap > c->ring_max)
+            cap = c->ring_max;
+        snap *r = malloc(cap * sizeof *r);
+        if (!r)
+            return; /* keep the old ring: stats lose resolution, not correctness */
+        for (size_t i = 0; i < c->ring_len; i++)
+            r[i] = c->ring[(c->ring_head + i) % c->ring_cap];
+        free(c->ring);
+        c->ring = r;
+        c->ring_head = 0;
+        c->ring_cap = cap;
+    }
+    if (c->ring_cap == 0)
+        return;
+    snap *dst;
+    if (c->ring_len < c->ring_cap) {
+        dst = &c->ring[(c->ring_head + c->ring_len++) % c->ring_cap];
+    } else { /* full: overwrite the oldest */
+        dst = &c->ring[c->ring_head];
+        c->ring_head = (c->ring_head + 1) % c->ring_cap;
+    }
+    dst->t = t;
+    sim_live_counters(c->sim, &dst->c);
+}
+
+/* Brings the simulation to the clock's now. Lock held. */
+static void catch_up(mock__store *s, campaign *c)
+{
+    if (!c->sim)
+        return;
+    double target = cx_clock_now(s->clk) - c->t0;
+    while (c->next_snap <= target) {
+        if (sim_live_advance(c->sim, c->next_snap, NULL) != SIM_OK)
+            return;
+        push_snap(c, c->next_snap);
+        c->next_snap += SNAP_EVERY;
+    }
+    sim_live_advance(c->sim, target, NULL);
+}
+
+mock_status mock__store_create(const mock_campaign_def *defs, size_t n, const mock_bounds *b,
+                               cx_clock *clk, uint64_t seed, double window_s,
+                               mock__store **out, cx_error *err)
+{
+    *out = NULL;
+    mock__store *s = calloc(1, sizeof *s);
+    if (!s)
+        return cx_error_set(err, MOCK_ENOMEM, "out of memory");
+    s->c = calloc(n, sizeof *s->c);
+    if (!s->c) {
+        free(s);
+        return cx_error_set(err, MOCK_ENOMEM, "out of memory");
+    }
+    s->b = *b;
+    s->clk = clk;
+    s->seed = seed;
+    s->window_s = window_s;
+    mock_status st = MOCK_OK;
+    for (size_t i = 0; i < n && st == MOCK_OK; i++) {
+        campaign *c = &s->c[i];
+        pthread_mutex_init(&c->lock, NULL);
+        s->n = i + 1;
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(s->c[k].id, defs[i].id) == 0)
+                st = cx_error_set(err, MOCK_EINVAL, "campaign %s is defined twice", defs[i].id);
+        if (st != MOCK_OK)
+            break;
+        if (!cx_copy(c->id, sizeof c->id, defs[i].id) || !defs[i].id[0]) {
+            st = cx_error_set(err, MOCK_EINVAL, "campaign id \"%.40s\" is empty or too long",
+                              defs[i].id);
+            break;
+        }
+        if (defs[i].name)
+            cx_copy(c->name, sizeof c->name, defs[i].name);
+        else
+            snprintf(c->name, sizeof c->name, "Campaign %s", defs[i].id);
+        c->ring_max = (size_t)(window_s / SNAP_EVERY) + 2;
+        if (defs[i].model) {
+            char path[200];
+            snprintf(path, sizeof path, "campaigns[%s].model", defs[i].id);
+            if (sim_model_parse(defs[i].model, "", path, &c->model, err) != SIM_OK) {
+                st = MOCK_EINVAL;
+                if (err)
+                    err->code = MOCK_EINVAL;
+            }
+        }
+    }
+    if (st == MOCK_OK)
+        mock__store_reset(s);
+    for (size_t i = 0; i < s->n && st == MOCK_OK; i++)
+        if (s->c[i].model && !s->c[i].sim)
+            st = cx_error_set(err, MOCK_EINVAL, "campaign %s: cannot start its simulation",
+                              s->c[i].id);
+    if (st != MOCK_OK) {
+        mock__store_destroy(s);
+        return st;
+    }
+    *out = s;
+    return MOCK_OK;
+}
+
+void mock__store_destroy(mock__store *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++) {
+        sim_live_destroy(s->c[i].sim);
+        sim_model_destroy(s->c[i].model);
+        free(s->c[i].ring);
+        pthread_mutex_destroy(&s->c[i].lock);
+    }
+    free(s->c);
+    free(s);
+}
+
+void mock__store_reset(mock__store *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        campaign *c = &s->c[i];
+        pthread_mutex_lock(&c->lock);
+        c->p = seed_params();
+        cx_copy(c->status, sizeof c->status, "active");
+        c->version = 1;
+        c->updated = cx_clock_now(s->clk);
+        start_sim(s, c, i, NULL);
+        pthread_mutex_unlock(&c->lock);
+    }
+}
+
+static campaign *find(mock__store *s, const char *id)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->c[i].id, id) == 0)
+            return &s->c[i];
+    return NULL;
+}
+
+bool mock__campaign_exists(mock__store *s, const char *id) { return find(s, id) != NULL; }
+
+static cJSON *params_json(const params *p)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddNumberToObject(o, "answerRate", p->answer_rate);
+    cJSON_AddNumberToObject(o, "abandonRate", p->abandon_rate);
+    cJSON_AddNumberToObject(o, "maxConcurrentCalls", (double)p->max_concurrent_calls);
+    cJSON_AddNumberToObject(o, "callInterval", (double)p->call_interval);
+    cJSON_AddStringToObject(o, "strategy", strategies[p->strategy]);
+    cJSON_AddNumberToObject(o, "warmUpPeriod", (double)p->warm_up);
+    return o;
+}
+
+/* The whole campaign, with its ETag. Lock held. */
+static void answer_campaign(const campaign *c, int status, mock__resp *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o) {
+        char when[32];
+        cx_format_rfc3339(c->updated, when, sizeof when);
+        cJSON_AddStringToObject(o, "id", c->id);
+        cJSON_AddStringToObject(o, "name", c->name);
+        cJSON_AddStringToObject(o, "status", c->status);
+        cJSON_AddItemToObject(o, "predictiveDialer", params_json(&c->p));
+        cJSON_AddNumberToObject(o, "version", (double)c->version);
+        cJSON_AddStringToObject(o, "updatedAt", when);
+        cJSON_AddBoolToObject(o, "simulated", c->sim != NULL);
+    }
+    mock__resp_json(r, status, o);
+    mock__resp_header(r, "ETag", "\"v%ld\"", c->version);
+}
+
+void mock__campaign_get(mock__store *s, const char *id, mock__resp *r)
+{
+    campaign *c = find(s, id);
+    if (!c) {
+        mock__resp_error(r, 404, "not_found", "campaign %s does not exist", id);
+        return;
+    }
+    pthread_mutex_lock(&c->lock);
+    catch_up(s, c);
+    answer_campaign(c, 200, r);
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* ------------------------------------------------------------ patching */
+
+typedef struct problems {
+    cJSON *list;
+    int n;
+} problems;
+
+static void problem(problems *pr, const char *field, const char *fmt, ...) CX_PRINTF(3, 4);
+
+static void problem(problems *pr, const char *field, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    cJSON *e = cJSON_CreateObject();
+    if (e) {
+        cJSON_AddStringToObject(e, "field", field);
+        cJSON_AddStringToObject(e, "problem", msg);
+        cJSON_AddItemToArray(pr->list, e);
+    }
+    pr->n++;
+}
+
+static const char *kind(const cJSON *v)
+{
+    return cJSON_IsNumber(v)   ? "a number"
+           : cJSON_IsString(v) ? "a string"
+           : cJSON_IsBool(v)   ? "a boolean"
+           : cJSON_IsNull(v)   ? "null"
+           : cJSON_IsArray(v)  ? "an array"
+                               : "an object";
+}
+
+static void rate_field(problems *pr, const cJSON *v, const char *name, double lo, double hi,
+                       double *out)
+{
+    char field[64];
+    snprintf(field, sizeof field, "predictiveDialer.%s", name);
+    if (!cJSON_IsNumber(v))
+        problem(pr, field, "must be a number, got %s", kind(v));
+    else if (!(v->valuedouble >= lo && v->valuedouble <= hi))
+        problem(pr, field, "%g is outside the engine's bounds [%g, %g]", v->valuedouble, lo, hi);
+    else
+        *out = v->valuedouble;
+}
+
+static void int_field(problems *pr, const cJSON *v, const char *name, long lo, long hi,
+                      long *out)
+{
+    char field[64];
+    snprintf(field, sizeof field, "predictiveDialer.%s", name);
+    if (!cJSON_IsNumber(v))
+        problem(pr, field, "must be an integer, got %s", kind(v));
+    else if (v->valuedouble != floor(v->valuedouble))
+        problem(pr, field, "must be an integer, got %g", v->valuedouble);
+    else if (!(v->valuedouble >= (double)lo && v->valuedouble <= (double)hi))
+        problem(pr, field, "%g is outside the engine's bounds [%ld, %ld]", v->valuedouble, lo,
+                hi);
+    else
+        *out = (long)v->valuedouble;
+}
+
+/* Validates a merge patch into *p and *status; every problem is listed.
+ * *changes counts the members the patch sets. */
+static void check_patch(const mock__store *s, const cJSON *body, params *p, char *status,
+                        problems *pr, int *changes)
+{
+    const mock_bounds *b = &s->b;
+    *changes = 0;
+    if (!cJSON_IsObject(body)) {
+        problem(pr, "(body)", "must be a JSON object, got %s", kind(body));
+        return;
+    }
+    const cJSON *m;
+    cJSON_ArrayForEach(m, body)
+    {
+        if (strcmp(m->string, "predictiveDialer") == 0) {
+            if (cJSON_IsNull(m)) {
+                problem(pr, "predictiveDialer", "cannot be removed");
+                continue;
+            }
+            if (!cJSON_IsObject(m)) {
+                problem(pr, "predictiveDialer", "must be an object, got %s", kind(m));
+                continue;
+            }
+            const cJSON *f;
+            cJSON_ArrayForEach(f, m)
+            {
+                char field[96];
+                snprintf(field, sizeof field, "predictiveDialer.%.60s", f->string);
+                (*changes)++;
+                if (cJSON_IsNull(f)) {
+                    problem(pr, field, "cannot be removed: every setting is required");
+                } else if (strcmp(f->string, "answerRate") == 0) {
+                    rate_field(pr, f, "answerRate", b->min_answer_rate, b->max_answer_rate,
+                               &p->answer_rate);
+                } else if (strcmp(f->string, "abandonRate") == 0) {
+                    rate_field(pr, f, "abandonRate", 0, b->max_abandon_rate, &p->abandon_rate);
+                } else if (strcmp(f->string, "maxConcurrentCalls") == 0) {
+                    int_field(pr, f, "maxConcurrentCalls", b->min_concurrent_calls,
+                              b->max_concurrent_calls, &p->max_concurrent_calls);
+                } else if (strcmp(f->string, "callInterval") == 0) {
+                    int_field(pr, f, "callInterval", b->min_call_interval, b->max_call_interval,
+                              &p->call_interval);
+                } else if (strcmp(f->string, "warmUpPeriod") == 0) {
+                    int_field(pr, f, "warmUpPeriod", b->min_warm_up, b->max_warm_up,
+                              &p->warm_up);
+                } else if (strcmp(f->string, "strategy") == 0) {
+                    int k = -1;
+                    for (int i = 0; cJSON_IsString(f) && strategies[i]; i++)
+                        if (strcmp(strategies[i], f->valuestring) == 0)
+                            k = i;
+                    if (!cJSON_IsString(f))
+                        problem(pr, field, "must be a string, got %s", kind(f));
+                    else if (k < 0)
+                        problem(pr, field,
+                                "unknown strategy \"%.40s\" (predictive, progressive, power, "
+                                "preview)",
+                                f->valuestring);
+                    else
+                        p->strategy = k;
+                } else {
+                    problem(pr, field, "unknown field");
+                }
+            }
+        } else if (strcmp(m->string, "status") == 0) {
+            (*changes)++;
+            if (!cJSON_IsString(m))
+                problem(pr, "status", "must be a string, got %s", kind(m));
+            else if (strcmp(m->valuestring, "active") && strcmp(m->valuestring, "paused") &&
+                     strcmp(m->valuestring, "archived"))
+                problem(pr, "status", "\"%.40s\" cannot be set (active, paused, archived)",
+                        m->valuestring);
+            else
+                cx_copy(status, 16, m->valuestring);
+        } else {
+            char field[96];
+            snprintf(field, sizeof field, "%.80s", m->string);
+            problem(pr, field, "unknown field (predictiveDialer, status)");
+        }
+    }
+    if (*changes == 0 && pr->n == 0)
+        problem(pr, "(body)", "the patch is empty: nothing to change");
+}
+
+static bool etag_matches(const char *if_match, long version)
+{
+    char want[48];
+    snprintf(want, sizeof want, "\"v%ld\"", version);
+    for (const char *p = if_match; *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t len = strcspn(p, ",");
+        while (len && p[len - 1] == ' ')
+            len--;
+        if ((len == 1 && *p == '*') || (len == strlen(want) && strncmp(p, want, len) == 0))
+            return true;
+        if (len > 2 && strncmp(p, "W/", 2) == 0 && len - 2 == strlen(want) &&
+            strncmp(p + 2, want, len - 2) == 0)
+            return true;
+        p += strcspn(p, ",");
+    }
+    return false;
+}
+
+void mock__campaign_patch(mock__store *s, const char *id, const char *if_match,
+                          const cJSON *body, mock__resp *r)
+{
+    campaign *c = find(s, id);
+    if (!c) {
+        mock__resp_error(r, 404, "not_found", "campaign %s does not exist", id);
+        return;
+    }
+    pthread_mutex_lock(&c->lock);
+    catch_up(s, c);
+    if (if_match && !etag_matches(if_match, c->version)) {
+        mock__resp_error(r, 412, "precondition_failed",
+                         "If-Match %.60s does not match the current ETag \"v%ld\": the campaign "
+                         "changed since it was read",
+                         if_match, c->version);
+        mock__resp_header(r, "ETag", "\"v%ld\"", c->version);
+        pthread_mutex_unlock(&c->lock);
+        return;
+    }
+    params p = c->p;
+    char status[16];
+    cx_copy(status, sizeof status, c->status);
+    problems pr = {cJSON_CreateArray(), 0};
+    int changes = 0;
+    check_patch(s, body, &p, status, &pr, &changes);
+    if (pr.n) {
+        cJSON *e = cJSON_CreateObject();
+        if (e) {
+            cJSON_AddStringToObject(e, "error", "validation_failed");
+            const cJSON *first = cJSON_GetArrayItem(pr.list, 0);
+            char msg[400];
+            snprintf(msg, sizeof msg, "%d invalid field%s: %s %s%s", pr.n, pr.n == 1 ? "" : "s",
+                     cJSON_GetObjectItem(first, "field")->valuestring,
+                     cJSON_GetObjectItem(first, "problem")->valuestring,
+                     pr.n > 1 ? " (and more, see fields)" : "");
+            cJSON_AddStringToObject(e, "message", msg);
+            cJSON_AddItemToObject(e, "fields", pr.list);
+        } else {
+            cJSON_Delete(pr.list);
+        }
+        mock__resp_json(r, 422, e);
+        pthread_mutex_unlock(&c->lock);
+        return;
+    }
+    cJSON_Delete(pr.list);
+    bool dialer_change = cJSON_GetObjectItemCaseSensitive(body, "predictiveDialer") != NULL;
+    if (strcmp(c->status, "locked") == 0) {
+        mock__resp_error(r, 403, "campaign_locked",
+                         "campaign %s is locked by another process: no change is accepted", id);
+    } else if (strcmp(c->status, "archived") == 0) {
+        mock__resp_error(r, 403, "campaign_archived",
+                         "campaign %s is archived: no change is accepted", id);
+    } else if (strcmp(c->status, "paused") == 0 && (dialer_change || strcmp(status, "active"))) {
+        mock__resp_error(r, 403, "campaign_paused",
+                         "campaign %s is paused: resume it ({\"status\":\"active\"}) before "
+                         "changing its dialer",
+                         id);
+    } else {
+        c->p = p;
+        cx_copy(c->status, sizeof c->status, status);
+        c->version++;
+        c->updated = cx_clock_now(s->clk);
+        if (c->sim) {
+            sim_dialer d = to_dialer(&c->p);
+            sim_live_set_dialer(c->sim, &d, NULL);
+        }
+        answer_campaign(c, 200, r);
+    }
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* --------------------------------------------------------------- stats */
+
+/* The counters at or just before simulated time t (the start when t is
+ * before the first snapshot). Lock held. */
+static sim_counters counters_at(const campaign *c, double t)
+{
+    sim_counters z;
+    memset(&z, 0, sizeof z);
+    if (t <= 0 || c->ring_len == 0)
+        return z;
+    /* binary search over the ring, oldest first */
+    size_t lo = 0, hi = c->ring_len;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (c->ring[(c->ring_head + mid) % c->ring_cap].t <= t)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const snap *sn = &c->ring[(c->ring_head + lo) % c->ring_cap];
+    return sn->t <= t ? sn->c : z;
+}
+
+static cJSON *span_json(const sim_counters *a, const sim_counters *b, double seconds,
+                        double covered)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    double live = (double)(b->live_answers - a->live_answers);
+    double ab = (double)(b->abandoned - a->abandoned);
+    double staffed = b->staffed_agent_s - a->staffed_agent_s;
+    cJSON_AddNumberToObject(o, "seconds", round(seconds * 1000) / 1000);
+    cJSON_AddNumberToObject(o, "coveredSeconds", round(covered * 1000) / 1000);
+    cJSON_AddNumberToObject(o, "attempts", (double)(b->attempts - a->attempts));
+    cJSON_AddNumberToObject(o, "liveAnswers", live);
+    cJSON_AddNumberToObject(o, "connected", (double)(b->connected - a->connected));
+    cJSON_AddNumberToObject(o, "abandoned", ab);
+    cJSON_AddNumberToObject(o, "amdFalsePositives",
+                            (double)(b->amd_false_positives - a->amd_false_positives));
+    cJSON_AddNumberToObject(o, "machineAnswers",
+                            (double)(b->machine_answers - a->machine_answers));
+    cJSON_AddNumberToObject(o, "abandonRate", live > 0 ? round(ab / live * 1e6) / 1e6 : 0);
+    cJSON_AddNumberToObject(o, "occupancy",
+                            staffed > 0
+                                ? round((b->busy_agent_s - a->busy_agent_s) / staffed * 1e6) / 1e6
+                                : 0);
+    return o;
+}
+
+void mock__campaign_stats(mock__store *s, const char *id, double window_s, double period_s,
+                          mock__resp *r)
+{
+    campaign *c = find(s, id);
+    if (!c) {
+        mock__resp_error(r, 404, "not_found", "campaign %s does not exist", id);
+        return;
+    }
+    if (window_s <= 0)
+        window_s = s->window_s;
+    if (period_s <= 0)
+        period_s = DEFAULT_PERIOD;
+    pthread_mutex_lock(&c->lock);
+    if (!c->sim) {
+        pthread_mutex_unlock(&c->lock);
+        mock__resp_error(r, 404, "no_stats",
+                         "campaign %s has no live simulation (give it a campaign model)", id);
+        return;
+    }
+    catch_up(s, c);
+    sim_counters now;
+    sim_live_counters(c->sim, &now);
+    double t = now.time;
+    sim_counters w0 = counters_at(c, t - window_s), p0 = counters_at(c, t - period_s);
+    sim_counters zero;
+    memset(&zero, 0, sizeof zero);
+    cJSON *o = cJSON_CreateObject();
+    if (o) {
+        char when[32];
+        cx_format_rfc3339(cx_clock_now(s->clk), when, sizeof when);
+        cJSON_AddStringToObject(o, "campaignId", c->id);
+        cJSON_AddStringToObject(o, "time", when);
+        cJSON_AddNumberToObject(o, "elapsedSeconds", round(t * 1000) / 1000);
+        cJSON_AddItemToObject(o, "window",
+                              span_json(&w0, &now, window_s, fmin(window_s, t - w0.time)));
+        cJSON_AddItemToObject(o, "period",
+                              span_json(&p0, &now, period_s, fmin(period_s, t - p0.time)));
+        cJSON_AddItemToObject(o, "total", span_json(&zero, &now, t, t));
+        cJSON_AddNumberToObject(o, "agentsStaffed", now.agents_now);
+        cJSON_AddNumberToObject(o, "averageHandleTime",
+                                now.handled ? round(now.handle_s / (double)now.handled * 1000) /
+                                                  1000
+                                            : 0);
+        cJSON_AddItemToObject(o, "predictiveDialer", params_json(&c->p));
+    }
+    mock__resp_json(r, 200, o);
+    pthread_mutex_unlock(&c->lock);
+}
+
+mock_status mock__campaign_set_status(mock__store *s, const char *id, const char *status)
+{
+    campaign *c = find(s, id);
+    if (!c)
+        return MOCK_ENOENT;
+    if (strcmp(status, "active") && strcmp(status, "paused") && strcmp(status, "archived") &&
+        strcmp(status, "locked"))
+        return MOCK_EINVAL;
+    pthread_mutex_lock(&c->lock);
+    catch_up(s, c);
+    if (strcmp(c->status, status) != 0) {
+        cx_copy(c->status, sizeof c->status, status);
+        c->version++;
+        c->updated = cx_clock_now(s->clk);
+    }
+    pthread_mutex_unlock(&c->lock);
+    return MOCK_OK;
+}
+
+mock_status mock__campaign_state(mock__store *s, const char *id, mock_campaign_state *out)
+{
+    campaign *c = find(s, id);
+    if (!c)
+        return MOCK_ENOENT;
+    pthread_mutex_lock(&c->lock);
+    memset(out, 0, sizeof *out);
+    cx_copy(out->status, sizeof out->status, c->status);
+    out->answer_rate = c->p.answer_rate;
+    out->abandon_rate = c->p.abandon_rate;
+    out->max_concurrent_calls = (int)c->p.max_concurrent_calls;
+    out->call_interval_ms = (int)c->p.call_interval;
+    out->warm_up_s = (int)c->p.warm_up;
+    cx_copy(out->strategy, sizeof out->strategy, strategies[c->p.strategy]);
+    out->version = c->version;
+    out->simulated = c->sim != NULL;
+    pthread_mutex_unlock(&c->lock);
+    return MOCK_OK;
+}

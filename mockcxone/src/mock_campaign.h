@@ -1,0 +1,38 @@
+/* mock_campaign.h - the campaign store: configs, versions, states, and the
+ * live simulated dialer behind each campaign (internal).
+ *
+ * Each campaign has its own lock: a PATCH validates and applies under it, so
+ * concurrent PATCHes never interleave and each raises the version by one. A
+ * simulated campaign advances its dialsim simulation to the server's clock
+ * before anything reads or changes it, so a new config takes effect at the
+ * moment it is applied. Counters are snapshotted every minute of simulated
+ * time (a bounded ring covering the regulatory window) for windowed stats. */
+#ifndef MOCK_CAMPAIGN_H
+#define MOCK_CAMPAIGN_H
+
+#include "mock_http.h"
+
+struct cJSON;
+typedef struct mock__store mock__store;
+
+mock_status mock__store_create(const mock_campaign_def *defs, size_t n, const mock_bounds *b,
+                               cx_clock *clk, uint64_t seed, double window_s,
+                               mock__store **out, cx_error *err);
+void mock__store_destroy(mock__store *s);
+/* Every campaign back to its first config, version 1, active, a fresh
+ * simulation from now. */
+void mock__store_reset(mock__store *s);
+
+/* These answer a request completely (status, headers, body). */
+void mock__campaign_get(mock__store *s, const char *id, mock__resp *r);
+void mock__campaign_patch(mock__store *s, const char *id, const char *if_match,
+                          const struct cJSON *body, mock__resp *r);
+/* window_s and period_s <= 0 take the defaults (the store's window, 900 s). */
+void mock__campaign_stats(mock__store *s, const char *id, double window_s, double period_s,
+                          mock__resp *r);
+
+mock_status mock__campaign_set_status(mock__store *s, const char *id, const char *status);
+mock_status mock__campaign_state(mock__store *s, const char *id, mock_campaign_state *out);
+bool mock__campaign_exists(mock__store *s, const char *id);
+
+#endif

@@ -1,0 +1,287 @@
+/* mock_fault.c - the fault rule table. */
+#include "mock_fault.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_RULES 256
+
+typedef struct rule {
+    char method[16];
+    char path[256];
+    long times;         /* -1: unlimited */
+    long after;
+    double probability; /* 1: always */
+    double from, until; /* seconds since start; until < 0: open */
+    mock__effect fx;    /* template (body owned here) */
+    long matched, fired;
+} rule;
+
+struct mock__faults {
+    pthread_mutex_t lock;
+    rule *rules;
+    int n;
+    uint64_t rng;
+};
+
+mock_status mock__faults_create(uint64_t seed, mock__faults **out, cx_error *err)
+{
+    *out = NULL;
+    mock__faults *f = calloc(1, sizeof *f);
+    if (!f || pthread_mutex_init(&f->lock, NULL) != 0) {
+        free(f);
+        return cx_error_set(err, MOCK_ENOMEM, "out of memory");
+    }
+    f->rng = seed ^ 0x2545f4914f6cdd1dULL;
+    *out = f;
+    return MOCK_OK;
+}
+
+static void free_rules(rule *r, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(r[i].fx.body);
+    free(r);
+}
+
+void mock__faults_destroy(mock__faults *f)
+{
+    if (!f)
+        return;
+    free_rules(f->rules, f->n);
+    pthread_mutex_destroy(&f->lock);
+    free(f);
+}
+
+void mock__faults_clear(mock__faults *f)
+{
+    pthread_mutex_lock(&f->lock);
+    free_rules(f->rules, f->n);
+    f->rules = NULL;
+    f->n = 0;
+    pthread_mutex_unlock(&f->lock);
+}
+
+static const char *const actions[] = {"none", "reset", "expire-tokens", "lock-campaign", NULL};
+
+static int parse_rule(const cJSON *node, const char *file, int index, cx_error *err, rule *r)
+{
+    static const char *const keys[] = {"method", "path",  "times",   "after",
+                                       "probability", "from", "until", "status",
+                                       "headers", "body", "delayMs", "action",
+                                       "note",   NULL};
+    char path[64];
+    snprintf(path, sizeof path, "faults[%d]", index);
+    cx_jobj o;
+    const char *method = "*", *glob = "**";
+    long times = -1, after = 0, status = 0, delay = 0;
+    int action = 0;
+    memset(r, 0, sizeof *r);
+    r->probability = 1;
+    r->until = -1;
+    if (cx_jobj_init(&o, node, file, path, MOCK_EINVAL, err) != 0 || cx_jobj_only(&o, keys) ||
+        cx_jobj_str(&o, "method", false, &method) || cx_jobj_str(&o, "path", false, &glob) ||
+        cx_jobj_int(&o, "times", false, 0, 1L << 40, &times) ||
+        cx_jobj_int(&o, "after", false, 0, 1L << 40, &after) ||
+        cx_jobj_num(&o, "probability", false, 0, 1, &r->probability) ||
+        cx_jobj_num(&o, "from", false, 0, 1e12, &r->from) ||
+        cx_jobj_num(&o, "until", false, 0, 1e12, &r->until) ||
+        cx_jobj_int(&o, "status", false, 100, 599, &status) ||
+        cx_jobj_int(&o, "delayMs", false, 0, 600000, &delay) ||
+        cx_jobj_enum(&o, "action", false, actions, &action))
+        return -1;
+    if (!cx_copy(r->method, sizeof r->method, method) || !cx_copy(r->path, sizeof r->path, glob))
+        return cx_jobj_fail(&o, "path", "too long");
+    if (glob[0] != '/' && strcmp(glob, "**") != 0)
+        return cx_jobj_fail(&o, "path", "must start with / (or be **)");
+    if (r->until >= 0 && r->until < r->from)
+        return cx_jobj_fail(&o, "until", "must not be before from (%g)", r->from);
+    if (!status && !delay && !action)
+        return cx_jobj_fail(&o, NULL, "a rule needs a status, a delayMs or an action");
+    if (action == MOCK_ACT_RESET && status)
+        return cx_jobj_fail(&o, "status", "a reset sends no response");
+    r->times = times;
+    r->after = after;
+    r->fx.status = (int)status;
+    r->fx.delay_ms = delay;
+    r->fx.action = (mock__action)action;
+    const cJSON *h = cx_jobj_get(&o, "headers");
+    if (h) {
+        if (!cJSON_IsObject(h))
+            return cx_jobj_fail(&o, "headers", "expected an object of strings or numbers");
+        const cJSON *m;
+        cJSON_ArrayForEach(m, h)
+        {
+            if (r->fx.n_headers == MOCK_MAX_HEADERS)
+                return cx_jobj_fail(&o, "headers", "at most %d headers", MOCK_MAX_HEADERS);
+            if (strpbrk(m->string, "\r\n:") || !m->string[0])
+                return cx_jobj_fail(&o, "headers", "bad header name \"%.40s\"", m->string);
+            char value[256];
+            if (cJSON_IsString(m) && !strpbrk(m->valuestring, "\r\n"))
+                cx_copy(value, sizeof value, m->valuestring);
+            else if (cJSON_IsNumber(m))
+                snprintf(value, sizeof value, "%.15g", m->valuedouble);
+            else
+                return cx_jobj_fail(&o, "headers", "%.40s: expected a string or a number",
+                                    m->string);
+            int k = r->fx.n_headers++;
+            cx_copy(r->fx.hname[k], sizeof r->fx.hname[k], m->string);
+            cx_copy(r->fx.hvalue[k], sizeof r->fx.hvalue[k], value);
+        }
+    }
+    const cJSON *b = cx_jobj_get(&o, "body");
+    if (b) {
+        if (!status)
+            return cx_jobj_fail(&o, "body", "a body needs a status");
+        r->fx.body_json = !cJSON_IsString(b);
+        r->fx.body = cJSON_IsString(b) ? strdup(b->valuestring) : cJSON_PrintUnformatted(b);
+        if (!r->fx.body)
+            return cx_error_set(err, MOCK_ENOMEM, "out of memory"), -1;
+    }
+    return 0;
+}
+
+mock_status mock__faults_load(mock__faults *f, const cJSON *doc, const char *file, bool append,
+                              cx_error *err)
+{
+    cx_jobj top;
+    static const char *const keys[] = {"faults", NULL};
+    if (cx_jobj_init(&top, doc, file, "", MOCK_EINVAL, err) != 0 || cx_jobj_only(&top, keys))
+        return MOCK_EINVAL;
+    const cJSON *arr = cx_jobj_get(&top, "faults");
+    if (!cJSON_IsArray(arr))
+        return cx_jobj_fail(&top, "faults", "expected an array of rules"), MOCK_EINVAL;
+    int n = cJSON_GetArraySize(arr);
+    pthread_mutex_lock(&f->lock);
+    int base = append ? f->n : 0;
+    pthread_mutex_unlock(&f->lock);
+    if (base + n > MAX_RULES)
+        return cx_jobj_fail(&top, "faults", "at most %d rules", MAX_RULES), MOCK_EINVAL;
+    rule *rules = calloc((size_t)(n ? n : 1), sizeof *rules);
+    if (!rules)
+        return cx_error_set(err, MOCK_ENOMEM, "out of memory");
+    int i = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, arr)
+    {
+        if (parse_rule(it, file, base + i, err, &rules[i]) != 0) {
+            free_rules(rules, i + 1);
+            return MOCK_EINVAL;
+        }
+        i++;
+    }
+    pthread_mutex_lock(&f->lock);
+    if (append) {
+        rule *all = realloc(f->rules, (size_t)(f->n + n + 1) * sizeof *all);
+        if (!all) {
+            pthread_mutex_unlock(&f->lock);
+            free_rules(rules, n);
+            return cx_error_set(err, MOCK_ENOMEM, "out of memory");
+        }
+        memcpy(all + f->n, rules, (size_t)n * sizeof *rules);
+        free(rules);
+        f->rules = all;
+        f->n += n;
+    } else {
+        free_rules(f->rules, f->n);
+        f->rules = rules;
+        f->n = n;
+    }
+    pthread_mutex_unlock(&f->lock);
+    return MOCK_OK;
+}
+
+bool mock__glob(const char *pat, const char *path)
+{
+    for (;;) {
+        if (pat[0] == '*' && pat[1] == '*')
+            return true;
+        if (*pat == '*') {
+            while (*path && *path != '/')
+                path++;
+            pat++;
+            continue;
+        }
+        if (*pat != *path)
+            return false;
+        if (!*pat)
+            return true;
+        pat++;
+        path++;
+    }
+}
+
+static double rand01(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return (double)((z ^ (z >> 31)) >> 11) / 9007199254740992.0;
+}
+
+void mock__faults_match(mock__faults *f, const char *method, const char *path, double t,
+                        mock__effect *out)
+{
+    memset(out, 0, sizeof *out);
+    pthread_mutex_lock(&f->lock);
+    for (int i = 0; i < f->n; i++) {
+        rule *r = &f->rules[i];
+        if ((strcmp(r->method, "*") != 0 && strcasecmp(r->method, method) != 0) ||
+            !mock__glob(r->path, path) || t < r->from || (r->until >= 0 && t >= r->until))
+            continue;
+        if (r->times >= 0 && r->fired >= r->times)
+            continue;
+        r->matched++;
+        if (r->matched <= r->after)
+            continue;
+        if (r->probability < 1 && rand01(&f->rng) >= r->probability)
+            continue;
+        r->fired++;
+        *out = r->fx;
+        out->body = r->fx.body ? strdup(r->fx.body) : NULL;
+        out->fired = true;
+        out->rule = i;
+        break;
+    }
+    pthread_mutex_unlock(&f->lock);
+}
+
+void mock__effect_free(mock__effect *e)
+{
+    free(e->body);
+    e->body = NULL;
+}
+
+cJSON *mock__faults_json(mock__faults *f)
+{
+    cJSON *arr = cJSON_CreateArray();
+    if (!arr)
+        return NULL;
+    pthread_mutex_lock(&f->lock);
+    for (int i = 0; i < f->n; i++) {
+        const rule *r = &f->rules[i];
+        cJSON *o = cJSON_CreateObject();
+        if (!o)
+            break;
+        cJSON_AddStringToObject(o, "method", r->method);
+        cJSON_AddStringToObject(o, "path", r->path);
+        if (r->fx.status)
+            cJSON_AddNumberToObject(o, "status", r->fx.status);
+        if (r->fx.action)
+            cJSON_AddStringToObject(o, "action", actions[r->fx.action]);
+        if (r->fx.delay_ms)
+            cJSON_AddNumberToObject(o, "delayMs", (double)r->fx.delay_ms);
+        if (r->times >= 0)
+            cJSON_AddNumberToObject(o, "times", (double)r->times);
+        cJSON_AddNumberToObject(o, "matched", (double)r->matched);
+        cJSON_AddNumberToObject(o, "fired", (double)r->fired);
+        cJSON_AddItemToArray(arr, o);
+    }
+    pthread_mutex_unlock(&f->lock);
+    return arr;
+}

@@ -1,0 +1,57 @@
+/* mock_fault.h - fault rules: parsed, matched, counted (internal).
+ *
+ * Matching is in rule order; the first rule whose method and path match,
+ * whose time window holds, and which has firings left decides. `after`
+ * skips that many matches first; `probability` fires at random (seeded).
+ * A rule with a probability that does not fire lets later rules try. */
+#ifndef MOCK_FAULT_H
+#define MOCK_FAULT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mock_http.h"
+
+struct cJSON;
+
+typedef enum mock__action {
+    MOCK_ACT_NONE = 0,
+    MOCK_ACT_RESET,
+    MOCK_ACT_EXPIRE_TOKENS,
+    MOCK_ACT_LOCK_CAMPAIGN
+} mock__action;
+
+/* What a fired rule does (a copy: rules may change meanwhile). */
+typedef struct mock__effect {
+    bool fired;
+    int rule;              /* its index */
+    long delay_ms;
+    mock__action action;
+    int status;            /* 0: answer normally */
+    int n_headers;
+    char hname[MOCK_MAX_HEADERS][48];
+    char hvalue[MOCK_MAX_HEADERS][256];
+    char *body;            /* owned; NULL: a default JSON error */
+    bool body_json;
+} mock__effect;
+
+typedef struct mock__faults mock__faults;
+
+mock_status mock__faults_create(uint64_t seed, mock__faults **out, cx_error *err);
+void mock__faults_destroy(mock__faults *f);
+/* Replaces (or with `append`, extends) the rules from {"faults":[...]};
+ * on error nothing changes and err names the file (may be "") and key path. */
+mock_status mock__faults_load(mock__faults *f, const struct cJSON *doc, const char *file,
+                              bool append, cx_error *err);
+void mock__faults_clear(mock__faults *f);
+/* `t` is seconds since the server started, on its clock. */
+void mock__faults_match(mock__faults *f, const char *method, const char *path, double t,
+                        mock__effect *out);
+void mock__effect_free(mock__effect *e);
+/* The rules with their counts, as JSON (caller frees). */
+struct cJSON *mock__faults_json(mock__faults *f);
+
+/* Glob match: `*` one path segment, `**` the rest of the path. */
+bool mock__glob(const char *pattern, const char *path);
+
+#endif

@@ -1,0 +1,83 @@
+/* mock_http.c - building responses, reading requests. */
+#include "mock_http.h"
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define MOCK_RESP_MAX (8u << 20)
+
+const char *mock__req_header(const mock__req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *mock__req_query(const mock__req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+void mock__resp_init(mock__resp *r)
+{
+    memset(r, 0, sizeof *r);
+    cx_buf_init(&r->body, MOCK_RESP_MAX);
+    r->content_type = "application/json";
+}
+
+void mock__resp_free(mock__resp *r) { cx_buf_free(&r->body); }
+
+void mock__resp_header(mock__resp *r, const char *name, const char *fmt, ...)
+{
+    int i;
+    for (i = 0; i < r->n_headers; i++)
+        if (strcasecmp(r->hname[i], name) == 0)
+            break;
+    if (i == MOCK_MAX_HEADERS)
+        return;
+    cx_copy(r->hname[i], sizeof r->hname[i], name);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->hvalue[i], sizeof r->hvalue[i], fmt, ap);
+    va_end(ap);
+    if (i == r->n_headers)
+        r->n_headers++;
+}
+
+void mock__resp_text(mock__resp *r, int status, const char *content_type, const char *text)
+{
+    r->status = status;
+    r->content_type = content_type;
+    cx_buf_reset(&r->body);
+    if (text && cx_buf_append(&r->body, text, strlen(text)) != 0)
+        r->status = 500;
+}
+
+void mock__resp_json(mock__resp *r, int status, cJSON *j)
+{
+    char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+    cJSON_Delete(j);
+    if (!s) {
+        mock__resp_text(r, 500, "application/json",
+                        "{\"error\":\"internal\",\"message\":\"out of memory\"}");
+        return;
+    }
+    mock__resp_text(r, status, "application/json", s);
+    cJSON_free(s);
+}
+
+void mock__resp_error(mock__resp *r, int status, const char *code, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    cJSON *j = cJSON_CreateObject();
+    if (j) {
+        cJSON_AddStringToObject(j, "error", code);
+        cJSON_AddStringToObject(j, "message", msg);
+    }
+    mock__resp_json(r, status, j);
+}

@@ -1,0 +1,49 @@
+/* mock_http.h - one request and its response, as the handlers see them
+ * (internal). */
+#ifndef MOCK_HTTP_H
+#define MOCK_HTTP_H
+
+#include <microhttpd.h>
+#include <stdbool.h>
+
+#include "mockcxone.h"
+
+struct cJSON;
+
+typedef struct mock__req {
+    struct MHD_Connection *conn;
+    const char *method;
+    const char *path;     /* without the query */
+    cx_buf body;
+    bool too_large;
+    double wall_start;    /* cx_wall_monotonic() at the first byte */
+} mock__req;
+
+#define MOCK_MAX_HEADERS 8
+
+typedef struct mock__resp {
+    int status;
+    cx_buf body;
+    const char *content_type;
+    int n_headers;
+    char hname[MOCK_MAX_HEADERS][48];
+    char hvalue[MOCK_MAX_HEADERS][256];
+    bool drop;            /* close the connection without answering */
+    char fault[160];      /* the fault rule that shaped this answer, if any */
+} mock__resp;
+
+const char *mock__req_header(const mock__req *r, const char *name);
+const char *mock__req_query(const mock__req *r, const char *name);
+
+void mock__resp_init(mock__resp *r);
+void mock__resp_free(mock__resp *r);
+void mock__resp_header(mock__resp *r, const char *name, const char *fmt, ...)
+    CX_PRINTF(3, 4);
+/* Sets a JSON body (consumes j). */
+void mock__resp_json(mock__resp *r, int status, struct cJSON *j);
+/* {"error": code, "message": ...} */
+void mock__resp_error(mock__resp *r, int status, const char *code, const char *fmt, ...)
+    CX_PRINTF(4, 5);
+void mock__resp_text(mock__resp *r, int status, const char *content_type, const char *text);
+
+#endif

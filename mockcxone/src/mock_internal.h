@@ -1,0 +1,51 @@
+/* mock_internal.h - the server handle and the route tables (internal). */
+#ifndef MOCK_INTERNAL_H
+#define MOCK_INTERNAL_H
+
+#include "mock_auth.h"
+#include "mock_campaign.h"
+#include "mock_fault.h"
+#include "mock_http.h"
+#include "mock_journal.h"
+
+#define MOCK_MAX_PARAMS 4
+
+struct mock_server {
+    mock_options o;          /* strings below are the server's own copies */
+    char *bind;
+    cx_clock *clk, *own_clock;
+    double t_start;          /* clock time of create (and of each reset) */
+    struct MHD_Daemon *daemon;
+    unsigned port;
+    mock__auth *auth;
+    mock__store *store;
+    mock__faults *faults;
+    struct cJSON *initial_doc; /* the faults given at create: reset restores them */
+    mock__journal *journal;
+    mock__journal *sink;     /* webhook deliveries */
+};
+
+/* A route handler: `p` holds the pattern's captured segments. */
+typedef void (*mock__handler)(mock_server *s, const mock__req *req,
+                              char p[MOCK_MAX_PARAMS][256], mock__resp *r);
+
+typedef struct mock__route {
+    const char *method;
+    const char *pattern;     /* "/api/v2/campaigns/{}": {} captures a segment */
+    mock__handler fn;
+} mock__route;
+
+/* Each API's routes and payload shapes live together in one file. */
+extern const mock__route mock__seed_routes[];  /* mock_api_seed.c */
+extern const mock__route mock__admin_routes[]; /* mock_admin.c */
+
+/* Routes a request: the handler's answer, 405 with Allow, or 404. */
+void mock__dispatch(mock_server *s, const mock__req *req, mock__resp *r);
+
+/* Checks the bearer token (and, with `scope`, that it grants it) and the
+ * client's rate limit. Returns true, or false with the 401/403/429 answer
+ * in r. client_id receives the client (>= 128 bytes). */
+bool mock__authorize(mock_server *s, const mock__req *req, const char *scope, char *client_id,
+                     mock__resp *r);
+
+#endif

@@ -1,0 +1,627 @@
+/* mock_server.c - the HTTP server: libmicrohttpd, the request pipeline
+ * (size limit -> faults -> routes -> journal), and the server's life.
+ *
+ * One thread per connection (libmicrohttpd's THREAD_PER_CONNECTION): a
+ * fault's delay holds only its own connection; a connection limit and an
+ * idle timeout bound what slow or hostile clients can hold. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "mock_internal.h"
+
+#define JOURNAL_BODY_MAX 2048
+#define SINK_BODY_MAX (64 * 1024)
+
+const char *mock_strerror(mock_status st)
+{
+    switch (st) {
+    case MOCK_OK:
+        return "ok";
+    case MOCK_EINVAL:
+        return "invalid input";
+    case MOCK_ENOMEM:
+        return "out of memory";
+    case MOCK_ELISTEN:
+        return "cannot listen";
+    case MOCK_ENOENT:
+        return "no such campaign";
+    }
+    return "unknown status";
+}
+
+mock_bounds mock_bounds_seed(void)
+{
+    mock_bounds b = {.min_answer_rate = 0.40,
+                     .max_answer_rate = 0.95,
+                     .max_abandon_rate = 0.03,
+                     .min_concurrent_calls = 5,
+                     .max_concurrent_calls = 150,
+                     .min_call_interval = 50,
+                     .max_call_interval = 500,
+                     .min_warm_up = 0,
+                     .max_warm_up = 3600};
+    return b;
+}
+
+void mock_options_default(mock_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->bind = "127.0.0.1";
+    o->token_ttl_s = 3600;
+    o->seed = 1;
+    o->bounds = mock_bounds_seed();
+    o->body_max = 1u << 20;
+    o->connection_limit = 256;
+    o->connection_timeout_s = 30;
+    o->journal_max = 20000;
+    o->stats_window_s = 30 * 86400.0;
+}
+
+/* ------------------------------------------------------------- routing */
+
+/* Matches "/a/{}/b" against a path; captures {} segments; a final {**}
+ * captures the (non-empty) rest. */
+static bool match(const char *pat, const char *path, char p[MOCK_MAX_PARAMS][256])
+{
+    int k = 0;
+    while (*pat && *path) {
+        if (strcmp(pat, "{**}") == 0) {
+            if (k == MOCK_MAX_PARAMS || !cx_copy(p[k], 256, path))
+                return false;
+            return true;
+        }
+        if (pat[0] == '{' && pat[1] == '}') {
+            size_t n = strcspn(path, "/");
+            if (n == 0 || n >= 256 || k == MOCK_MAX_PARAMS)
+                return false;
+            memcpy(p[k], path, n);
+            p[k++][n] = '\0';
+            path += n;
+            pat += 2;
+        } else if (*pat++ != *path++) {
+            return false;
+        }
+    }
+    return *pat == '\0' && *path == '\0';
+}
+
+void mock__dispatch(mock_server *s, const mock__req *req, mock__resp *r)
+{
+    static const mock__route *const tables[] = {mock__admin_routes, mock__seed_routes, NULL};
+    char p[MOCK_MAX_PARAMS][256];
+    char allow[128] = "";
+    for (int t = 0; tables[t]; t++)
+        for (const mock__route *rt = tables[t]; rt->method; rt++) {
+            if (!match(rt->pattern, req->path, p))
+                continue;
+            if (strcmp(rt->method, req->method) == 0) {
+                rt->fn(s, req, p, r);
+                return;
+            }
+            if (!strstr(allow, rt->method)) {
+                size_t used = strlen(allow);
+                snprintf(allow + used, sizeof allow - used, "%s%s", used ? ", " : "",
+                         rt->method);
+            }
+        }
+    if (allow[0]) {
+        mock__resp_error(r, 405, "method_not_allowed", "%s is not allowed on %s (allowed: %s)",
+                         req->method, req->path, allow);
+        mock__resp_header(r, "Allow", "%s", allow);
+        return;
+    }
+    mock__resp_error(r, 404, "not_found", "no route for %s %.200s", req->method, req->path);
+}
+
+bool mock__authorize(mock_server *s, const mock__req *req, const char *scope, char *client_id,
+                     mock__resp *r)
+{
+    const char *h = mock__req_header(req, "Authorization");
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !h[7]) {
+        mock__resp_error(r, 401, "unauthorized", "a bearer token is required");
+        mock__resp_header(r, "WWW-Authenticate", "Bearer realm=\"mockcxone\"");
+        return false;
+    }
+    char sc[256];
+    mock__token_state st = mock__auth_check(s->auth, h + 7, client_id, sc);
+    if (st != MOCK_TOKEN_VALID) {
+        const char *why = st == MOCK_TOKEN_EXPIRED   ? "the access token expired"
+                          : st == MOCK_TOKEN_REVOKED ? "the access token was revoked"
+                                                     : "the access token is unknown";
+        mock__resp_error(r, 401, "invalid_token", "%s", why);
+        mock__resp_header(r, "WWW-Authenticate",
+                          "Bearer realm=\"mockcxone\", error=\"invalid_token\", "
+                          "error_description=\"%s\"",
+                          why);
+        return false;
+    }
+    if (scope && !mock__scope_has(sc, scope)) {
+        mock__resp_error(r, 403, "insufficient_scope",
+                         "the token's scope \"%s\" does not include %s", sc, scope);
+        mock__resp_header(r, "WWW-Authenticate",
+                          "Bearer realm=\"mockcxone\", error=\"insufficient_scope\", "
+                          "scope=\"%s\"",
+                          scope);
+        return false;
+    }
+    double wait = 1;
+    if (!mock__auth_take(s->auth, client_id, &wait)) {
+        mock__resp_error(r, 429, "rate_limited", "client %s is over its rate limit", client_id);
+        mock__resp_header(r, "Retry-After", "%.0f", wait);
+        return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------- journal */
+
+typedef struct conn_state {
+    mock__req req;
+    bool answered; /* a response was queued early (413) */
+} conn_state;
+
+static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value)
+{
+    (void)kind;
+    cJSON *h = cls;
+    if (strcasecmp(key, "Authorization") == 0 || strcasecmp(key, "Cookie") == 0 ||
+        strcasecmp(key, "Proxy-Authorization") == 0) {
+        char red[64];
+        size_t n = value ? strcspn(value, " ") : 0;
+        snprintf(red, sizeof red, "%.*s ***", (int)(n < 20 ? n : 20), value ? value : "");
+        cJSON_AddStringToObject(h, key, red);
+    } else {
+        cJSON_AddStringToObject(h, key, value ? value : "");
+    }
+    return MHD_YES;
+}
+
+/* A copy of a form body with secret values replaced by ***. */
+static void redact_form(const char *body, size_t len, cx_buf *out)
+{
+    static const char *const secret_keys[] = {"client_secret", "password", "refresh_token",
+                                              "access_token",  "client_assertion", "code",
+                                              NULL};
+    const char *p = body, *end = body + len;
+    while (p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *stop = amp ? amp : end;
+        const char *eq = memchr(p, '=', (size_t)(stop - p));
+        bool secret = false;
+        for (int i = 0; eq && secret_keys[i]; i++)
+            if ((size_t)(eq - p) == strlen(secret_keys[i]) &&
+                strncmp(p, secret_keys[i], (size_t)(eq - p)) == 0)
+                secret = true;
+        if (secret) {
+            if (cx_buf_append(out, p, (size_t)(eq - p) + 1) || cx_buf_append(out, "***", 3))
+                return;
+        } else if (cx_buf_append(out, p, (size_t)(stop - p))) {
+            return;
+        }
+        if (amp && cx_buf_append(out, "&", 1))
+            return;
+        p = amp ? amp + 1 : end;
+    }
+}
+
+/* Returns the body as journaled: secrets redacted, cut to a bounded size. */
+static char *journal_body(const mock__req *req, size_t cap)
+{
+    if (req->too_large)
+        return strdup("(body too large: not kept)");
+    if (!req->body.len)
+        return strdup("");
+    cx_buf b;
+    cx_buf_init(&b, cap + 64);
+    const char *ct = mock__req_header(req, "Content-Type");
+    size_t len = req->body.len < cap ? req->body.len : cap;
+    if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0)
+        redact_form(req->body.data, req->body.len, &b);
+    else if (cx_buf_append(&b, req->body.data, len) != 0)
+        cx_buf_reset(&b);
+    if (b.len > cap) {
+        b.len = cap;
+        b.data[cap] = '\0';
+    }
+    if (req->body.len > cap)
+        (void)cx_buf_printf(&b, "...(%zu bytes in all)", req->body.len);
+    char *s = cx_buf_steal(&b);
+    return s ? s : strdup("");
+}
+
+static void journal(mock_server *s, const mock__req *req, const mock__resp *r)
+{
+    if (strncmp(req->path, "/__admin/", 9) == 0)
+        return; /* the admin API watches; it is not what is watched */
+    int status = r->drop ? 0 : r->status;
+    cJSON *e = cJSON_CreateObject();
+    cJSON *h = cJSON_CreateObject();
+    char *body = journal_body(req, JOURNAL_BODY_MAX);
+    if (!e || !h || !body) {
+        cJSON_Delete(e);
+        cJSON_Delete(h);
+        free(body);
+        mock__journal_add(s->journal, NULL, status);
+        return;
+    }
+    char when[32];
+    cx_format_rfc3339(cx_clock_now(s->clk), when, sizeof when);
+    MHD_get_connection_values(req->conn, MHD_HEADER_KIND, add_header, h);
+    cJSON_AddStringToObject(e, "method", req->method);
+    cJSON_AddStringToObject(e, "path", req->path);
+    if (r->drop)
+        cJSON_AddStringToObject(e, "status", "reset");
+    else
+        cJSON_AddNumberToObject(e, "status", r->status);
+    cJSON_AddItemToObject(e, "headers", h);
+    cJSON_AddStringToObject(e, "body", body);
+    cJSON_AddStringToObject(e, "time", when);
+    cJSON_AddNumberToObject(e, "durationMs",
+                            round((cx_wall_monotonic() - req->wall_start) * 1e6) / 1e3);
+    if (r->fault[0])
+        cJSON_AddStringToObject(e, "fault", r->fault);
+    free(body);
+    mock__journal_add(s->journal, e, status);
+}
+
+/* ------------------------------------------------------------ pipeline */
+
+static const char *status_word(int s)
+{
+    switch (s) {
+    case 400: return "bad_request";
+    case 401: return "invalid_token";
+    case 403: return "forbidden";
+    case 404: return "not_found";
+    case 409: return "conflict";
+    case 412: return "precondition_failed";
+    case 422: return "unprocessable";
+    case 429: return "rate_limited";
+    case 500: return "internal_error";
+    case 502: return "bad_gateway";
+    case 503: return "unavailable";
+    case 504: return "gateway_timeout";
+    default: return "injected";
+    }
+}
+
+/* Applies a fired fault; returns true when it answered (or dropped) the
+ * request, false when the request goes on to its route. */
+static bool apply_fault(mock_server *s, const mock__req *req, const mock__effect *fx,
+                        mock__resp *r)
+{
+    snprintf(r->fault, sizeof r->fault, "rule %d%s%s", fx->rule,
+             fx->action ? ": " : "",
+             fx->action == MOCK_ACT_RESET           ? "reset"
+             : fx->action == MOCK_ACT_EXPIRE_TOKENS ? "expire-tokens"
+             : fx->action == MOCK_ACT_LOCK_CAMPAIGN ? "lock-campaign"
+                                                    : "");
+    if (fx->delay_ms > 0) {
+        struct timespec ts = {fx->delay_ms / 1000, (fx->delay_ms % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+            ;
+    }
+    switch (fx->action) {
+    case MOCK_ACT_RESET:
+        r->drop = true;
+        return true;
+    case MOCK_ACT_EXPIRE_TOKENS:
+        mock__auth_revoke_all(s->auth);
+        break;
+    case MOCK_ACT_LOCK_CAMPAIGN: {
+        char id[256];
+        if (sscanf(req->path, "/api/v2/campaigns/%255[^/]", id) == 1)
+            mock__campaign_set_status(s->store, id, "locked");
+        break;
+    }
+    case MOCK_ACT_NONE:
+        break;
+    }
+    if (!fx->status)
+        return false;
+    if (fx->body)
+        mock__resp_text(r, fx->status, fx->body_json ? "application/json" : "text/plain",
+                        fx->body);
+    else
+        mock__resp_error(r, fx->status, status_word(fx->status), "injected fault (rule %d)",
+                         fx->rule);
+    for (int i = 0; i < fx->n_headers; i++)
+        mock__resp_header(r, fx->hname[i], "%s", fx->hvalue[i]);
+    return true;
+}
+
+static void handle(mock_server *s, mock__req *req, mock__resp *r)
+{
+    if (req->too_large) {
+        mock__resp_error(r, 413, "payload_too_large", "the body is larger than %zu bytes",
+                         s->o.body_max);
+        return;
+    }
+    if (strncmp(req->path, "/__admin/", 9) != 0) {
+        mock__effect fx;
+        mock__faults_match(s->faults, req->method, req->path,
+                           cx_clock_now(s->clk) - s->t_start, &fx);
+        bool done = fx.fired && apply_fault(s, req, &fx, r);
+        mock__effect_free(&fx);
+        if (done)
+            return;
+    }
+    mock__dispatch(s, req, r);
+}
+
+static enum MHD_Result send_resp(struct MHD_Connection *conn, const mock__resp *r)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        r->body.len, r->body.data ? r->body.data : (void *)"", MHD_RESPMEM_MUST_COPY);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, "Content-Type", r->content_type);
+    for (int i = 0; i < r->n_headers; i++)
+        MHD_add_response_header(resp, r->hname[i], r->hvalue[i]);
+    enum MHD_Result rc = MHD_queue_response(conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    mock_server *s = cls;
+    conn_state *cs = *con_cls;
+    if (!cs) {
+        cs = calloc(1, sizeof *cs);
+        if (!cs)
+            return MHD_NO;
+        cs->req.conn = conn;
+        cs->req.method = method;
+        cs->req.path = url;
+        cs->req.wall_start = cx_wall_monotonic();
+        cx_buf_init(&cs->req.body, s->o.body_max);
+        *con_cls = cs;
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        if (cl) {
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(cl, &end, 10);
+            if (errno || *end || n > s->o.body_max) {
+                /* refuse before reading it */
+                cs->req.too_large = true;
+                cs->answered = true;
+                mock__resp r;
+                mock__resp_init(&r);
+                handle(s, &cs->req, &r);
+                journal(s, &cs->req, &r);
+                enum MHD_Result rc = send_resp(conn, &r);
+                mock__resp_free(&r);
+                return rc;
+            }
+        }
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!cs->req.too_large &&
+            cx_buf_append(&cs->req.body, upload_data, *upload_size) != 0) {
+            cs->req.too_large = true;
+            cx_buf_free(&cs->req.body);
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (cs->answered)
+        return MHD_YES;
+    cs->answered = true;
+    mock__resp r;
+    mock__resp_init(&r);
+    handle(s, &cs->req, &r);
+    journal(s, &cs->req, &r);
+    enum MHD_Result rc = r.drop ? MHD_NO : send_resp(conn, &r);
+    mock__resp_free(&r);
+    return rc;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    conn_state *cs = *con_cls;
+    if (!cs)
+        return;
+    cx_buf_free(&cs->req.body);
+    free(cs);
+    *con_cls = NULL;
+}
+
+/* -------------------------------------------------------------- life */
+
+static void free_copies(mock_server *s)
+{
+    free(s->bind);
+    if (s->o.clients) {
+        for (size_t i = 0; i < s->o.n_clients; i++) {
+            free((char *)s->o.clients[i].id);
+            free((char *)s->o.clients[i].secret);
+            free((char *)s->o.clients[i].scope);
+        }
+        free((mock_client *)s->o.clients);
+    }
+    if (s->o.campaigns) {
+        for (size_t i = 0; i < s->o.n_campaigns; i++) {
+            free((char *)s->o.campaigns[i].id);
+            free((char *)s->o.campaigns[i].name);
+            cJSON_Delete((cJSON *)s->o.campaigns[i].model);
+        }
+        free((mock_campaign_def *)s->o.campaigns);
+    }
+}
+
+mock_status mock_server_create(const mock_options *o, mock_server **out, cx_error *err)
+{
+    *out = NULL;
+    static const mock_client default_client = {MOCK_DEFAULT_CLIENT_ID,
+                                               MOCK_DEFAULT_CLIENT_SECRET, NULL};
+    static const mock_campaign_def default_campaign = {MOCK_DEFAULT_CAMPAIGN, NULL, NULL};
+    if (!(o->token_ttl_s > 0) || o->body_max == 0 || !(o->stats_window_s > 0) ||
+        o->rate_per_s < 0 || (o->rate_per_s > 0 && o->burst < 1))
+        return cx_error_set(err, MOCK_EINVAL,
+                            "token TTL, body limit and window must be > 0; a rate limit needs a "
+                            "burst of at least 1");
+    mock_server *s = calloc(1, sizeof *s);
+    if (!s)
+        return cx_error_set(err, MOCK_ENOMEM, "out of memory");
+    s->o = *o;
+    s->o.clients = NULL;
+    s->o.campaigns = NULL;
+    const mock_client *cl = o->clients ? o->clients : &default_client;
+    size_t ncl = o->clients ? o->n_clients : 1;
+    const mock_campaign_def *cd = o->campaigns ? o->campaigns : &default_campaign;
+    size_t ncd = o->campaigns ? o->n_campaigns : 1;
+    mock_status st = MOCK_ENOMEM;
+    mock_client *clients = calloc(ncl, sizeof *clients);
+    mock_campaign_def *camps = calloc(ncd, sizeof *camps);
+    s->o.clients = clients;
+    s->o.n_clients = ncl;
+    s->o.campaigns = camps;
+    s->o.n_campaigns = ncd;
+    s->bind = strdup(o->bind ? o->bind : "127.0.0.1");
+    if (!clients || !camps || !s->bind)
+        goto fail;
+    for (size_t i = 0; i < ncl; i++) {
+        if (!cl[i].id || !cl[i].secret || !cl[i].id[0]) {
+            st = cx_error_set(err, MOCK_EINVAL, "client %zu needs an id and a secret", i);
+            goto fail;
+        }
+        clients[i].id = strdup(cl[i].id);
+        clients[i].secret = strdup(cl[i].secret);
+        clients[i].scope = cl[i].scope ? strdup(cl[i].scope) : NULL;
+        if (!clients[i].id || !clients[i].secret || (cl[i].scope && !clients[i].scope))
+            goto fail;
+    }
+    for (size_t i = 0; i < ncd; i++) {
+        if (!cd[i].id) {
+            st = cx_error_set(err, MOCK_EINVAL, "campaign %zu needs an id", i);
+            goto fail;
+        }
+        camps[i].id = strdup(cd[i].id);
+        camps[i].name = cd[i].name ? strdup(cd[i].name) : NULL;
+        camps[i].model = cd[i].model ? cJSON_Duplicate(cd[i].model, 1) : NULL;
+        if (!camps[i].id || (cd[i].name && !camps[i].name) || (cd[i].model && !camps[i].model))
+            goto fail;
+    }
+    s->o.bind = s->bind;
+    s->o.faults_path = NULL;
+    s->o.faults = NULL;
+    if (o->clock) {
+        s->clk = o->clock;
+    } else if (!(s->own_clock = s->clk = cx_clock_real_create())) {
+        goto fail;
+    }
+    s->t_start = cx_clock_now(s->clk);
+    if ((st = mock__auth_create(clients, ncl, o->token_ttl_s, o->rate_per_s, o->burst, s->clk,
+                                &s->auth, err)) != MOCK_OK ||
+        (st = mock__store_create(camps, ncd, &o->bounds, s->clk, o->seed, o->stats_window_s,
+                                 &s->store, err)) != MOCK_OK ||
+        (st = mock__faults_create(o->seed, &s->faults, err)) != MOCK_OK ||
+        (st = mock__journal_create(o->journal_max, &s->journal, err)) != MOCK_OK ||
+        (st = mock__journal_create(10000, &s->sink, err)) != MOCK_OK)
+        goto out;
+    if (o->faults_path) {
+        s->initial_doc = cx_json_load_file(o->faults_path, err);
+        if (!s->initial_doc) {
+            st = MOCK_EINVAL;
+            if (err)
+                err->code = MOCK_EINVAL;
+            goto out;
+        }
+    } else if (o->faults && !(s->initial_doc = cJSON_Duplicate(o->faults, 1))) {
+        goto fail;
+    }
+    if (s->initial_doc &&
+        (st = mock__faults_load(s->faults, s->initial_doc, o->faults_path ? o->faults_path : "",
+                                false, err)) != MOCK_OK)
+        goto out;
+    *out = s;
+    return MOCK_OK;
+fail:
+    if (st == MOCK_ENOMEM)
+        cx_error_set(err, MOCK_ENOMEM, "out of memory");
+out:
+    mock_server_destroy(s);
+    return st;
+}
+
+mock_status mock_server_start(mock_server *s, cx_error *err)
+{
+    if (s->daemon)
+        return MOCK_OK;
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)s->o.port);
+    if (s->o.port > 65535 || inet_pton(AF_INET, s->bind, &addr.sin_addr) != 1)
+        return cx_error_set(err, MOCK_EINVAL, "cannot listen on %s:%u: not an IPv4 address "
+                                              "and port",
+                            s->bind, s->o.port);
+    s->daemon = MHD_start_daemon(
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL,
+        NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_CONNECTION_LIMIT, s->o.connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+        s->o.connection_timeout_s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
+    if (!s->daemon)
+        return cx_error_set(err, MOCK_ELISTEN, "cannot listen on %s:%u (in use, or not allowed)",
+                            s->bind, s->o.port);
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : s->o.port;
+    return MOCK_OK;
+}
+
+unsigned mock_server_port(const mock_server *s) { return s->port; }
+
+void mock_server_stop(mock_server *s)
+{
+    if (s && s->daemon) {
+        MHD_stop_daemon(s->daemon);
+        s->daemon = NULL;
+    }
+}
+
+void mock_server_destroy(mock_server *s)
+{
+    if (!s)
+        return;
+    mock_server_stop(s);
+    mock__journal_destroy(s->sink);
+    mock__journal_destroy(s->journal);
+    mock__faults_destroy(s->faults);
+    cJSON_Delete(s->initial_doc);
+    mock__store_destroy(s->store);
+    mock__auth_destroy(s->auth);
+    cx_clock_destroy(s->own_clock);
+    free_copies(s);
+    free(s);
+}
+
+mock_status mock_server_campaign(mock_server *s, const char *id, mock_campaign_state *out)
+{
+    return mock__campaign_state(s->store, id, out);
+}
+
+size_t mock_server_journal_length(mock_server *s) { return mock__journal_total(s->journal); }
+
+mock_status mock_server_set_faults(mock_server *s, const cJSON *doc, cx_error *err)
+{
+    return mock__faults_load(s->faults, doc, "", false, err);
+}
