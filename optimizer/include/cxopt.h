@@ -177,4 +177,202 @@ typedef struct opt_retry_policy {
 
 opt_retry_policy opt_retry_default(void);
 
+/* -------------------------------------------------------------- settings */
+
+/* Everything an optimizer needs. Strings are borrowed: opt_optimizer_create
+ * copies what it keeps. */
+typedef struct opt_settings {
+    const char *profile;        /* API profile: "seed" (default) */
+    const char *client_id;      /* CXONE_CLIENT_ID */
+    const char *client_secret;  /* CXONE_CLIENT_SECRET */
+    const char *auth_url;       /* CXONE_AUTH_URL: the token endpoint */
+    const char *api_url;        /* CXONE_API_URL: the API base */
+    const char *campaign_id;    /* CXONE_CAMPAIGN_ID */
+    const char *webhook_url;    /* CXONE_WEBHOOK_URL; NULL or "" = no webhook */
+    const char *webhook_secret; /* CXONE_WEBHOOK_SECRET; NULL or "" = unsigned */
+    const char *audit_path;     /* NULL = opt_default_audit_path() */
+    double token_skew_s;        /* refresh this long before expiry: 60 */
+    long connect_timeout_ms;    /* 5000 */
+    long timeout_ms;            /* whole exchange: 15000 */
+    opt_retry_policy retry;     /* API calls: 0.5 s, 30 s, 4 attempts, 120 s */
+    opt_retry_policy webhook_retry; /* 0.5 s, 5 s, 3 attempts, 15 s */
+    int max_conflicts;          /* re-read and re-decide after 412 at most: 3 */
+    double window_s;            /* the regulatory window asked of /stats: 30 days */
+    double stats_period_s;      /* the "last period" asked of /stats: 900 s */
+    opt_constraints constraints;
+    double limit;               /* regulatory abandon limit: 0.03 */
+    /* The compliance gate's prediction (see opt_gate in the README). */
+    bool predict;               /* run the simulation: true */
+    const struct cJSON *model;  /* dialsim campaign model (borrowed); NULL =
+                                   the built-in typical campaign */
+    double predict_hours;       /* simulated hours per replication: 2 */
+    int predict_replications;   /* 8 */
+    cx_clock *clock;            /* borrowed; NULL = the real clock */
+    unsigned long long seed;    /* jitter and prediction seeds; 0 = from the OS */
+} opt_settings;
+
+/* Fills the defaults above (and NULL strings). */
+void opt_settings_defaults(opt_settings *s);
+
+/* The audit log's default path: $XDG_STATE_HOME/cxopt/audit.jsonl, else
+ * $HOME/.local/state/cxopt/audit.jsonl, else ./cxopt-audit.jsonl. Writes into
+ * buf and returns it. */
+const char *opt_default_audit_path(char *buf, size_t n);
+
+/* ------------------------------------------------------------- optimizer */
+
+typedef struct opt_optimizer opt_optimizer;
+
+/* Checks the settings (OPT_EUSAGE names the missing one), opens the audit
+ * log, and prepares the HTTP clients. Nothing is sent yet. */
+opt_status opt_optimizer_create(const opt_settings *s, opt_optimizer **out, cx_error *err);
+void opt_optimizer_destroy(opt_optimizer *o);
+
+typedef enum opt_outcome {
+    OPT_OUTCOME_APPLIED = 0,
+    OPT_OUTCOME_UNCHANGED,           /* the campaign already has the target */
+    OPT_OUTCOME_DRY_RUN,             /* validated and predicted; nothing sent */
+    OPT_OUTCOME_REJECTED_VALIDATION,
+    OPT_OUTCOME_REJECTED_COMPLIANCE,
+    OPT_OUTCOME_REJECTED_STATE,      /* paused, archived or locked */
+    OPT_OUTCOME_FAILED_AUTH,
+    OPT_OUTCOME_FAILED_API,
+    OPT_OUTCOME_FAILED_NETWORK
+} opt_outcome;
+
+/* "applied", "unchanged", "dry-run", "rejected-validation",
+ * "rejected-compliance", "rejected-state", "failed-auth", "failed-api",
+ * "failed-network". */
+const char *opt_outcome_name(opt_outcome o);
+
+/* What the campaign reports about itself (when the API offers it). */
+typedef struct opt_stats {
+    bool available;
+    double window_s;        /* the regulatory window the counts cover */
+    double covered_s;       /* how much of it has data */
+    long attempts;
+    long live_answers;      /* connected + abandoned */
+    long abandoned;
+    long machine_answers;
+    double occupancy;       /* (talk + wrap) / staffed time */
+    int agents;             /* staffed now */
+    double mean_handle_s;   /* talk + wrap */
+    /* the last period (since the previous report) */
+    double period_s;
+    long period_attempts, period_live_answers, period_abandoned;
+    double period_occupancy;
+} opt_stats;
+
+typedef struct opt_prediction {
+    bool done;
+    int replications;
+    double hours;
+    double live_probability;  /* the estimate the simulation used */
+    double abandon_mean, abandon_upper95;
+    double occupancy_mean, occupancy_lo95, occupancy_hi95;
+    char model[160];          /* where the model came from */
+} opt_prediction;
+
+typedef struct opt_compliance {
+    double limit;
+    bool target_ok;           /* the abandon target is within the limit */
+    bool observed;            /* stats were available */
+    long live_answers, abandoned;
+    double observed_rate, observed_upper95; /* Wilson */
+    bool breach;              /* observed_upper95 > limit */
+    bool dials_harder;
+    bool predicted_ok;        /* prediction upper bound within the limit, or the target
+                                 predicted to abandon less than the current settings */
+    bool compared;            /* the current settings were predicted too */
+    double current_abandon;   /* their predicted mean abandon rate */
+    bool compliant;
+    char reason[256];
+} opt_compliance;
+
+typedef struct opt_cycle_report {
+    opt_outcome outcome;
+    char cycle_id[40];
+    char event_id[40];
+    opt_params before;        /* as read from the campaign */
+    opt_params target;
+    opt_params after;         /* as the server has it after the cycle */
+    bool have_before, have_after;
+    opt_validation validation;
+    opt_compliance compliance;
+    opt_prediction prediction;
+    opt_stats stats;
+    int attempts, retries, reauths, conflicts;
+    long http_status;
+    char message[512];        /* why it did not apply, verbatim server text included */
+    double latency_ms;        /* wall time of the whole cycle */
+    bool webhook_attempted, webhook_delivered;
+    int webhook_attempts;
+    char webhook_error[256];
+    bool audited;
+} opt_cycle_report;
+
+/* Decides a target from what was read. Called again after a 412 with the
+ * new state. Returns OPT_OK with *target filled, or an error. */
+typedef opt_status (*opt_decide_fn)(void *ud, const opt_params *current, const opt_stats *stats,
+                                    opt_params *target, cx_error *err);
+
+/* One optimization cycle: read -> validate -> gate -> apply -> notify ->
+ * audit. Returns OPT_OK when the cycle ran to its end, whatever the outcome
+ * (see report->outcome); an error only when the audit record could not be
+ * written (OPT_EIO), in which case the cycle is not complete. */
+opt_status opt_cycle(opt_optimizer *o, opt_decide_fn decide, void *ud, bool dry_run,
+                     opt_cycle_report *report, cx_error *err);
+
+/* Convenience: a cycle whose decision is the fixed `target`. */
+opt_status opt_apply(opt_optimizer *o, const opt_params *target, bool dry_run,
+                     opt_cycle_report *report, cx_error *err);
+
+/* Reads the campaign (and its stats where the API has them) into a new JSON
+ * object the caller frees. */
+opt_status opt_show(opt_optimizer *o, struct cJSON **out, cx_error *err);
+
+/* The report as JSON (the shape of the audit record); caller frees. */
+struct cJSON *opt_report_to_json(const opt_cycle_report *r);
+
+/* -------------------------------------------------------------- policies */
+
+/* A pacing policy chooses the next target from what the campaign reports.
+ * Its target still goes through the whole cycle (validate, gate, apply,
+ * notify, audit); a policy only proposes, within the constraints and the
+ * allowed step, which it reads from the optimizer's settings.
+ *
+ *   static    the seed: one fixed target ("target" option), ramped within
+ *             the allowed step
+ *   vicidial  VICIdial's ADAPT_TAPERED dial-level rule (see the README)
+ *   adaptive  estimates the live-answer rate with its uncertainty and picks
+ *             the most productive settings whose predicted abandon upper
+ *             bound keeps the whole regulatory window under the limit
+ *   oracle    adaptive, fed the simulation's true live-answer probability
+ */
+typedef struct opt_policy opt_policy;
+
+/* Returns the true live-answer probability at clock time t (oracle only). */
+typedef double (*opt_truth_fn)(void *ud, double t);
+
+typedef struct opt_policy_options {
+    const opt_params *target;   /* static: the target (required) */
+    double shift_end;           /* vicidial: clock time the shift ends */
+    double intensity;           /* vicidial: adaptive intensity in [-0.4, 0.4], 0 */
+    double max_level;           /* vicidial: adaptive maximum level, 3.0 */
+    opt_truth_fn truth;         /* oracle: required */
+    void *truth_ud;
+    double window_s;            /* adaptive/oracle: the regulatory window */
+    double period_s;            /* adaptive/oracle: the time between cycles */
+} opt_policy_options;
+
+/* Names: "static", "vicidial", "adaptive", "oracle". The policy borrows the
+ * optimizer (for its settings, clock and model), which must outlive it. */
+opt_status opt_policy_create(const char *name, opt_optimizer *o, const opt_policy_options *opts,
+                             opt_policy **out, cx_error *err);
+void opt_policy_destroy(opt_policy *p);
+const char *opt_policy_name(const opt_policy *p);
+
+/* Runs one cycle whose decision is the policy's. */
+opt_status opt_policy_cycle(opt_policy *p, opt_cycle_report *report, cx_error *err);
+
 #endif /* CXOPT_H */

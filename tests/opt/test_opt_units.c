@@ -3,6 +3,7 @@
 #include "cxopt.h"
 #include "cxtest.h"
 #include "opt_audit.h"
+#include "opt_internal.h"
 #include "opt_id.h"
 #include "opt_retry.h"
 #include "opt_sign.h"
@@ -374,6 +375,54 @@ static void test_audit_lines(void)
     free(dir);
 }
 
+
+static void test_wilson_and_breach_gate(void)
+{
+    CX_ASSERT_NEAR(opt__wilson_upper(0, 100), 0.0369935, 1e-6);
+    CX_ASSERT_NEAR(opt__wilson_upper(30, 1000), 0.0425034, 1e-6);
+    CX_ASSERT_NEAR(opt__wilson_upper(120, 5000), 0.0286217, 1e-6);
+    CX_ASSERT_NEAR(opt__wilson_upper(5, 0), 1.0, 0);
+    /* a gate with observed stats and no prediction: an optimizer that never
+     * connects (create sends nothing) */
+    char *dir = cx_test_tmpdir("gate");
+    char audit[512];
+    snprintf(audit, sizeof audit, "%s/a.jsonl", dir);
+    opt_settings s;
+    opt_settings_defaults(&s);
+    s.client_id = "id";
+    s.client_secret = "secret";
+    s.auth_url = "http://127.0.0.1:9/auth";
+    s.api_url = "http://127.0.0.1:9";
+    s.campaign_id = "c";
+    s.audit_path = audit;
+    s.predict = false;
+    opt_optimizer *o = NULL;
+    cx_error err = {0};
+    CX_REQUIRE(opt_optimizer_create(&s, &o, &err) == OPT_OK);
+    opt_params cur = opt_params_seed(), harder = cur, softer = cur;
+    harder.answer_rate = 0.70;
+    softer.answer_rate = 0.75;
+    opt_stats st = {.available = true, .attempts = 2000, .live_answers = 1000, .abandoned = 30};
+    opt_compliance c;
+    opt_prediction p;
+    /* 3.0% measured, upper bound 4.25%: a breach */
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &harder, &st, &c, &p, &err), OPT_OK);
+    CU_ASSERT(c.observed && c.breach && c.dials_harder && !c.compliant);
+    CX_ASSERT_NEAR(c.observed_upper95, 0.0425034, 1e-6);
+    CX_ASSERT_CONTAINS(c.reason, "upper 95% bound 4.25% over 1000 live answers");
+    /* a retreat passes the same breach */
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &softer, &st, &c, &p, &err), OPT_OK);
+    CU_ASSERT(c.breach && !c.dials_harder && c.compliant);
+    /* 2.4% over 5000: no breach, escalation allowed */
+    st.live_answers = 5000;
+    st.abandoned = 120;
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &harder, &st, &c, &p, &err), OPT_OK);
+    CU_ASSERT(!c.breach && c.compliant);
+    opt_optimizer_destroy(o);
+    cx_test_rmtree(dir);
+    free(dir);
+}
+
 static const cx_test_case validate_cases[] = {
     {"seed_example_breaks_delta", test_seed_example_breaks_delta},
     {"bounds_every_field", test_bounds_every_field},
@@ -381,6 +430,7 @@ static const cx_test_case validate_cases[] = {
     {"dials_harder", test_dials_harder},
     {"params_json", test_params_json},
     {"constraints_file", test_constraints_file},
+    {"wilson_and_breach_gate", test_wilson_and_breach_gate},
     {NULL, NULL},
 };
 static const cx_test_case retry_cases[] = {

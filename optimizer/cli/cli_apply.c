@@ -1,0 +1,253 @@
+/* cli_apply.c - `cxopt apply` and `cxopt show`. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+#define MAX_RAMP 64
+
+/* The target file: a predictiveDialer object, bare or wrapped. Fields it
+ * leaves out keep the campaign's current values. */
+typedef struct target_file {
+    cJSON *root;
+    const cJSON *obj;
+    const char *path;
+    /* ramp planning, for --ramp */
+    const opt_constraints *constraints;
+    double limit;
+    opt_params plan[MAX_RAMP];
+    int plan_n;
+} target_file;
+
+static int load_target(const char *path, target_file *t)
+{
+    cx_error err = {0};
+    memset(t, 0, sizeof *t);
+    t->path = path;
+    t->root = cx_json_load_file(path, &err);
+    if (!t->root) {
+        cli_error("%s", err.msg);
+        return -1;
+    }
+    const cJSON *inner = cJSON_GetObjectItemCaseSensitive(t->root, "predictiveDialer");
+    t->obj = inner ? inner : t->root;
+    /* Check the shape now, before anything is sent. */
+    opt_params probe = opt_params_seed();
+    if (opt_params_from_json(t->obj, path, inner ? "predictiveDialer" : "", true, &probe, &err) !=
+        OPT_OK) {
+        cli_error("%s", err.msg);
+        cJSON_Delete(t->root);
+        t->root = NULL;
+        return -1;
+    }
+    if (inner && cJSON_GetArraySize(t->root) != 1) {
+        cli_error("%s: only \"predictiveDialer\" may stand at the top level", path);
+        cJSON_Delete(t->root);
+        t->root = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static opt_status decide_target(void *ud, const opt_params *current, const opt_stats *stats,
+                                opt_params *target, cx_error *err)
+{
+    target_file *t = ud;
+    (void)stats;
+    *target = *current;
+    return opt_params_from_json(t->obj, t->path, "", true, target, err);
+}
+
+static void params_line(FILE *out, const char *label, const opt_params *p)
+{
+    fprintf(out, "  %-8s answerRate %.4g, abandonRate %.4g, maxConcurrentCalls %d, callInterval %d ms, "
+                 "strategy %s, warmUpPeriod %d s\n",
+            label, p->answer_rate, p->abandon_rate, p->max_concurrent_calls, p->call_interval_ms,
+            opt_strategy_name(p->strategy), p->warm_up_s);
+}
+
+void cli_print_report(FILE *out, const opt_cycle_report *r, const char *audit_path)
+{
+    fprintf(out, "cycle %s: %s\n", r->cycle_id, opt_outcome_name(r->outcome));
+    if (r->have_before)
+        params_line(out, "before", &r->before);
+    params_line(out, "target", &r->target);
+    if (r->have_after && r->outcome == OPT_OUTCOME_APPLIED)
+        params_line(out, "applied", &r->after);
+    for (int i = 0; i < r->validation.count; i++)
+        fprintf(out, "  refused  %s: %s\n", r->validation.v[i].field, r->validation.v[i].msg);
+    const opt_compliance *c = &r->compliance;
+    if (r->outcome != OPT_OUTCOME_REJECTED_VALIDATION && r->outcome != OPT_OUTCOME_UNCHANGED &&
+        r->have_before && r->outcome != OPT_OUTCOME_REJECTED_STATE) {
+        fprintf(out, "  gate     limit %.2f%%: %s", 100 * c->limit,
+                c->compliant ? "compliant" : "NOT compliant");
+        if (c->observed)
+            fprintf(out, "; measured %.2f%% (upper95 %.2f%%, %ld live answers)",
+                    100 * c->observed_rate, 100 * c->observed_upper95, c->live_answers);
+        if (r->prediction.done)
+            fprintf(out, "; predicted %.2f%% (upper95 %.2f%%), occupancy %.1f%% [%.1f, %.1f]",
+                    100 * r->prediction.abandon_mean, 100 * r->prediction.abandon_upper95,
+                    100 * r->prediction.occupancy_mean, 100 * r->prediction.occupancy_lo95,
+                    100 * r->prediction.occupancy_hi95);
+        fputc('\n', out);
+    }
+    if (r->message[0])
+        fprintf(out, "  message  %s\n", r->message);
+    fprintf(out, "  http     %d attempts (%d retries, %d re-auths, %d conflicts), last status %ld, "
+                 "%.1f ms\n",
+            r->attempts, r->retries, r->reauths, r->conflicts, r->http_status, r->latency_ms);
+    if (r->webhook_attempted)
+        fprintf(out, "  webhook  %s after %d attempt%s%s%s\n",
+                r->webhook_delivered ? "delivered" : "NOT delivered", r->webhook_attempts,
+                r->webhook_attempts == 1 ? "" : "s", r->webhook_error[0] ? ": " : "",
+                r->webhook_error);
+    fprintf(out, "  audit    %s%s\n", r->audited ? "recorded in " : "NOT recorded in ",
+            audit_path);
+}
+
+static bool success(opt_outcome o)
+{
+    return o == OPT_OUTCOME_APPLIED || o == OPT_OUTCOME_UNCHANGED || o == OPT_OUTCOME_DRY_RUN;
+}
+
+static void emit(cli_args *a, const opt_cycle_report *r, const char *audit, cJSON *all)
+{
+    if (a->json)
+        cJSON_AddItemToArray(all, opt_report_to_json(r));
+    else
+        cli_print_report(stdout, r, audit);
+}
+
+/* A ramp step: plan from the config as it is now, apply the first step. */
+static opt_status decide_plan(void *ud, const opt_params *current, const opt_stats *stats,
+                              opt_params *target, cx_error *err)
+{
+    target_file *t = ud;
+    opt_params full;
+    opt_status st = decide_target(t, current, stats, &full, err);
+    if (st == OPT_OK)
+        st = opt_plan_ramp(current, &full, t->constraints, t->limit, t->plan, MAX_RAMP,
+                           &t->plan_n, err);
+    if (st != OPT_OK)
+        return st;
+    *target = t->plan_n ? t->plan[0] : *current;
+    return OPT_OK;
+}
+
+static int run_ramp(cli_args *a, opt_optimizer *o, target_file *t, const char *audit, cJSON *all)
+{
+    for (int step = 1; step <= MAX_RAMP; step++) {
+        opt_cycle_report r;
+        cx_error err = {0};
+        if (opt_cycle(o, decide_plan, t, a->dry_run, &r, &err) != OPT_OK) {
+            cli_error("%s", err.msg);
+            return EXIT_FAILED;
+        }
+        if (!a->json)
+            printf("ramp step %d of %d\n", step, step - 1 + (t->plan_n ? t->plan_n : 1));
+        emit(a, &r, audit, all);
+        if (!success(r.outcome))
+            return EXIT_FAILED;
+        if (r.outcome == OPT_OUTCOME_UNCHANGED || t->plan_n <= 1)
+            return EXIT_OK;
+        if (r.outcome == OPT_OUTCOME_DRY_RUN) {
+            if (!a->json) {
+                printf("dry run: the remaining steps would be\n");
+                for (int i = 1; i < t->plan_n; i++)
+                    params_line(stdout, "step", &t->plan[i]);
+            }
+            return EXIT_OK;
+        }
+        if (a->ramp_interval_s > 0) {
+            struct timespec ts = {(time_t)a->ramp_interval_s,
+                                  (long)(fmod(a->ramp_interval_s, 1.0) * 1e9)};
+            nanosleep(&ts, NULL);
+        }
+    }
+    cli_error("the ramp did not converge in %d steps", MAX_RAMP);
+    return EXIT_FAILED;
+}
+
+int cli_apply(cli_args *a)
+{
+    if (!a->target_path) {
+        cli_error("apply needs --target FILE.json (see cxopt --help)");
+        return EXIT_USAGE;
+    }
+    if (a->n_operands) {
+        cli_error("apply takes no operand \"%s\" (the target goes in --target)", a->operands[0]);
+        return EXIT_USAGE;
+    }
+    target_file t;
+    if (load_target(a->target_path, &t) != 0)
+        return EXIT_USAGE;
+    t.constraints = &a->s.constraints;
+    t.limit = a->s.limit;
+    opt_optimizer *o = NULL;
+    cx_error err = {0};
+    opt_status st = opt_optimizer_create(&a->s, &o, &err);
+    if (st != OPT_OK) {
+        cli_error("%s", err.msg);
+        cJSON_Delete(t.root);
+        return st == OPT_EUSAGE ? EXIT_USAGE : EXIT_FAILED;
+    }
+    char audit[1024];
+    const char *audit_path = a->s.audit_path ? a->s.audit_path
+                                             : opt_default_audit_path(audit, sizeof audit);
+    cJSON *all = a->json ? cJSON_CreateArray() : NULL;
+    int rc;
+    if (a->ramp) {
+        rc = run_ramp(a, o, &t, audit_path, all);
+    } else {
+        opt_cycle_report r;
+        if (opt_cycle(o, decide_target, &t, a->dry_run, &r, &err) != OPT_OK) {
+            cli_error("%s", err.msg);
+            rc = EXIT_FAILED;
+        } else {
+            emit(a, &r, audit_path, all);
+            rc = success(r.outcome) ? EXIT_OK : EXIT_FAILED;
+        }
+    }
+    if (all) {
+        char *s = cJSON_Print(cJSON_GetArraySize(all) == 1 ? cJSON_GetArrayItem(all, 0) : all);
+        if (s)
+            puts(s);
+        free(s);
+        cJSON_Delete(all);
+    }
+    opt_optimizer_destroy(o);
+    cJSON_Delete(t.root);
+    return rc;
+}
+
+int cli_show(cli_args *a)
+{
+    if (a->n_operands) {
+        cli_error("show takes no operand \"%s\"", a->operands[0]);
+        return EXIT_USAGE;
+    }
+    opt_optimizer *o = NULL;
+    cx_error err = {0};
+    a->s.predict = false;
+    opt_status st = opt_optimizer_create(&a->s, &o, &err);
+    if (st != OPT_OK) {
+        cli_error("%s", err.msg);
+        return st == OPT_EUSAGE ? EXIT_USAGE : EXIT_FAILED;
+    }
+    cJSON *j = NULL;
+    st = opt_show(o, &j, &err);
+    opt_optimizer_destroy(o);
+    if (st != OPT_OK) {
+        cli_error("%s", err.msg);
+        return EXIT_FAILED;
+    }
+    char *s = cJSON_Print(j);
+    if (s)
+        puts(s);
+    free(s);
+    cJSON_Delete(j);
+    return EXIT_OK;
+}

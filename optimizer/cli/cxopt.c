@@ -1,0 +1,293 @@
+/* cxopt - tune a CXone predictive dialer safely.
+ *
+ * Reads the seed's environment variables, lets flags override each, and runs
+ * a command. Exit status: 0 applied (or nothing to do), 1 refused or failed,
+ * 2 usage. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+    "usage: cxopt COMMAND [OPTIONS]\n"
+    "\n"
+    "Tune the predictive dialer of a CXone campaign: validate a target, gate it on\n"
+    "compliance (regulatory limit, measured abandon rate, simulated prediction),\n"
+    "apply it atomically with honest retries, post a signed webhook, and append a\n"
+    "durable audit record, whatever the outcome.\n"
+    "\n"
+    "commands:\n"
+    "  apply --target FILE.json [--ramp [--ramp-interval S]] [--dry-run] [--json]\n"
+    "        one optimization cycle towards the target (a predictiveDialer object;\n"
+    "        fields it leaves out keep their current values). A target further than\n"
+    "        maxAdjustmentDelta from the current config is refused with the numbers;\n"
+    "        --ramp applies it as a sequence of cycles, each within the delta and\n"
+    "        each audited. --dry-run validates and predicts, and sends nothing.\n"
+    "  show [--json]\n"
+    "        the campaign as the API reports it\n"
+    "  help  this text\n"
+    "\n"
+    "connection (each flag overrides its environment variable):\n"
+    "  --client-id ID          CXONE_CLIENT_ID\n"
+    "  --client-secret S       CXONE_CLIENT_SECRET (prefer the variable: flags are\n"
+    "                          visible to other users in the process list)\n"
+    "  --auth-url URL          CXONE_AUTH_URL, the OAuth token endpoint\n"
+    "  --api-url URL           CXONE_API_URL, the API base\n"
+    "  --campaign ID           CXONE_CAMPAIGN_ID\n"
+    "  --webhook-url URL       CXONE_WEBHOOK_URL (optional)\n"
+    "  --webhook-secret S      CXONE_WEBHOOK_SECRET (optional; signs webhooks with\n"
+    "                          HMAC-SHA256, Standard Webhooks; whsec_<base64> or raw)\n"
+    "  --profile NAME          CXONE_PROFILE: API profile, seed (default)\n"
+    "\n"
+    "policy:\n"
+    "  --constraints FILE.json bounds and maxAdjustmentDelta (default: the seed's)\n"
+    "  --limit X               regulatory abandon limit (default 0.03)\n"
+    "  --model FILE.json       dialsim campaign model for predictions (default: a\n"
+    "                          built-in 20-agent campaign; see the README)\n"
+    "  --no-predict            skip the simulated prediction in the gate\n"
+    "  --predict-hours H       simulated hours per replication (default 2)\n"
+    "  --predict-replications N  (default 8)\n"
+    "\n"
+    "behaviour:\n"
+    "  --audit FILE            audit log (default $XDG_STATE_HOME/cxopt/audit.jsonl,\n"
+    "                          else ~/.local/state/cxopt/audit.jsonl)\n"
+    "  --retry-base S          backoff base (0.5)   --retry-cap S      cap (30)\n"
+    "  --retry-attempts N      attempts (4)         --retry-deadline S (120)\n"
+    "  --token-skew S          refresh the token S before expiry (60)\n"
+    "  --connect-timeout MS    (5000)               --timeout MS       (15000)\n"
+    "  --seed N                seed for jitter and predictions (default: random)\n"
+    "  --json                  machine-readable output\n"
+    "  -h, --help              this text\n"
+    "\n"
+    "exit status: 0 applied or nothing to do, 1 refused or failed, 2 usage error.\n";
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("cxopt: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+enum {
+    O_CLIENT_ID = 256, O_CLIENT_SECRET, O_AUTH_URL, O_API_URL, O_CAMPAIGN, O_WEBHOOK_URL,
+    O_WEBHOOK_SECRET, O_PROFILE, O_CONSTRAINTS, O_LIMIT, O_MODEL, O_NO_PREDICT,
+    O_PREDICT_HOURS, O_PREDICT_REPS, O_AUDIT, O_RETRY_BASE, O_RETRY_CAP, O_RETRY_ATTEMPTS,
+    O_RETRY_DEADLINE, O_TOKEN_SKEW, O_CONNECT_TIMEOUT, O_TIMEOUT, O_SEED, O_JSON, O_TARGET,
+    O_RAMP, O_RAMP_INTERVAL, O_DRY_RUN
+};
+
+static const struct option options[] = {
+    {"client-id", required_argument, NULL, O_CLIENT_ID},
+    {"client-secret", required_argument, NULL, O_CLIENT_SECRET},
+    {"auth-url", required_argument, NULL, O_AUTH_URL},
+    {"api-url", required_argument, NULL, O_API_URL},
+    {"campaign", required_argument, NULL, O_CAMPAIGN},
+    {"webhook-url", required_argument, NULL, O_WEBHOOK_URL},
+    {"webhook-secret", required_argument, NULL, O_WEBHOOK_SECRET},
+    {"profile", required_argument, NULL, O_PROFILE},
+    {"constraints", required_argument, NULL, O_CONSTRAINTS},
+    {"limit", required_argument, NULL, O_LIMIT},
+    {"model", required_argument, NULL, O_MODEL},
+    {"no-predict", no_argument, NULL, O_NO_PREDICT},
+    {"predict-hours", required_argument, NULL, O_PREDICT_HOURS},
+    {"predict-replications", required_argument, NULL, O_PREDICT_REPS},
+    {"audit", required_argument, NULL, O_AUDIT},
+    {"retry-base", required_argument, NULL, O_RETRY_BASE},
+    {"retry-cap", required_argument, NULL, O_RETRY_CAP},
+    {"retry-attempts", required_argument, NULL, O_RETRY_ATTEMPTS},
+    {"retry-deadline", required_argument, NULL, O_RETRY_DEADLINE},
+    {"token-skew", required_argument, NULL, O_TOKEN_SKEW},
+    {"connect-timeout", required_argument, NULL, O_CONNECT_TIMEOUT},
+    {"timeout", required_argument, NULL, O_TIMEOUT},
+    {"seed", required_argument, NULL, O_SEED},
+    {"json", no_argument, NULL, O_JSON},
+    {"target", required_argument, NULL, O_TARGET},
+    {"ramp", no_argument, NULL, O_RAMP},
+    {"ramp-interval", required_argument, NULL, O_RAMP_INTERVAL},
+    {"dry-run", no_argument, NULL, O_DRY_RUN},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static int number(const char *opt, const char *v, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (errno || end == v || *end || !(d >= lo && d <= hi)) {
+        cli_error("--%s: expected a number in [%g, %g], got \"%s\"", opt, lo, hi, v);
+        return -1;
+    }
+    *out = d;
+    return 0;
+}
+
+static const char *env(const char *name)
+{
+    const char *v = getenv(name);
+    return v && v[0] ? v : NULL;
+}
+
+static int parse(int argc, char **argv, cli_args *a)
+{
+    opt_settings_defaults(&a->s);
+    a->s.client_id = env("CXONE_CLIENT_ID");
+    a->s.client_secret = env("CXONE_CLIENT_SECRET");
+    a->s.auth_url = env("CXONE_AUTH_URL");
+    a->s.api_url = env("CXONE_API_URL");
+    a->s.campaign_id = env("CXONE_CAMPAIGN_ID");
+    a->s.webhook_url = env("CXONE_WEBHOOK_URL");
+    a->s.webhook_secret = env("CXONE_WEBHOOK_SECRET");
+    if (env("CXONE_PROFILE"))
+        a->s.profile = env("CXONE_PROFILE");
+    int c;
+    double d;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        const char *name = NULL;
+        for (const struct option *o = options; o->name; o++)
+            if (o->val == c)
+                name = o->name;
+        switch (c) {
+        case O_CLIENT_ID: a->s.client_id = optarg; break;
+        case O_CLIENT_SECRET: a->s.client_secret = optarg; break;
+        case O_AUTH_URL: a->s.auth_url = optarg; break;
+        case O_API_URL: a->s.api_url = optarg; break;
+        case O_CAMPAIGN: a->s.campaign_id = optarg; break;
+        case O_WEBHOOK_URL: a->s.webhook_url = optarg; break;
+        case O_WEBHOOK_SECRET: a->s.webhook_secret = optarg; break;
+        case O_PROFILE: a->s.profile = optarg; break;
+        case O_CONSTRAINTS: a->constraints_path = optarg; break;
+        case O_MODEL: a->model_path = optarg; break;
+        case O_AUDIT: a->s.audit_path = optarg; break;
+        case O_TARGET: a->target_path = optarg; break;
+        case O_NO_PREDICT: a->s.predict = false; break;
+        case O_JSON: a->json = true; break;
+        case O_RAMP: a->ramp = true; break;
+        case O_DRY_RUN: a->dry_run = true; break;
+        case O_LIMIT:
+            if (number(name, optarg, 1e-6, 0.999999, &a->s.limit)) return -1;
+            break;
+        case O_PREDICT_HOURS:
+            if (number(name, optarg, 0.01, 720, &a->s.predict_hours)) return -1;
+            break;
+        case O_PREDICT_REPS:
+            if (number(name, optarg, 2, 1000, &d)) return -1;
+            a->s.predict_replications = (int)d;
+            break;
+        case O_RETRY_BASE:
+            if (number(name, optarg, 0, 3600, &a->s.retry.base_s)) return -1;
+            break;
+        case O_RETRY_CAP:
+            if (number(name, optarg, 0, 86400, &a->s.retry.cap_s)) return -1;
+            break;
+        case O_RETRY_ATTEMPTS:
+            if (number(name, optarg, 1, 100, &d)) return -1;
+            a->s.retry.max_attempts = (int)d;
+            break;
+        case O_RETRY_DEADLINE:
+            if (number(name, optarg, 0, 86400, &a->s.retry.deadline_s)) return -1;
+            break;
+        case O_TOKEN_SKEW:
+            if (number(name, optarg, 0, 86400, &a->s.token_skew_s)) return -1;
+            break;
+        case O_CONNECT_TIMEOUT:
+            if (number(name, optarg, 1, 600000, &d)) return -1;
+            a->s.connect_timeout_ms = (long)d;
+            break;
+        case O_TIMEOUT:
+            if (number(name, optarg, 1, 3600000, &d)) return -1;
+            a->s.timeout_ms = (long)d;
+            break;
+        case O_RAMP_INTERVAL:
+            if (number(name, optarg, 0, 86400, &a->ramp_interval_s)) return -1;
+            break;
+        case O_SEED:
+            if (number(name, optarg, 0, 9007199254740991.0, &d)) return -1;
+            a->s.seed = (unsigned long long)d;
+            break;
+        case 'h':
+            a->command = "help";
+            return 0;
+        case '?':
+        default:
+            if (optopt)
+                cli_error("option -%c is unknown (see cxopt --help)", optopt);
+            else
+                cli_error("option %s is unknown or lacks its value (see cxopt --help)",
+                          argv[optind - 1]);
+            return -1;
+        }
+    }
+    /* GNU getopt_long permutes: every non-option word is now at the end,
+     * the command first, so options may come before or after it. */
+    if (a->command) /* --help */
+        return 0;
+    if (optind >= argc) {
+        cli_error("no command (see cxopt --help)");
+        return -1;
+    }
+    a->command = argv[optind];
+    a->operands = argv + optind + 1;
+    a->n_operands = argc - optind - 1;
+    return 0;
+}
+
+static int load_files(cli_args *a)
+{
+    cx_error err = {0};
+    if (a->constraints_path &&
+        opt_constraints_load(a->constraints_path, &a->s.constraints, &err) != OPT_OK) {
+        cli_error("%s", err.msg);
+        return -1;
+    }
+    if (a->model_path) {
+        a->model = cx_json_load_file(a->model_path, &err);
+        if (!a->model) {
+            cli_error("%s", err.msg);
+            return -1;
+        }
+        a->s.model = a->model;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    cli_args a;
+    memset(&a, 0, sizeof a);
+    if (parse(argc, argv, &a) != 0)
+        return EXIT_USAGE;
+    if (strcmp(a.command, "help") == 0) {
+        fputs(usage_text, stdout);
+        return EXIT_OK;
+    }
+    if (load_files(&a) != 0) {
+        cJSON_Delete(a.model);
+        return EXIT_USAGE;
+    }
+    if (opt_global_init() != OPT_OK) {
+        cli_error("cannot initialize libcurl");
+        cJSON_Delete(a.model);
+        return EXIT_FAILED;
+    }
+    int rc;
+    if (strcmp(a.command, "apply") == 0) {
+        rc = cli_apply(&a);
+    } else if (strcmp(a.command, "show") == 0) {
+        rc = cli_show(&a);
+    } else {
+        cli_error("unknown command \"%s\" (see cxopt --help)", a.command);
+        rc = EXIT_USAGE;
+    }
+    opt_global_cleanup();
+    cJSON_Delete(a.model);
+    return rc;
+}

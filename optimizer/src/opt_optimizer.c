@@ -1,0 +1,214 @@
+/* opt_optimizer.c - settings, and the handle that owns every client. */
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dialsim.h"
+#include "opt_internal.h"
+
+const char *opt_strerror(opt_status st)
+{
+    switch (st) {
+    case OPT_OK:
+        return "ok";
+    case OPT_EUSAGE:
+        return "invalid setting";
+    case OPT_EINVAL:
+        return "invalid input";
+    case OPT_EVALIDATION:
+        return "refused by validation";
+    case OPT_ECOMPLIANCE:
+        return "refused by the compliance gate";
+    case OPT_EAUTH:
+        return "authentication failed";
+    case OPT_ESCOPE:
+        return "missing scope";
+    case OPT_ESTATE:
+        return "campaign not active";
+    case OPT_EAPI:
+        return "API error";
+    case OPT_ENETWORK:
+        return "network error";
+    case OPT_ECONFLICT:
+        return "concurrent change";
+    case OPT_EIO:
+        return "I/O error";
+    case OPT_EPREDICT:
+        return "prediction failed";
+    case OPT_ENOMEM:
+        return "out of memory";
+    }
+    return "unknown status";
+}
+
+opt_status opt_global_init(void)
+{
+    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? OPT_OK : OPT_ENOMEM;
+}
+
+void opt_global_cleanup(void) { curl_global_cleanup(); }
+
+void opt_settings_defaults(opt_settings *s)
+{
+    memset(s, 0, sizeof *s);
+    s->profile = "seed";
+    s->token_skew_s = 60;
+    s->connect_timeout_ms = 5000;
+    s->timeout_ms = 15000;
+    s->retry = opt_retry_default();
+    s->webhook_retry = (opt_retry_policy){.base_s = 0.5, .cap_s = 5, .max_attempts = 3,
+                                          .deadline_s = 15};
+    s->max_conflicts = 3;
+    s->window_s = 30 * 86400.0;
+    s->stats_period_s = 900;
+    s->constraints = opt_constraints_seed();
+    s->limit = 0.03;
+    s->predict = true;
+    s->predict_hours = 2;
+    s->predict_replications = 8;
+}
+
+const char *opt_default_audit_path(char *buf, size_t n)
+{
+    const char *xdg = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    if (xdg && xdg[0] == '/')
+        snprintf(buf, n, "%s/cxopt/audit.jsonl", xdg);
+    else if (home && home[0] == '/')
+        snprintf(buf, n, "%s/.local/state/cxopt/audit.jsonl", home);
+    else
+        snprintf(buf, n, "cxopt-audit.jsonl");
+    return buf;
+}
+
+static char *dup_or_null(const char *s) { return s && s[0] ? strdup(s) : NULL; }
+
+static void wipe_free(char *s)
+{
+    if (s) {
+        OPENSSL_cleanse(s, strlen(s));
+        free(s);
+    }
+}
+
+void opt_optimizer_destroy(opt_optimizer *o)
+{
+    if (!o)
+        return;
+    opt__audit_close(o->audit);
+    opt__webhook_destroy(o->webhook);
+    opt__client_destroy(o->client);
+    opt__auth_destroy(o->auth);
+    cx_clock_destroy(o->own_clock);
+    cJSON_Delete(o->model);
+    sim_model_destroy(o->sim_model);
+    free(o->client_id);
+    wipe_free(o->client_secret);
+    free(o->auth_url);
+    free(o->api_url);
+    free(o->campaign_id);
+    free(o->webhook_url);
+    free(o->audit_path);
+    free(o);
+}
+
+#define REQUIRE(field, name)                                                                  \
+    do {                                                                                      \
+        if (!s->field || !s->field[0])                                                        \
+            return cx_error_set(err, OPT_EUSAGE, "%s is not set", name);                      \
+    } while (0)
+
+opt_status opt_optimizer_create(const opt_settings *s, opt_optimizer **out, cx_error *err)
+{
+    *out = NULL;
+    const opt__profile *profile = opt__profile_find(s->profile);
+    if (!profile)
+        return cx_error_set(err, OPT_EUSAGE, "unknown API profile \"%s\" (known: seed)",
+                            s->profile);
+    REQUIRE(client_id, "the client id (CXONE_CLIENT_ID)");
+    REQUIRE(client_secret, "the client secret (CXONE_CLIENT_SECRET)");
+    REQUIRE(auth_url, "the token URL (CXONE_AUTH_URL)");
+    REQUIRE(api_url, "the API URL (CXONE_API_URL)");
+    REQUIRE(campaign_id, "the campaign id (CXONE_CAMPAIGN_ID)");
+    if (!(s->limit > 0 && s->limit < 1))
+        return cx_error_set(err, OPT_EUSAGE, "the abandon limit must be in (0, 1), got %g",
+                            s->limit);
+    if (s->predict && (s->predict_replications < 2 || !(s->predict_hours > 0)))
+        return cx_error_set(err, OPT_EUSAGE,
+                            "prediction needs at least 2 replications of a positive duration");
+
+    opt_optimizer *o = calloc(1, sizeof *o);
+    if (!o)
+        return cx_error_set(err, OPT_ENOMEM, "out of memory");
+    opt_status st = OPT_ENOMEM;
+    char audit_default[1024];
+    o->s = *s;
+    o->profile = profile;
+    o->client_id = strdup(s->client_id);
+    o->client_secret = strdup(s->client_secret);
+    o->auth_url = strdup(s->auth_url);
+    o->api_url = strdup(s->api_url);
+    o->campaign_id = strdup(s->campaign_id);
+    o->webhook_url = dup_or_null(s->webhook_url);
+    o->audit_path = strdup(s->audit_path && s->audit_path[0]
+                               ? s->audit_path
+                               : opt_default_audit_path(audit_default, sizeof audit_default));
+    if (s->model && !(o->model = cJSON_Duplicate(s->model, 1)))
+        goto fail;
+    if (!o->client_id || !o->client_secret || !o->auth_url || !o->api_url || !o->campaign_id ||
+        !o->audit_path || (s->webhook_url && s->webhook_url[0] && !o->webhook_url))
+        goto fail;
+    o->s.client_id = o->client_id;
+    o->s.client_secret = o->client_secret;
+    o->s.auth_url = o->auth_url;
+    o->s.api_url = o->api_url;
+    o->s.campaign_id = o->campaign_id;
+    o->s.webhook_url = o->webhook_url;
+    o->s.webhook_secret = NULL; /* kept only inside the webhook sender */
+    o->s.audit_path = o->audit_path;
+    o->s.model = o->model;
+    int k = 0;
+    o->secrets[k++] = o->client_secret;
+    o->secrets[k] = NULL;
+
+    if (s->clock) {
+        o->clk = s->clock;
+    } else {
+        if (!(o->own_clock = cx_clock_real_create()))
+            goto fail;
+        o->clk = o->own_clock;
+    }
+    o->seed = s->seed;
+    if (o->seed == 0 && RAND_bytes((unsigned char *)&o->seed, sizeof o->seed) != 1)
+        o->seed = 0x5eedULL;
+    o->ep = (opt__endpoint){.auth_url = o->auth_url,
+                            .api_url = o->api_url,
+                            .client_id = o->client_id,
+                            .client_secret = o->client_secret,
+                            .campaign_id = o->campaign_id};
+    opt__token_io io = {.build = profile->token_build, .ud = &o->ep};
+    if ((st = opt__auth_create(&io, s->token_skew_s, &s->retry, o->clk, s->connect_timeout_ms,
+                               s->timeout_ms, o->seed, o->secrets, &o->auth, err)) != OPT_OK ||
+        (st = opt__client_create(o->api_url, o->auth, &s->retry, o->clk, s->connect_timeout_ms,
+                                 s->timeout_ms, o->seed, o->secrets, &o->client, err)) !=
+            OPT_OK)
+        goto out;
+    if (o->webhook_url &&
+        (st = opt__webhook_create(o->webhook_url, s->webhook_secret, &s->webhook_retry, o->clk,
+                                  s->connect_timeout_ms, s->timeout_ms, o->seed, &o->webhook,
+                                  err)) != OPT_OK)
+        goto out;
+    if ((st = opt__audit_open(o->audit_path, &o->audit, err)) != OPT_OK)
+        goto out;
+    *out = o;
+    return OPT_OK;
+fail:
+    cx_error_set(err, OPT_ENOMEM, "out of memory");
+out:
+    opt_optimizer_destroy(o);
+    return st;
+}

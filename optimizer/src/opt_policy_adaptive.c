@@ -1,0 +1,149 @@
+/* opt_policy_adaptive.c - our policy, and the oracle that bounds it.
+ *
+ * adaptive, each cycle:
+ *  1. Estimate the true live-answer probability p from the observed stats as
+ *     a discounted Beta posterior: a <- lambda*a + live, b <- lambda*b +
+ *     (attempts - live) over the last period (lambda = 0.5: about two
+ *     periods of memory, so a drifting or dropping rate is followed within a
+ *     cycle or two). Take its mean and its upper 95% (Wilson) bound p_hi.
+ *  2. Budget the regulatory window: with A abandoned out of L live answers so
+ *     far and about dL live answers expected next period, the next period may
+ *     abandon at most
+ *         r = (margin * limit * (L + dL) - A) / dL,   clamped to [0, margin*limit]
+ *     so the whole window stays under the limit, past overshoot is paid back,
+ *     and no period plans above the (margined) limit.
+ *  3. Search the dialer's answer-rate estimate (within bounds and one allowed
+ *     step of the current one) for the most productive (lowest) value whose
+ *     predicted abandon upper bound, simulated with the truth taken as p_hi,
+ *     stays within r. Predicted abandons fall as the estimate rises, so a
+ *     bisection over common random numbers (one seed for every candidate)
+ *     finds it in a few simulations. The abandon target is set to r.
+ *
+ * oracle: the same search, fed the simulation's true live-answer probability
+ * averaged over the next period, with no estimation error: what no real
+ * policy can beat with the same search. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "opt_policy.h"
+
+#define MARGIN 0.9
+#define LAMBDA 0.5
+#define SEARCH_STEPS 6
+
+typedef struct adaptive {
+    double a, b;        /* Beta posterior of p (pseudo-counts) */
+    bool oracle;
+} adaptive;
+
+static opt_status init_common(opt_policy *p, bool oracle, cx_error *err)
+{
+    if (!(p->opts.period_s > 0))
+        p->opts.period_s = 900;
+    if (!(p->opts.window_s > 0))
+        p->opts.window_s = 30 * 86400.0;
+    if (oracle && !p->opts.truth)
+        return cx_error_set(err, OPT_EUSAGE, "the oracle policy needs the simulation's truth");
+    adaptive *s = calloc(1, sizeof *s);
+    if (!s)
+        return cx_error_set(err, OPT_ENOMEM, "out of memory");
+    s->oracle = oracle;
+    p->state = s;
+    return OPT_OK;
+}
+
+static opt_status adaptive_init(opt_policy *p, cx_error *err) { return init_common(p, false, err); }
+static opt_status oracle_init(opt_policy *p, cx_error *err) { return init_common(p, true, err); }
+
+static void fini(opt_policy *p) { free(p->state); }
+
+/* Upper 95% bound of a proportion with (possibly fractional) counts. */
+static double upper95(double x, double n)
+{
+    if (n <= 0)
+        return 1.0;
+    const double z = 1.959963984540054;
+    double ph = x / n;
+    double centre = ph + z * z / (2 * n);
+    double half = z * sqrt(ph * (1 - ph) / n + z * z / (4 * n * n));
+    return fmin(1.0, (centre + half) / (1 + z * z / n));
+}
+
+/* The abandon rate the next period may spend (see the file comment). */
+static double period_budget(double limit, const opt_stats *s)
+{
+    double cap = MARGIN * limit;
+    if (!s->available || s->period_live_answers <= 0)
+        return cap;
+    double dl = (double)s->period_live_answers; /* the next period, like the last */
+    double r = (cap * ((double)s->live_answers + dl) - (double)s->abandoned) / dl;
+    return fmin(fmax(r, 0.0), cap);
+}
+
+static opt_status decide(opt_policy *p, const opt__policy_in *in, opt_params *target,
+                         cx_error *err)
+{
+    adaptive *s = p->state;
+    opt_optimizer *o = p->o;
+    const opt_stats *st = in->stats;
+    double p_hi;
+    if (s->oracle) {
+        /* the mean true probability over the coming period */
+        double sum = 0;
+        const int n = 16;
+        for (int i = 0; i < n; i++)
+            sum += p->opts.truth(p->opts.truth_ud, in->now + p->opts.period_s * (i + 0.5) / n);
+        p_hi = sum / n;
+    } else {
+        if (st->available && st->period_attempts > 0) {
+            s->a = LAMBDA * s->a + (double)st->period_live_answers;
+            s->b = LAMBDA * s->b + (double)(st->period_attempts - st->period_live_answers);
+        }
+        if (s->a + s->b < 1) /* nothing observed yet: keep what the dialer believes */
+            return OPT_OK;
+        p_hi = upper95(s->a, s->a + s->b);
+    }
+    double budget = period_budget(o->s.limit, st);
+    const opt_constraints *c = &o->s.constraints;
+    double d = c->max_adjustment_delta;
+    double lo = fmax(c->min_answer_rate, in->current->answer_rate - d);
+    double hi = fmin(c->max_answer_rate, in->current->answer_rate + d);
+    opt_params cand = *in->current;
+    cand.abandon_rate = fmin(budget, fmin(o->s.limit, c->max_abandon_rate));
+    double hours = p->opts.period_s / 3600.0;
+    uint64_t seed = o->seed ^ (0x51ed270b27ULL * (o->cycles + 1));
+    opt_prediction pr;
+    /* The most conservative candidate must fit, else retreat all the way. */
+    cand.answer_rate = hi;
+    int agents = st->available ? st->agents : 0;
+    opt_status rc = opt__predict_with(o, &cand, p_hi, agents, hours, seed, &pr, err);
+    if (rc != OPT_OK)
+        return rc;
+    if (pr.abandon_upper95 > budget) {
+        *target = cand;
+        return OPT_OK;
+    }
+    for (int i = 0; i < SEARCH_STEPS; i++) {
+        double mid = (lo + hi) / 2;
+        cand.answer_rate = mid;
+        rc = opt__predict_with(o, &cand, p_hi, agents, hours, seed, &pr, err);
+        if (rc != OPT_OK)
+            return rc;
+        if (pr.abandon_upper95 <= budget)
+            hi = mid; /* fits: try more aggressive */
+        else
+            lo = mid;
+    }
+    cand.answer_rate = hi;
+    /* Lines in flight must not be what limits the team. */
+    if (st->available && st->agents > 0) {
+        int want = (int)ceil(1.5 * st->agents / cand.answer_rate);
+        if (want > cand.max_concurrent_calls)
+            cand.max_concurrent_calls = want;
+    }
+    *target = cand;
+    return OPT_OK;
+}
+
+const opt__policy_ops opt__policy_adaptive = {"adaptive", adaptive_init, decide, fini};
+const opt__policy_ops opt__policy_oracle = {"oracle", oracle_init, decide, fini};

@@ -1,0 +1,63 @@
+/* opt_profile.h - everything endpoint-specific, behind one interface
+ * (internal).
+ *
+ * A profile knows the API's paths, its grant and its body shapes; the cycle
+ * (read, validate, gate, apply, notify, audit) is one code path for all of
+ * them. `seed` speaks the seed document's contract (client-credentials grant,
+ * GET/PATCH /api/v2/campaigns/{id} with a predictiveDialer object and an
+ * ETag). */
+#ifndef OPT_PROFILE_H
+#define OPT_PROFILE_H
+
+#include "cxopt.h"
+#include "opt_client.h"
+
+/* The campaign as the cycle sees it, whatever the profile. */
+typedef struct opt__campaign {
+    char id[128];
+    char name[256];
+    char status[32];    /* active, paused, archived, locked */
+    opt_params params;
+    long version;       /* -1 when the API has none */
+    char etag[128];     /* "" when the API has none */
+} opt__campaign;
+
+/* What the profile needs to know of the settings (all borrowed). */
+typedef struct opt__endpoint {
+    const char *auth_url;
+    const char *api_url;
+    const char *client_id;
+    const char *client_secret;
+    const char *campaign_id;
+} opt__endpoint;
+
+typedef struct opt__profile {
+    const char *name;
+    /* Builds a token request (see opt__token_io); ud is the opt__endpoint. */
+    opt_status (*token_build)(void *ud, const char *refresh, opt__request *req, cx_buf *body,
+                              char *authz, size_t authz_n, cx_error *err);
+    /* GET the campaign; fills *out. */
+    opt_status (*read)(opt__client *c, const opt__endpoint *ep, opt__campaign *out,
+                       opt__call_log *log, cx_error *err);
+    /* Writes `target` over `cur` atomically where the API allows it; fills
+     * *after with the campaign as the server now has it. OPT_ECONFLICT when
+     * the campaign changed since `cur` was read. */
+    opt_status (*write)(opt__client *c, const opt__endpoint *ep, const opt__campaign *cur,
+                        const opt_params *target, opt__campaign *after, opt__call_log *log,
+                        cx_error *err);
+    /* Reads what the campaign reports (window and last period); sets
+     * out->available = false, and returns OPT_OK, when the API has no
+     * stats for it. NULL when the API has none at all. */
+    opt_status (*stats)(opt__client *c, const opt__endpoint *ep, double window_s,
+                        double period_s, opt_stats *out, opt__call_log *log, cx_error *err);
+    /* The scope a write needs, checked against a token's named scopes before
+     * any write; NULL when the API does not use scopes. */
+    const char *write_scope;
+} opt__profile;
+
+/* Returns the profile named `name`, or NULL. */
+const opt__profile *opt__profile_find(const char *name);
+
+extern const opt__profile opt__profile_seed;
+
+#endif
