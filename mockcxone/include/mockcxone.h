@@ -81,6 +81,8 @@ typedef struct mock_campaign_def {
     const char *id;
     const char *name;             /* NULL: "Campaign <id>" */
     const struct cJSON *model;    /* dialsim campaign model; NULL: not simulated */
+    const struct cJSON *dialer;   /* initial predictiveDialer (members over the seed's
+                                     config, checked like a PATCH); NULL: the seed's */
 } mock_campaign_def;
 
 #define MOCK_DEFAULT_CLIENT_ID "cxopt-dev"
@@ -135,6 +137,17 @@ typedef struct mock_campaign_state {
 
 mock_status mock_server_campaign(mock_server *s, const char *id, mock_campaign_state *out);
 size_t mock_server_journal_length(mock_server *s);
+/* The journal as GET /__admin/journal returns it (caller frees). */
+struct cJSON *mock_server_journal(mock_server *s);
+/* The stats as GET /api/v2/campaigns/{id}/stats returns them, brought to the
+ * server's clock (caller frees). MOCK_ENOENT: no such simulated campaign. */
+mock_status mock_server_stats(mock_server *s, const char *id, double window_s, double period_s,
+                              struct cJSON **out);
+/* Checks an array of fault rules without loading them; errors name
+ * "<file>: <path>[i].<key>". */
+mock_status mock_faults_check(const struct cJSON *rules, const char *file, const char *path,
+                              cx_error *err);
+
 /* Replaces the fault rules with a {"faults":[...]} document. */
 mock_status mock_server_set_faults(mock_server *s, const struct cJSON *doc, cx_error *err);
 

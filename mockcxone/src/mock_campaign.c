@@ -28,6 +28,7 @@ typedef struct snap {
 
 typedef struct campaign {
     pthread_mutex_t lock;
+    params initial;       /* the config reset returns to */
     char id[128], name[256];
     char status[16];
     params p;
@@ -50,6 +51,15 @@ struct mock__store {
     uint64_t seed;
     double window_s;
 };
+
+/* The problems found in a patch, as the 422 body lists them. */
+typedef struct problems {
+    cJSON *list;
+    int n;
+} problems;
+
+static void check_patch(const mock__store *s, const cJSON *body, params *p, char *status,
+                        problems *pr, int *changes);
 
 static params seed_params(void)
 {
@@ -171,6 +181,30 @@ mock_status mock__store_create(const mock_campaign_def *defs, size_t n, const mo
         else
             snprintf(c->name, sizeof c->name, "Campaign %s", defs[i].id);
         c->ring_max = (size_t)(window_s / SNAP_EVERY) + 2;
+        c->initial = seed_params();
+        if (defs[i].dialer) {
+            cJSON *body = cJSON_CreateObject();
+            problems pr = {cJSON_CreateArray(), 0};
+            int changes = 0;
+            char status[16] = "active";
+            if (!body || !pr.list ||
+                !cJSON_AddItemReferenceToObject(body, "predictiveDialer",
+                                                (cJSON *)defs[i].dialer)) {
+                st = cx_error_set(err, MOCK_ENOMEM, "out of memory");
+            } else {
+                check_patch(s, body, &c->initial, status, &pr, &changes);
+                if (pr.n) {
+                    const cJSON *e = cJSON_GetArrayItem(pr.list, 0);
+                    st = cx_error_set(err, MOCK_EINVAL, "campaign %s: initial %s: %s", c->id,
+                                      cJSON_GetObjectItem(e, "field")->valuestring,
+                                      cJSON_GetObjectItem(e, "problem")->valuestring);
+                }
+            }
+            cJSON_Delete(body);
+            cJSON_Delete(pr.list);
+            if (st != MOCK_OK)
+                break;
+        }
         if (defs[i].model) {
             char path[200];
             snprintf(path, sizeof path, "campaigns[%s].model", defs[i].id);
@@ -214,7 +248,7 @@ void mock__store_reset(mock__store *s)
     for (size_t i = 0; i < s->n; i++) {
         campaign *c = &s->c[i];
         pthread_mutex_lock(&c->lock);
-        c->p = seed_params();
+        c->p = c->initial;
         cx_copy(c->status, sizeof c->status, "active");
         c->version = 1;
         c->updated = cx_clock_now(s->clk);
@@ -280,11 +314,6 @@ void mock__campaign_get(mock__store *s, const char *id, mock__resp *r)
 }
 
 /* ------------------------------------------------------------ patching */
-
-typedef struct problems {
-    cJSON *list;
-    int n;
-} problems;
 
 static void problem(problems *pr, const char *field, const char *fmt, ...) CX_PRINTF(3, 4);
 

@@ -69,14 +69,15 @@ void mock__faults_clear(mock__faults *f)
 
 static const char *const actions[] = {"none", "reset", "expire-tokens", "lock-campaign", NULL};
 
-static int parse_rule(const cJSON *node, const char *file, int index, cx_error *err, rule *r)
+static int parse_rule(const cJSON *node, const char *file, const char *array, int index,
+                      cx_error *err, rule *r)
 {
     static const char *const keys[] = {"method", "path",  "times",   "after",
                                        "probability", "from", "until", "status",
                                        "headers", "body", "delayMs", "action",
                                        "note",   NULL};
-    char path[64];
-    snprintf(path, sizeof path, "faults[%d]", index);
+    char path[300];
+    snprintf(path, sizeof path, "%s[%d]", array, index);
     cx_jobj o;
     const char *method = "*", *glob = "**";
     long times = -1, after = 0, status = 0, delay = 0;
@@ -169,7 +170,7 @@ mock_status mock__faults_load(mock__faults *f, const cJSON *doc, const char *fil
     const cJSON *it;
     cJSON_ArrayForEach(it, arr)
     {
-        if (parse_rule(it, file, base + i, err, &rules[i]) != 0) {
+        if (parse_rule(it, file, "faults", base + i, err, &rules[i]) != 0) {
             free_rules(rules, i + 1);
             return MOCK_EINVAL;
         }
@@ -193,6 +194,25 @@ mock_status mock__faults_load(mock__faults *f, const cJSON *doc, const char *fil
         f->n = n;
     }
     pthread_mutex_unlock(&f->lock);
+    return MOCK_OK;
+}
+
+mock_status mock_faults_check(const cJSON *rules, const char *file, const char *path,
+                              cx_error *err)
+{
+    if (!cJSON_IsArray(rules))
+        return cx_error_set(err, MOCK_EINVAL, "%s%s%s: expected an array of fault rules",
+                            file && file[0] ? file : "", file && file[0] ? ": " : "", path);
+    int i = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, rules)
+    {
+        rule r;
+        int rc = parse_rule(it, file, path, i++, err, &r);
+        free(r.fx.body);
+        if (rc != 0)
+            return MOCK_EINVAL;
+    }
     return MOCK_OK;
 }
 

@@ -462,6 +462,7 @@ static void free_copies(mock_server *s)
             free((char *)s->o.campaigns[i].id);
             free((char *)s->o.campaigns[i].name);
             cJSON_Delete((cJSON *)s->o.campaigns[i].model);
+            cJSON_Delete((cJSON *)s->o.campaigns[i].dialer);
         }
         free((mock_campaign_def *)s->o.campaigns);
     }
@@ -472,7 +473,7 @@ mock_status mock_server_create(const mock_options *o, mock_server **out, cx_erro
     *out = NULL;
     static const mock_client default_client = {MOCK_DEFAULT_CLIENT_ID,
                                                MOCK_DEFAULT_CLIENT_SECRET, NULL};
-    static const mock_campaign_def default_campaign = {MOCK_DEFAULT_CAMPAIGN, NULL, NULL};
+    static const mock_campaign_def default_campaign = {MOCK_DEFAULT_CAMPAIGN, NULL, NULL, NULL};
     if (!(o->token_ttl_s > 0) || o->body_max == 0 || !(o->stats_window_s > 0) ||
         o->rate_per_s < 0 || (o->rate_per_s > 0 && o->burst < 1))
         return cx_error_set(err, MOCK_EINVAL,
@@ -517,7 +518,9 @@ mock_status mock_server_create(const mock_options *o, mock_server **out, cx_erro
         camps[i].id = strdup(cd[i].id);
         camps[i].name = cd[i].name ? strdup(cd[i].name) : NULL;
         camps[i].model = cd[i].model ? cJSON_Duplicate(cd[i].model, 1) : NULL;
-        if (!camps[i].id || (cd[i].name && !camps[i].name) || (cd[i].model && !camps[i].model))
+        camps[i].dialer = cd[i].dialer ? cJSON_Duplicate(cd[i].dialer, 1) : NULL;
+        if (!camps[i].id || (cd[i].name && !camps[i].name) || (cd[i].model && !camps[i].model) ||
+            (cd[i].dialer && !camps[i].dialer))
             goto fail;
     }
     s->o.bind = s->bind;
@@ -624,4 +627,22 @@ size_t mock_server_journal_length(mock_server *s) { return mock__journal_total(s
 mock_status mock_server_set_faults(mock_server *s, const cJSON *doc, cx_error *err)
 {
     return mock__faults_load(s->faults, doc, "", false, err);
+}
+
+cJSON *mock_server_journal(mock_server *s) { return mock__journal_list(s->journal, 0); }
+
+mock_status mock_server_stats(mock_server *s, const char *id, double window_s, double period_s,
+                              cJSON **out)
+{
+    *out = NULL;
+    mock__resp r;
+    mock__resp_init(&r);
+    mock__campaign_stats(s->store, id, window_s, period_s, &r);
+    mock_status st = MOCK_ENOENT;
+    if (r.status == 200 && r.body.data) {
+        *out = cJSON_Parse(r.body.data);
+        st = *out ? MOCK_OK : MOCK_ENOMEM;
+    }
+    mock__resp_free(&r);
+    return st;
 }

@@ -23,6 +23,10 @@ typedef struct cli_args {
     double ramp_interval_s;
     bool dry_run;
     bool json;
+    /* run and compare */
+    const char *policy, *policies, *junit, *plot, *audit_dir;
+    int seeds, jobs;
+    bool real_time;
 } cli_args;
 
 /* Prints "cxopt: <msg>" on stderr. */
@@ -30,6 +34,8 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int cli_apply(cli_args *a);
 int cli_show(cli_args *a);
+int cli_run(cli_args *a);
+int cli_compare(cli_args *a);
 
 /* Prints a cycle report for people. */
 void cli_print_report(FILE *out, const opt_cycle_report *r, const char *audit_path);

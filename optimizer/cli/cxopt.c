@@ -29,6 +29,17 @@ static const char usage_text[] =
     "        each audited. --dry-run validates and predicts, and sends nothing.\n"
     "  show [--json]\n"
     "        the campaign as the API reports it\n"
+    "  run SCENARIO_OR_DIR... [--policy NAME] [--json] [--junit FILE]\n"
+    "        runs scenarios (scenarios/*.json) against an embedded mock on a virtual\n"
+    "        clock and prints per scenario: cycles, changes applied and refused,\n"
+    "        retries, cycle latency, abandon rate (worst regulatory window and final),\n"
+    "        occupancy and whether every expectation held. Exit 1 if any did not.\n"
+    "        --audit-dir DIR keeps each run's audit log; --jobs N runs N at once;\n"
+    "        --real-time runs on the wall clock instead.\n"
+    "  compare SCENARIO [--policies static,adaptive,vicidial,oracle] [--seeds N]\n"
+    "          [--plot FILE.svg|.png] [--json]\n"
+    "        runs one scenario under each policy with the same seeds, side by side;\n"
+    "        --plot draws window abandon rate and occupancy over simulated time\n"
     "  help  this text\n"
     "\n"
     "connection (each flag overrides its environment variable):\n"
@@ -80,7 +91,8 @@ enum {
     O_WEBHOOK_SECRET, O_PROFILE, O_CONSTRAINTS, O_LIMIT, O_MODEL, O_NO_PREDICT,
     O_PREDICT_HOURS, O_PREDICT_REPS, O_AUDIT, O_RETRY_BASE, O_RETRY_CAP, O_RETRY_ATTEMPTS,
     O_RETRY_DEADLINE, O_TOKEN_SKEW, O_CONNECT_TIMEOUT, O_TIMEOUT, O_SEED, O_JSON, O_TARGET,
-    O_RAMP, O_RAMP_INTERVAL, O_DRY_RUN
+    O_RAMP, O_RAMP_INTERVAL, O_DRY_RUN, O_POLICY, O_POLICIES, O_JUNIT, O_SEEDS, O_PLOT,
+    O_AUDIT_DIR, O_REAL_TIME, O_JOBS
 };
 
 static const struct option options[] = {
@@ -112,6 +124,14 @@ static const struct option options[] = {
     {"ramp", no_argument, NULL, O_RAMP},
     {"ramp-interval", required_argument, NULL, O_RAMP_INTERVAL},
     {"dry-run", no_argument, NULL, O_DRY_RUN},
+    {"policy", required_argument, NULL, O_POLICY},
+    {"policies", required_argument, NULL, O_POLICIES},
+    {"junit", required_argument, NULL, O_JUNIT},
+    {"seeds", required_argument, NULL, O_SEEDS},
+    {"plot", required_argument, NULL, O_PLOT},
+    {"audit-dir", required_argument, NULL, O_AUDIT_DIR},
+    {"real-time", no_argument, NULL, O_REAL_TIME},
+    {"jobs", required_argument, NULL, O_JOBS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -172,6 +192,20 @@ static int parse(int argc, char **argv, cli_args *a)
         case O_JSON: a->json = true; break;
         case O_RAMP: a->ramp = true; break;
         case O_DRY_RUN: a->dry_run = true; break;
+        case O_POLICY: a->policy = optarg; break;
+        case O_POLICIES: a->policies = optarg; break;
+        case O_JUNIT: a->junit = optarg; break;
+        case O_PLOT: a->plot = optarg; break;
+        case O_AUDIT_DIR: a->audit_dir = optarg; break;
+        case O_REAL_TIME: a->real_time = true; break;
+        case O_SEEDS:
+            if (number(name, optarg, 1, 1000, &d)) return -1;
+            a->seeds = (int)d;
+            break;
+        case O_JOBS:
+            if (number(name, optarg, 1, 64, &d)) return -1;
+            a->jobs = (int)d;
+            break;
         case O_LIMIT:
             if (number(name, optarg, 1e-6, 0.999999, &a->s.limit)) return -1;
             break;
@@ -283,6 +317,10 @@ int main(int argc, char **argv)
         rc = cli_apply(&a);
     } else if (strcmp(a.command, "show") == 0) {
         rc = cli_show(&a);
+    } else if (strcmp(a.command, "run") == 0) {
+        rc = cli_run(&a);
+    } else if (strcmp(a.command, "compare") == 0) {
+        rc = cli_compare(&a);
     } else {
         cli_error("unknown command \"%s\" (see cxopt --help)", a.command);
         rc = EXIT_USAGE;

@@ -3,21 +3,29 @@
  * adaptive, each cycle:
  *  1. Estimate the true live-answer probability p from the observed stats as
  *     a discounted Beta posterior: a <- lambda*a + live, b <- lambda*b +
- *     (attempts - live) over the last period (lambda = 0.5: about two
+ *     (attempts - live) over the last period (lambda = 0.7: about three
  *     periods of memory, so a drifting or dropping rate is followed within a
- *     cycle or two). Take its mean and its upper 95% (Wilson) bound p_hi.
+ *     few cycles). Take p_hi, its upper Wilson bound half a standard error up,
+ *     plus the smoothed rise of the per-period rate when it is rising, times
+ *     the lag of the estimate (lambda/(1-lambda) + 1.5 periods): the cautious
+ *     side, since a truth above the estimate means more answers than agents.
  *  2. Budget the regulatory window: with A abandoned out of L live answers so
  *     far and about dL live answers expected next period, the next period may
  *     abandon at most
  *         r = (margin * limit * (L + dL) - A) / dL,   clamped to [0, margin*limit]
  *     so the whole window stays under the limit, past overshoot is paid back,
- *     and no period plans above the (margined) limit.
+ *     and no period plans above the (margined) limit (margin 0.97).
  *  3. Search the dialer's answer-rate estimate (within bounds and one allowed
  *     step of the current one) for the most productive (lowest) value whose
- *     predicted abandon upper bound, simulated with the truth taken as p_hi,
- *     stays within r. Predicted abandons fall as the estimate rises, so a
+ *     predicted abandon rate, simulated with the truth taken as p_hi (so it
+ *     is an upper bound in the truth's uncertainty), stays within r. Predicted abandons fall as the estimate rises, so a
  *     bisection over common random numbers (one seed for every candidate)
- *     finds it in a few simulations. The abandon target is set to r.
+ *     finds it in a few simulations; a candidate fits when its predicted
+ *     mean is within r (the uncertainty that matters is the truth's, already
+ *     in p_hi). Each prediction covers about as many
+ *     calls as two hours of twenty agents, so the simulation's own noise does
+ *     not decide. The dialer's abandon target is set to 0.85 r: its own
+ *     control steers to it and needs headroom under the budget.
  *
  * oracle: the same search, fed the simulation's true live-answer probability
  * averaged over the next period, with no estimation error: what no real
@@ -27,12 +35,16 @@
 
 #include "opt_policy.h"
 
-#define MARGIN 0.9
-#define LAMBDA 0.5
+#define MARGIN 0.95
+#define TARGET_SHARE 0.9 /* the dialer's own abandon target, as a share of the budget */
+#define LAMBDA 0.7
+#define Z_ESTIMATE 0.5 /* the cautious side of p: half a standard error (69%) */
 #define SEARCH_STEPS 6
 
 typedef struct adaptive {
     double a, b;        /* Beta posterior of p (pseudo-counts) */
+    double last_p;      /* the last period's own rate, -1 before one */
+    double rise;        /* smoothed rise of the period rate per period (>= 0 used) */
     bool oracle;
 } adaptive;
 
@@ -48,6 +60,7 @@ static opt_status init_common(opt_policy *p, bool oracle, cx_error *err)
     if (!s)
         return cx_error_set(err, OPT_ENOMEM, "out of memory");
     s->oracle = oracle;
+    s->last_p = -1;
     p->state = s;
     return OPT_OK;
 }
@@ -57,12 +70,12 @@ static opt_status oracle_init(opt_policy *p, cx_error *err) { return init_common
 
 static void fini(opt_policy *p) { free(p->state); }
 
-/* Upper 95% bound of a proportion with (possibly fractional) counts. */
-static double upper95(double x, double n)
+/* Upper Wilson bound (z standard errors) of a proportion with (possibly
+ * fractional) counts. */
+static double upper_bound(double x, double n, double z)
 {
     if (n <= 0)
         return 1.0;
-    const double z = 1.959963984540054;
     double ph = x / n;
     double centre = ph + z * z / (2 * n);
     double half = z * sqrt(ph * (1 - ph) / n + z * z / (4 * n * n));
@@ -98,10 +111,18 @@ static opt_status decide(opt_policy *p, const opt__policy_in *in, opt_params *ta
         if (st->available && st->period_attempts > 0) {
             s->a = LAMBDA * s->a + (double)st->period_live_answers;
             s->b = LAMBDA * s->b + (double)(st->period_attempts - st->period_live_answers);
+            double pp = (double)st->period_live_answers / (double)st->period_attempts;
+            if (s->last_p >= 0)
+                s->rise = 0.5 * s->rise + 0.5 * (pp - s->last_p);
+            s->last_p = pp;
         }
         if (s->a + s->b < 1) /* nothing observed yet: keep what the dialer believes */
             return OPT_OK;
-        p_hi = upper95(s->a, s->a + s->b);
+        /* a rising rate is met where it will be: the posterior lags a trend by
+         * lambda/(1-lambda) periods, the period average by half of one, and
+         * the decision holds for the next */
+        double lag = LAMBDA / (1 - LAMBDA) + 1.5;
+        p_hi = fmin(1.0, upper_bound(s->a, s->a + s->b, Z_ESTIMATE) + lag * fmax(0.0, s->rise));
     }
     double budget = period_budget(o->s.limit, st);
     const opt_constraints *c = &o->s.constraints;
@@ -109,8 +130,13 @@ static opt_status decide(opt_policy *p, const opt__policy_in *in, opt_params *ta
     double lo = fmax(c->min_answer_rate, in->current->answer_rate - d);
     double hi = fmin(c->max_answer_rate, in->current->answer_rate + d);
     opt_params cand = *in->current;
-    cand.abandon_rate = fmin(budget, fmin(o->s.limit, c->max_abandon_rate));
-    double hours = p->opts.period_s / 3600.0;
+    /* the dialer's control steers to its target: leave it headroom under the
+     * budget the prediction is held to */
+    cand.abandon_rate = fmin(TARGET_SHARE * budget, fmin(o->s.limit, c->max_abandon_rate));
+    /* long enough that the simulation's own noise does not decide: about as
+     * many calls as two hours of twenty agents */
+    int staffed = st->available && st->agents > 0 ? st->agents : 20;
+    double hours = fmax(p->opts.period_s / 3600.0, fmin(2.0, fmax(0.5, 40.0 / staffed)));
     uint64_t seed = o->seed ^ (0x51ed270b27ULL * (o->cycles + 1));
     opt_prediction pr;
     /* The most conservative candidate must fit, else retreat all the way. */
@@ -119,7 +145,7 @@ static opt_status decide(opt_policy *p, const opt__policy_in *in, opt_params *ta
     opt_status rc = opt__predict_with(o, &cand, p_hi, agents, hours, seed, &pr, err);
     if (rc != OPT_OK)
         return rc;
-    if (pr.abandon_upper95 > budget) {
+    if (pr.abandon_mean > budget) {
         *target = cand;
         return OPT_OK;
     }
@@ -129,7 +155,7 @@ static opt_status decide(opt_policy *p, const opt__policy_in *in, opt_params *ta
         rc = opt__predict_with(o, &cand, p_hi, agents, hours, seed, &pr, err);
         if (rc != OPT_OK)
             return rc;
-        if (pr.abandon_upper95 <= budget)
+        if (pr.abandon_mean <= budget)
             hi = mid; /* fits: try more aggressive */
         else
             lo = mid;

@@ -68,7 +68,8 @@
  *                answers are in the discounted window:
  *                  r > r*            k <- k - 0.02   (retreat)
  *                  r < r* / 2        k <- k + 0.01   (advance)
- *                with k in [0, 2], starting at 1. The control is slow on
+ *                with k in [0, 2], starting at 0 (a new campaign ramps up, as
+ *                CXone's does: one call per agent first). The control is slow on
  *                purpose, as in real dialers: a wrong estimate keeps costing
  *                abandons or occupancy for a long while, so the estimate is
  *                worth setting well.

@@ -868,7 +868,7 @@ sim_status sim__engine_create(const sim_model *m, const sim_dialer *d, uint64_t 
     }
     gsl_rng_set(e->rng, (unsigned long)sim__mix(seed));
     sim__heap_init(&e->heap);
-    e->k = 1.0;
+    e->k = 0.0; /* start cautious: the bet grows as the control finds room */
     e->ring_obs = m->ring.mean;
     e->handle_obs = m->talk.mean + m->wrap.mean;
     e->staffed = e->idle = (int)sim__profile_at(&m->agents, 0);

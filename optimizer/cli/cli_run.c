@@ -1,0 +1,332 @@
+/* cli_run.c - `cxopt run` and `cxopt compare`: scenarios against the
+ * embedded mock. Scenarios run in parallel (one thread each, up to --jobs);
+ * each owns its server, optimizer and clock, so results do not depend on
+ * the order or the thread count (only wall latencies do). */
+#include <cjson/cJSON.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cxrun.h"
+
+typedef struct job {
+    const run_scenario *s;
+    run_options o;
+    run_result r;
+    run_status st;
+    cx_error err;
+} job;
+
+typedef struct pool {
+    job *jobs;
+    int n, next;
+    pthread_mutex_t lock;
+} pool;
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        int i = p->next++;
+        pthread_mutex_unlock(&p->lock);
+        if (i >= p->n)
+            return NULL;
+        job *j = &p->jobs[i];
+        j->st = run_scenario_run(j->s, &j->o, &j->r, &j->err);
+    }
+}
+
+static void run_all(job *jobs, int n, int threads)
+{
+    pool p = {jobs, n, 0, PTHREAD_MUTEX_INITIALIZER};
+    if (threads > n)
+        threads = n;
+    if (threads <= 1) {
+        worker(&p);
+        return;
+    }
+    pthread_t t[64];
+    int started = 0;
+    for (; started < threads && started < 64; started++)
+        if (pthread_create(&t[started], NULL, worker, &p) != 0)
+            break;
+    if (started == 0)
+        worker(&p);
+    for (int i = 0; i < started; i++)
+        pthread_join(t[i], NULL);
+}
+
+static int jobs_or_cpus(const cli_args *a)
+{
+    if (a->jobs > 0)
+        return a->jobs;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : (int)n;
+}
+
+/* Loads every scenario; on any error prints it and returns NULL. */
+static run_scenario **load_all(char **files, int *n_out)
+{
+    int n = 0;
+    while (files[n])
+        n++;
+    run_scenario **list = calloc((size_t)n + 1, sizeof *list);
+    if (!list)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        cx_error err = {0};
+        if (run_scenario_load(files[i], &list[i], &err) != RUN_OK) {
+            cli_error("%s", err.msg);
+            for (int k = 0; k < i; k++)
+                run_scenario_destroy(list[k]);
+            free(list);
+            return NULL;
+        }
+    }
+    *n_out = n;
+    return list;
+}
+
+int cli_run(cli_args *a)
+{
+    if (a->n_operands == 0) {
+        cli_error("run needs scenario files or directories (see cxopt --help)");
+        return EXIT_USAGE;
+    }
+    cx_error err = {0};
+    char **files = run_list_files(a->operands, a->n_operands, &err);
+    if (!files) {
+        cli_error("%s", err.msg);
+        return EXIT_USAGE;
+    }
+    int n = 0;
+    run_scenario **sc = load_all(files, &n);
+    run_free_list(files);
+    if (!sc)
+        return EXIT_USAGE;
+    job *jobs = calloc((size_t)n, sizeof *jobs);
+    run_result *res = calloc((size_t)n, sizeof *res);
+    int rc = EXIT_OK;
+    if (!jobs || !res) {
+        cli_error("out of memory");
+        rc = EXIT_FAILED;
+        goto out;
+    }
+    for (int i = 0; i < n; i++)
+        jobs[i] = (job){.s = sc[i],
+                        .o = {.policy = a->policy,
+                              .audit_dir = a->audit_dir,
+                              .real_time = a->real_time}};
+    run_all(jobs, n, jobs_or_cpus(a));
+    int ran = 0;
+    for (int i = 0; i < n; i++) {
+        if (jobs[i].st != RUN_OK) {
+            cli_error("%s", jobs[i].err.msg);
+            rc = EXIT_FAILED;
+            continue;
+        }
+        res[ran++] = jobs[i].r;
+        if (!jobs[i].r.passed)
+            rc = EXIT_FAILED;
+    }
+    if (a->json) {
+        cJSON *arr = cJSON_CreateArray();
+        for (int i = 0; arr && i < ran; i++)
+            cJSON_AddItemToArray(arr, run_result_to_json(&res[i]));
+        char *s = arr ? cJSON_Print(arr) : NULL;
+        if (s)
+            puts(s);
+        free(s);
+        cJSON_Delete(arr);
+    } else {
+        cx_buf b;
+        cx_buf_init(&b, 1u << 22);
+        if (run_format_table(res, ran, &b) == 0 && b.data)
+            fputs(b.data, stdout);
+        cx_buf_free(&b);
+        int passed = 0;
+        double wall = 0;
+        for (int i = 0; i < ran; i++) {
+            passed += res[i].passed;
+            wall += res[i].wall_s;
+        }
+        printf("%d of %d scenarios passed (%.1f s of runs)\n", passed, n, wall);
+    }
+    if (a->junit && run_write_junit(a->junit, res, ran, &err) != RUN_OK) {
+        cli_error("%s", err.msg);
+        rc = EXIT_FAILED;
+    }
+out:
+    for (int i = 0; jobs && i < n; i++)
+        run_result_free(&jobs[i].r);
+    free(jobs);
+    free(res);
+    for (int i = 0; i < n; i++)
+        run_scenario_destroy(sc[i]);
+    free(sc);
+    return rc;
+}
+
+/* ------------------------------------------------------------- compare */
+
+static int split_policies(const char *list, char names[8][32])
+{
+    int n = 0;
+    const char *p = list;
+    while (*p && n < 8) {
+        size_t len = strcspn(p, ",");
+        if (len == 0 || len >= 32)
+            return -1;
+        memcpy(names[n], p, len);
+        names[n++][len] = '\0';
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    return *p ? -1 : n;
+}
+
+static int plot(const char *path, const run_result *first[8], int np)
+{
+    const char *ext = strrchr(path, '.');
+    if (!ext || (strcmp(ext, ".svg") != 0 && strcmp(ext, ".png") != 0)) {
+        cli_error("--plot %s: the file must end in .svg or .png", path);
+        return -1;
+    }
+    char data[4096];
+    snprintf(data, sizeof data, "%s.data.%ld", path, (long)getpid());
+    FILE *d = fopen(data, "w");
+    if (!d) {
+        cli_error("%s: cannot write", data);
+        return -1;
+    }
+    for (int k = 0; k < np; k++) {
+        for (int i = 0; i < first[k]->n_samples; i++) {
+            const run_sample *s = &first[k]->samples[i];
+            fprintf(d, "%.6f %.6f %.6f %.6f\n", s->hours, 100 * s->window_rate,
+                    100 * s->period_occupancy, s->answer_rate);
+        }
+        fputs("\n\n", d);
+    }
+    fclose(d);
+    FILE *g = popen("gnuplot", "w");
+    if (!g) {
+        unlink(data);
+        cli_error("cannot run gnuplot (install gnuplot-nox)");
+        return -1;
+    }
+    fprintf(g, "set terminal %s\nset output '%s'\n",
+            strcmp(ext, ".svg") == 0 ? "svg size 1000,700 dynamic" : "pngcairo size 1000,700",
+            path);
+    fprintf(g, "set multiplot layout 2,1 title '%s: policies compared'\n", first[0]->name);
+    fprintf(g, "set grid\nset key outside right\nset xlabel 'simulated hours'\n");
+    fprintf(g, "set ylabel 'window abandon rate (%%)'\nset yrange [0:*]\n");
+    fprintf(g, "set arrow 1 from graph 0, first 3 to graph 1, first 3 nohead lw 2 lc rgb 'red'\n");
+    fputs("plot ", g);
+    for (int k = 0; k < np; k++)
+        fprintf(g, "'%s' index %d using 1:2 with lines lw 2 title '%s'%s", data, k,
+                first[k]->policy, k + 1 < np ? ", " : "\n");
+    fprintf(g, "unset arrow 1\nset ylabel 'occupancy, last period (%%)'\nset yrange [0:100]\n");
+    fputs("plot ", g);
+    for (int k = 0; k < np; k++)
+        fprintf(g, "'%s' index %d using 1:3 with lines lw 2 title '%s'%s", data, k,
+                first[k]->policy, k + 1 < np ? ", " : "\n");
+    fputs("unset multiplot\n", g);
+    int rc = pclose(g);
+    unlink(data);
+    if (rc != 0) {
+        cli_error("gnuplot failed (status %d)", rc);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_compare(cli_args *a)
+{
+    if (a->n_operands != 1) {
+        cli_error("compare takes one scenario file (see cxopt --help)");
+        return EXIT_USAGE;
+    }
+    char names[8][32];
+    int np = split_policies(a->policies ? a->policies : "static,adaptive,vicidial,oracle", names);
+    if (np <= 0) {
+        cli_error("--policies: expected a comma-separated list of up to 8 policy names");
+        return EXIT_USAGE;
+    }
+    int seeds = a->seeds > 0 ? a->seeds : 1;
+    cx_error err = {0};
+    run_scenario *s = NULL;
+    if (run_scenario_load(a->operands[0], &s, &err) != RUN_OK) {
+        cli_error("%s", err.msg);
+        return EXIT_USAGE;
+    }
+    int n = np * seeds;
+    job *jobs = calloc((size_t)n, sizeof *jobs);
+    if (!jobs) {
+        run_scenario_destroy(s);
+        return EXIT_FAILED;
+    }
+    for (int k = 0; k < np; k++)
+        for (int i = 0; i < seeds; i++)
+            jobs[k * seeds + i] = (job){.s = s,
+                                        .o = {.policy = names[k],
+                                              .seed_offset = (uint64_t)i,
+                                              .audit_dir = a->audit_dir,
+                                              .real_time = a->real_time}};
+    run_all(jobs, n, jobs_or_cpus(a));
+    int rc = EXIT_OK;
+    for (int i = 0; i < n; i++)
+        if (jobs[i].st != RUN_OK) {
+            cli_error("%s (%s, seed +%d)", jobs[i].err.msg, names[i / seeds], i % seeds);
+            rc = EXIT_FAILED;
+        }
+    if (rc == EXIT_OK) {
+        if (a->json) {
+            cJSON *arr = cJSON_CreateArray();
+            for (int i = 0; arr && i < n; i++)
+                cJSON_AddItemToArray(arr, run_result_to_json(&jobs[i].r));
+            char *txt = arr ? cJSON_Print(arr) : NULL;
+            if (txt)
+                puts(txt);
+            free(txt);
+            cJSON_Delete(arr);
+        } else {
+            printf("%s: %d seed%s per policy (worst window: the highest regulatory-window "
+                   "abandon rate seen)\n",
+                   run_scenario_name(s), seeds, seeds == 1 ? "" : "s");
+            printf("%-10s %12s %12s %12s %12s %9s %8s\n", "policy", "worst win %",
+                   "mean final %", "mean occup %", "min occup %", "applied", "passed");
+            for (int k = 0; k < np; k++) {
+                double worst = 0, fin = 0, occ = 0, occ_min = 1;
+                int applied = 0, passed = 0;
+                for (int i = 0; i < seeds; i++) {
+                    const run_result *r = &jobs[k * seeds + i].r;
+                    worst = r->max_window_rate > worst ? r->max_window_rate : worst;
+                    fin += r->final_window_rate / seeds;
+                    occ += r->occupancy / seeds;
+                    occ_min = r->occupancy < occ_min ? r->occupancy : occ_min;
+                    applied += r->applied;
+                    passed += r->passed;
+                }
+                printf("%-10s %12.2f %12.2f %12.1f %12.1f %9.1f %5d/%-2d\n", names[k],
+                       100 * worst, 100 * fin, 100 * occ, 100 * occ_min,
+                       (double)applied / seeds, passed, seeds);
+            }
+        }
+        if (a->plot) {
+            const run_result *first[8];
+            for (int k = 0; k < np; k++)
+                first[k] = &jobs[k * seeds].r;
+            if (plot(a->plot, first, np) != 0)
+                rc = EXIT_FAILED;
+        }
+    }
+    for (int i = 0; i < n; i++)
+        run_result_free(&jobs[i].r);
+    free(jobs);
+    run_scenario_destroy(s);
+    return rc;
+}

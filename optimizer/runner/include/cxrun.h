@@ -1,0 +1,117 @@
+/*
+ * cxrun.h - libcxrun: closed-loop optimization scenarios, offline.
+ *
+ * A scenario (JSON, described by scenarios/schema.json) names a campaign
+ * model, the dialer's first settings, constraints, the regulation, a pacing
+ * policy, how often and how many times it runs, faults the API throws, and
+ * what must come out. Running it starts an embedded mockcxone on an
+ * ephemeral loopback port whose campaign is a live dialsim simulation, and
+ * an optimizer pointed at it; both share one VIRTUAL clock, so a simulated
+ * day passes in seconds while every request still travels over real HTTP.
+ * Each cycle: the clock moves one period, the policy decides, and the
+ * optimizer runs its whole cycle (validate, gate, apply, notify, audit).
+ *
+ * This is the only part of the optimizer that links the mock.
+ */
+#ifndef CXRUN_H
+#define CXRUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cxcommon.h"
+
+struct cJSON;
+
+typedef enum run_status {
+    RUN_OK = 0,
+    RUN_EINVAL, /* a bad scenario file (the text names file and key path) */
+    RUN_ENOMEM,
+    RUN_EIO,    /* a file could not be read or written */
+    RUN_EFAIL   /* the run could not be carried out (the text says why) */
+} run_status;
+
+const char *run_strerror(run_status st);
+
+typedef struct run_scenario run_scenario;
+
+/* Loads and checks a scenario file; nothing runs. */
+run_status run_scenario_load(const char *path, run_scenario **out, cx_error *err);
+void run_scenario_destroy(run_scenario *s);
+const char *run_scenario_name(const run_scenario *s);
+const char *run_scenario_policy(const run_scenario *s);
+
+typedef struct run_options {
+    const char *policy;        /* NULL: the scenario's */
+    uint64_t seed_offset;      /* added to the scenario's seed (repeat runs) */
+    const char *audit_dir;     /* keep the audit log there (NULL: a temporary one) */
+    bool real_time;            /* the wall clock instead of virtual time */
+} run_options;
+
+/* One point of the run, taken after each cycle. */
+typedef struct run_sample {
+    double hours;              /* since the start */
+    double window_rate;        /* abandon rate over the regulatory window */
+    long window_live;          /* live answers in it */
+    double period_rate;        /* abandon rate over the last period */
+    double period_occupancy;
+    double answer_rate;        /* the setting in force */
+} run_sample;
+
+#define RUN_MAX_CHECKS 16
+
+typedef struct run_check {
+    char name[40];
+    bool ok;
+    char detail[200];
+} run_check;
+
+#define RUN_OUTCOMES 9 /* opt_outcome values */
+
+typedef struct run_result {
+    char name[128];
+    char policy[32];
+    uint64_t seed;
+    int cycles;
+    int outcomes[RUN_OUTCOMES];   /* by opt_outcome */
+    int applied, refused, failed;
+    int retries, reauths, conflicts;
+    int webhooks_delivered, webhooks_failed;
+    double wall_p50, wall_p95, wall_p99;  /* cycle latency, ms of wall time */
+    double sim_p50, sim_p95, sim_p99;     /* ms on the scenario clock (waits included) */
+    double window_s;
+    double max_window_rate;       /* over evaluations with enough live answers */
+    double final_window_rate;
+    long final_live_answers;
+    double occupancy;             /* over the whole run */
+    int audit_records;            /* "cycle" records */
+    run_sample *samples;          /* one per cycle; owned */
+    int n_samples;
+    run_check checks[RUN_MAX_CHECKS];
+    int n_checks;
+    bool passed;                  /* every expectation held */
+    double wall_s;                /* the whole run */
+} run_result;
+
+/* Runs a scenario. RUN_OK when it ran (see out->passed for the verdict);
+ * an error when it could not run. run_result_free() in every case. */
+run_status run_scenario_run(const run_scenario *s, const run_options *o, run_result *out,
+                            cx_error *err);
+void run_result_free(run_result *r);
+
+struct cJSON *run_result_to_json(const run_result *r);
+/* The outcome table, one row per result, into b. */
+int run_format_table(const run_result *r, int n, cx_buf *b);
+/* JUnit XML: one testcase per result, a failure per unmet expectation.
+ * Written to a temporary file, then renamed. */
+run_status run_write_junit(const char *path, const run_result *r, int n, cx_error *err);
+
+/* Lists the scenario files under each argument (a file, or a directory's
+ * *.json but schema.json, sorted). Returns a NULL-terminated array the
+ * caller frees with run_free_list, or NULL with err set. */
+char **run_list_files(char *const *args, int n, cx_error *err);
+void run_free_list(char **list);
+
+#endif /* CXRUN_H */

@@ -1,0 +1,371 @@
+/* run_exec.c - one scenario run: an embedded mockcxone on loopback whose
+ * campaign is a live simulation, an optimizer and a policy, one clock.
+ *
+ * Cycle k runs at k periods after the start: the clock moves to that time
+ * (the campaign dials meanwhile under the settings in force), then the
+ * policy's cycle runs; anything it waits (Retry-After, backoff) moves the
+ * clock further. After each cycle the runner samples the campaign's
+ * regulatory window and last period straight from the server. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dialsim.h"
+#include "mockcxone.h"
+#include "run_internal.h"
+
+#define START_EPOCH 1767600000.0 /* 2026-01-05T08:00:00Z, a Monday morning */
+#define CLIENT_ID "scenario-runner"
+#define CLIENT_SECRET "scenario-runner-secret"
+#define HOOK_SECRET "whsec_c2NlbmFyaW8tcnVubmVyLXdlYmhvb2stc2VjcmV0"
+#define CAMPAIGN_ID "c-1"
+
+typedef struct truth {
+    sim_model *model;
+    double start;
+} truth;
+
+static double true_p(void *ud, double t)
+{
+    const truth *tr = ud;
+    return sim_model_live_probability(tr->model, t - tr->start);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double pct(const double *sorted, int n, double q)
+{
+    if (n == 0)
+        return 0;
+    int i = (int)ceil(q * n) - 1;
+    return sorted[i < 0 ? 0 : (i >= n ? n - 1 : i)];
+}
+
+static double num(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+/* Reads the audit log back: every line must parse; counts cycle records;
+ * finds the last applied parameters. */
+static void read_audit(const char *path, run_facts *f, run_result *r, opt_params *last,
+                       bool *have_last)
+{
+    FILE *fp = fopen(path, "r");
+    f->audit_parses = fp != NULL;
+    *have_last = false;
+    if (!fp)
+        return;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, fp)) > 0) {
+        cJSON *rec = line[n - 1] == '\n' ? cJSON_Parse(line) : NULL;
+        if (!rec) {
+            f->audit_parses = false;
+            continue;
+        }
+        const cJSON *type = cJSON_GetObjectItem(rec, "type");
+        const cJSON *outcome = cJSON_GetObjectItem(rec, "outcome");
+        if (cJSON_IsString(type) && strcmp(type->valuestring, "cycle") == 0) {
+            f->audit_cycles++;
+            if (cJSON_IsString(outcome) && strcmp(outcome->valuestring, "applied") == 0) {
+                opt_params p = opt_params_seed();
+                const cJSON *ap = cJSON_GetObjectItem(rec, "applied_parameters");
+                if (opt_params_from_json(ap, "", "", false, &p, NULL) == OPT_OK) {
+                    *last = p;
+                    *have_last = true;
+                }
+            }
+        }
+        cJSON_Delete(rec);
+    }
+    free(line);
+    fclose(fp);
+    r->audit_records = f->audit_cycles;
+}
+
+/* Every accepted PATCH carried If-Match; counts them. */
+static void read_journal(mock_server *m, run_facts *f)
+{
+    cJSON *j = mock_server_journal(m);
+    const cJSON *e;
+    cJSON_ArrayForEach(e, j)
+    {
+        const cJSON *method = cJSON_GetObjectItem(e, "method");
+        const cJSON *status = cJSON_GetObjectItem(e, "status");
+        if (!cJSON_IsString(method) || strcmp(method->valuestring, "PATCH") != 0 ||
+            !cJSON_IsNumber(status) || status->valueint != 200)
+            continue;
+        f->patches_accepted++;
+        if (!cJSON_GetObjectItem(cJSON_GetObjectItem(e, "headers"), "If-Match"))
+            f->patches_without_if_match++;
+    }
+    cJSON_Delete(j);
+}
+
+static void sample(mock_server *m, const run_scenario *s, double hours, double answer_rate,
+                   run_sample *out)
+{
+    cJSON *st = NULL;
+    memset(out, 0, sizeof *out);
+    out->hours = hours;
+    out->answer_rate = answer_rate;
+    if (mock_server_stats(m, CAMPAIGN_ID, s->window_s, s->period_s, &st) != MOCK_OK)
+        return;
+    const cJSON *w = cJSON_GetObjectItem(st, "window"), *p = cJSON_GetObjectItem(st, "period");
+    out->window_rate = num(w, "abandonRate");
+    out->window_live = (long)num(w, "liveAnswers");
+    out->period_rate = num(p, "abandonRate");
+    out->period_occupancy = num(p, "occupancy");
+    cJSON_Delete(st);
+}
+
+void run_result_free(run_result *r)
+{
+    if (!r)
+        return;
+    free(r->samples);
+    r->samples = NULL;
+}
+
+run_status run_scenario_run(const run_scenario *s, const run_options *o, run_result *r,
+                            cx_error *err)
+{
+    static const run_options defaults = {0};
+    if (!o)
+        o = &defaults;
+    memset(r, 0, sizeof *r);
+    double wall0 = cx_wall_monotonic();
+    cx_copy(r->name, sizeof r->name, s->name);
+    cx_copy(r->policy, sizeof r->policy, o->policy ? o->policy : s->policy);
+    r->seed = s->seed + o->seed_offset;
+    r->window_s = s->window_s;
+    r->samples = calloc((size_t)s->cycles, sizeof *r->samples);
+    if (!r->samples)
+        return cx_error_set(err, RUN_ENOMEM, "out of memory");
+
+    run_status st = RUN_EFAIL;
+    cx_clock *clk = o->real_time ? cx_clock_real_create() : cx_clock_virtual_create(START_EPOCH);
+    mock_server *m = NULL;
+    opt_optimizer *opt = NULL;
+    opt_policy *pol = NULL;
+    truth tr = {NULL, 0};
+    char *tmp = NULL;
+    double *wall = calloc((size_t)s->cycles, sizeof *wall);
+    double *simt = calloc((size_t)s->cycles, sizeof *simt);
+    char audit[4096], base[64], auth[96], hook[128];
+    cx_error e = {0};
+    if (!clk || !wall || !simt) {
+        st = cx_error_set(err, RUN_ENOMEM, "out of memory");
+        goto out;
+    }
+    double start = cx_clock_now(clk);
+
+    /* the server */
+    mock_options mo;
+    mock_options_default(&mo);
+    mock_client client = {CLIENT_ID, CLIENT_SECRET, s->scope};
+    mock_campaign_def camp = {CAMPAIGN_ID, s->name, s->campaign, s->dialer};
+    mo.clients = &client;
+    mo.n_clients = 1;
+    mo.campaigns = &camp;
+    mo.n_campaigns = 1;
+    mo.token_ttl_s = s->token_ttl_s;
+    mo.faults = s->faults;
+    mo.seed = r->seed;
+    mo.rate_per_s = s->rate;
+    mo.burst = s->burst;
+    mo.stats_window_s = s->window_s;
+    /* the tenant's engine accepts what the scenario's constraints allow */
+    mo.bounds.min_answer_rate = s->constraints.min_answer_rate;
+    mo.bounds.max_answer_rate = s->constraints.max_answer_rate;
+    mo.bounds.max_abandon_rate = s->constraints.max_abandon_rate;
+    mo.bounds.min_concurrent_calls = s->constraints.min_concurrent_calls;
+    mo.bounds.max_concurrent_calls = s->constraints.max_concurrent_calls;
+    mo.bounds.min_call_interval = s->constraints.min_call_interval;
+    mo.bounds.max_call_interval = s->constraints.max_call_interval;
+    mo.bounds.min_warm_up = s->constraints.min_warm_up;
+    mo.bounds.max_warm_up = s->constraints.max_warm_up;
+    mo.journal_max = 200000;
+    mo.clock = clk;
+    if (mock_server_create(&mo, &m, &e) != MOCK_OK || mock_server_start(m, &e) != MOCK_OK) {
+        st = cx_error_set(err, RUN_EINVAL, "%s: the mock: %s", s->file, e.msg);
+        goto out;
+    }
+    snprintf(base, sizeof base, "http://127.0.0.1:%u", mock_server_port(m));
+    snprintf(auth, sizeof auth, "%s/auth/token", base);
+    snprintf(hook, sizeof hook, "%s/__webhook/scenario", base);
+
+    /* the audit log */
+    if (o->audit_dir) {
+        snprintf(audit, sizeof audit, "%s/%s-%s-%llu.jsonl", o->audit_dir, s->name, r->policy,
+                 (unsigned long long)r->seed);
+        unlink(audit);
+    } else {
+        char tmpl[] = "/tmp/cxrun-XXXXXX";
+        const char *dir = mkdtemp(tmpl);
+        if (!dir || !(tmp = strdup(dir))) {
+            st = cx_error_set(err, RUN_EIO, "cannot make a temporary directory");
+            goto out;
+        }
+        snprintf(audit, sizeof audit, "%s/audit.jsonl", tmp);
+    }
+
+    /* the optimizer and its policy */
+    opt_settings os;
+    opt_settings_defaults(&os);
+    os.client_id = CLIENT_ID;
+    os.client_secret = CLIENT_SECRET;
+    os.auth_url = auth;
+    os.api_url = base;
+    os.campaign_id = CAMPAIGN_ID;
+    os.webhook_url = s->webhook ? hook : NULL;
+    os.webhook_secret = HOOK_SECRET;
+    os.audit_path = audit;
+    os.constraints = s->constraints;
+    os.limit = s->limit;
+    os.window_s = s->window_s;
+    os.stats_period_s = s->period_s;
+    os.model = s->campaign;
+    os.predict_hours = s->predict_hours;
+    os.predict_replications = s->predict_replications;
+    os.clock = clk;
+    os.seed = r->seed * 2654435761ULL + 17;
+    if (opt_optimizer_create(&os, &opt, &e) != OPT_OK) {
+        st = cx_error_set(err, RUN_EFAIL, "%s: the optimizer: %s", s->file, e.msg);
+        goto out;
+    }
+    if (sim_model_parse(s->campaign, s->file, "campaign", &tr.model, &e) != SIM_OK) {
+        st = cx_error_set(err, RUN_EINVAL, "%s", e.msg);
+        goto out;
+    }
+    tr.start = start;
+    opt_policy_options po = {
+        .target = s->has_target ? &s->target : NULL,
+        .shift_end = start + (s->shift_hours > 0 ? s->shift_hours * 3600.0
+                                                 : s->cycles * s->period_s),
+        .intensity = s->intensity,
+        .max_level = s->max_level,
+        .truth = true_p,
+        .truth_ud = &tr,
+        .window_s = s->window_s,
+        .period_s = s->period_s,
+    };
+    if (opt_policy_create(r->policy, opt, &po, &pol, &e) != OPT_OK) {
+        st = cx_error_set(err, RUN_EINVAL, "%s: policy: %s", s->file, e.msg);
+        goto out;
+    }
+
+    /* the cycles */
+    double answer_rate = s->initial.answer_rate;
+    for (int k = 1; k <= s->cycles; k++) {
+        double due = start + k * s->period_s, now = cx_clock_now(clk);
+        if (now < due)
+            cx_clock_sleep(clk, due - now);
+        double t0 = cx_clock_now(clk), w0 = cx_wall_monotonic();
+        opt_cycle_report rep;
+        if (opt_policy_cycle(pol, &rep, &e) != OPT_OK) {
+            st = cx_error_set(err, RUN_EFAIL, "%s: cycle %d: %s", s->file, k, e.msg);
+            goto out;
+        }
+        wall[k - 1] = (cx_wall_monotonic() - w0) * 1000.0;
+        simt[k - 1] = (cx_clock_now(clk) - t0) * 1000.0;
+        if ((unsigned)rep.outcome < RUN_OUTCOMES)
+            r->outcomes[rep.outcome]++;
+        r->retries += rep.retries;
+        r->reauths += rep.reauths;
+        r->conflicts += rep.conflicts;
+        if (rep.webhook_attempted)
+            rep.webhook_delivered ? r->webhooks_delivered++ : r->webhooks_failed++;
+        if (rep.outcome == OPT_OUTCOME_APPLIED)
+            answer_rate = rep.after.answer_rate;
+        sample(m, s, (cx_clock_now(clk) - start) / 3600.0, answer_rate, &r->samples[k - 1]);
+        r->n_samples = k;
+        r->cycles = k;
+    }
+    r->applied = r->outcomes[OPT_OUTCOME_APPLIED];
+    r->refused = r->outcomes[OPT_OUTCOME_REJECTED_VALIDATION] +
+                 r->outcomes[OPT_OUTCOME_REJECTED_COMPLIANCE] +
+                 r->outcomes[OPT_OUTCOME_REJECTED_STATE];
+    r->failed = r->outcomes[OPT_OUTCOME_FAILED_AUTH] + r->outcomes[OPT_OUTCOME_FAILED_API] +
+                r->outcomes[OPT_OUTCOME_FAILED_NETWORK];
+
+    /* what came out */
+    qsort(wall, (size_t)s->cycles, sizeof *wall, cmp_double);
+    qsort(simt, (size_t)s->cycles, sizeof *simt, cmp_double);
+    r->wall_p50 = pct(wall, s->cycles, 0.50);
+    r->wall_p95 = pct(wall, s->cycles, 0.95);
+    r->wall_p99 = pct(wall, s->cycles, 0.99);
+    r->sim_p50 = pct(simt, s->cycles, 0.50);
+    r->sim_p95 = pct(simt, s->cycles, 0.95);
+    r->sim_p99 = pct(simt, s->cycles, 0.99);
+    /* the worst window: every evaluation with enough live answers to mean
+     * something, and always the last one (the window a regulator reads) */
+    for (int i = 0; i < r->n_samples; i++)
+        if ((r->samples[i].window_live >= s->expect.window_min_live || i == r->n_samples - 1) &&
+            r->samples[i].window_rate > r->max_window_rate)
+            r->max_window_rate = r->samples[i].window_rate;
+    cJSON *fin = NULL;
+    if (mock_server_stats(m, CAMPAIGN_ID, s->window_s, s->period_s, &fin) == MOCK_OK) {
+        const cJSON *w = cJSON_GetObjectItem(fin, "window"), *t = cJSON_GetObjectItem(fin, "total");
+        r->final_window_rate = num(w, "abandonRate");
+        r->final_live_answers = (long)num(w, "liveAnswers");
+        r->occupancy = num(t, "occupancy");
+        cJSON_Delete(fin);
+    }
+    run_facts facts = {0};
+    opt_params last;
+    bool have_last;
+    opt_optimizer_destroy(opt); /* closes the audit log */
+    opt = NULL;
+    read_audit(audit, &facts, r, &last, &have_last);
+    read_journal(m, &facts);
+    mock_campaign_state cs;
+    mock_server_campaign(m, CAMPAIGN_ID, &cs);
+    opt_params now_p = last;
+    if (have_last) {
+        now_p.answer_rate = cs.answer_rate;
+        now_p.abandon_rate = cs.abandon_rate;
+        now_p.max_concurrent_calls = cs.max_concurrent_calls;
+        now_p.call_interval_ms = cs.call_interval_ms;
+        now_p.warm_up_s = cs.warm_up_s;
+        opt_strategy_parse(cs.strategy, &now_p.strategy);
+        facts.final_matches_audit = opt_params_equal(&now_p, &last);
+        if (!facts.final_matches_audit)
+            snprintf(facts.lost_update_detail, sizeof facts.lost_update_detail,
+                     "the campaign has answerRate %.4g, the last applied record says %.4g",
+                     now_p.answer_rate, last.answer_rate);
+    } else {
+        facts.final_matches_audit = cs.version == 1; /* nothing applied, nothing changed */
+        if (!facts.final_matches_audit)
+            snprintf(facts.lost_update_detail, sizeof facts.lost_update_detail,
+                     "the campaign changed (version %ld) with no applied record", cs.version);
+    }
+    run__check(s, &facts, r);
+    st = RUN_OK;
+out:
+    r->wall_s = cx_wall_monotonic() - wall0;
+    opt_policy_destroy(pol);
+    opt_optimizer_destroy(opt);
+    mock_server_destroy(m);
+    sim_model_destroy(tr.model);
+    cx_clock_destroy(clk);
+    if (tmp) {
+        unlink(audit);
+        rmdir(tmp);
+        free(tmp);
+    }
+    free(wall);
+    free(simt);
+    return st;
+}

@@ -1,0 +1,87 @@
+/* run_expect.c - a run's expectations, each a named check with the numbers. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "run_internal.h"
+
+static const char *const outcome_names[RUN_OUTCOMES] = {
+    "applied",          "unchanged",   "dry-run",    "rejected-validation",
+    "rejected-compliance", "rejected-state", "failed-auth", "failed-api",
+    "failed-network"};
+
+static void check(run_result *r, const char *name, bool ok, const char *fmt, ...)
+    CX_PRINTF(4, 5);
+
+static void check(run_result *r, const char *name, bool ok, const char *fmt, ...)
+{
+    if (r->n_checks == RUN_MAX_CHECKS)
+        return;
+    run_check *c = &r->checks[r->n_checks++];
+    cx_copy(c->name, sizeof c->name, name);
+    c->ok = ok;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->detail, sizeof c->detail, fmt, ap);
+    va_end(ap);
+    if (!ok)
+        r->passed = false;
+}
+
+void run__check(const run_scenario *s, const run_facts *f, run_result *r)
+{
+    const run_expect *x = &s->expect;
+    r->passed = true;
+    r->n_checks = 0;
+    if (x->has_max_window_rate)
+        check(r, "maxWindowAbandonRate", r->max_window_rate <= x->max_window_rate + 1e-12,
+              "worst window %.2f%% (of windows with >= %ld live answers), limit %.2f%%",
+              100 * r->max_window_rate, x->window_min_live, 100 * x->max_window_rate);
+    if (x->has_min_occupancy)
+        check(r, "minOccupancy", r->occupancy >= x->min_occupancy - 1e-12,
+              "occupancy %.1f%%, at least %.1f%%", 100 * r->occupancy, 100 * x->min_occupancy);
+    if (x->min_applied > 0)
+        check(r, "minApplied", r->applied >= x->min_applied, "%d applied, at least %ld",
+              r->applied, x->min_applied);
+    if (x->max_applied >= 0)
+        check(r, "maxApplied", r->applied <= x->max_applied, "%d applied, at most %ld",
+              r->applied, x->max_applied);
+    if (x->min_retries > 0)
+        check(r, "minRetries", r->retries >= x->min_retries, "%d retries, at least %ld",
+              r->retries, x->min_retries);
+    if (x->audit_per_cycle)
+        check(r, "auditPerCycle", f->audit_parses && f->audit_cycles == r->cycles,
+              "%d cycle records for %d cycles%s", f->audit_cycles, r->cycles,
+              f->audit_parses ? "" : ", and a line that does not parse");
+    if (x->no_lost_update) {
+        bool ok = f->patches_accepted == r->applied && f->patches_without_if_match == 0 &&
+                  f->final_matches_audit;
+        check(r, "noLostUpdate", ok,
+              "%d PATCHes accepted for %d applied records, %d without If-Match%s%s",
+              f->patches_accepted, r->applied, f->patches_without_if_match,
+              f->final_matches_audit ? "" : "; ", f->lost_update_detail);
+    }
+    const char *pn[3] = {"p50", "p95", "p99"};
+    const double got[3] = {r->sim_p50, r->sim_p95, r->sim_p99};
+    for (int i = 0; i < 3; i++)
+        if (x->max_latency_ms[i] >= 0) {
+            char name[40];
+            snprintf(name, sizeof name, "maxLatencyMs.%s", pn[i]);
+            check(r, name, got[i] <= x->max_latency_ms[i],
+                  "cycle %s %.0f ms on the scenario clock, at most %.0f", pn[i], got[i],
+                  x->max_latency_ms[i]);
+        }
+    for (int i = 0; i < RUN_OUTCOMES; i++) {
+        char name[40];
+        snprintf(name, sizeof name, "outcomes.%s", outcome_names[i]);
+        if (x->outcome_min[i] > 0 || x->outcome_max[i] >= 0) {
+            bool ok = r->outcomes[i] >= x->outcome_min[i] &&
+                      (x->outcome_max[i] < 0 || r->outcomes[i] <= x->outcome_max[i]);
+            char hi[24] = "";
+            if (x->outcome_max[i] >= 0)
+                snprintf(hi, sizeof hi, "%ld", x->outcome_max[i]);
+            check(r, name, ok, "%d %s cycles (expected %ld..%s)", r->outcomes[i],
+                  outcome_names[i], x->outcome_min[i], hi);
+        }
+    }
+}

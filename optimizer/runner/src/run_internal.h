@@ -1,0 +1,66 @@
+/* run_internal.h - the parsed scenario (internal to libcxrun). */
+#ifndef RUN_INTERNAL_H
+#define RUN_INTERNAL_H
+
+#include "cxopt.h"
+#include "cxrun.h"
+
+struct cJSON;
+
+typedef struct run_expect {
+    bool has_max_window_rate;
+    double max_window_rate;
+    long window_min_live;       /* evaluations need this many live answers: 1000 */
+    bool has_min_occupancy;
+    double min_occupancy;
+    long min_applied, max_applied; /* max < 0: none */
+    long min_retries;
+    bool audit_per_cycle;       /* true */
+    bool no_lost_update;        /* true */
+    double max_latency_ms[3];   /* p50, p95, p99 on the scenario clock; < 0: none */
+    long outcome_min[RUN_OUTCOMES], outcome_max[RUN_OUTCOMES]; /* max < 0: none */
+} run_expect;
+
+struct run_scenario {
+    char *file;
+    bool oom;                   /* parsing ran out of memory (not a bad file) */
+    char name[128];
+    char description[512];
+    uint64_t seed;
+    struct cJSON *campaign;     /* the dialsim model (validated) */
+    struct cJSON *dialer;       /* initial predictiveDialer members, or NULL */
+    opt_params initial;         /* the seed's config with `dialer` over it */
+    opt_constraints constraints;
+    double limit;
+    double window_s;
+    char policy[32];
+    opt_params target;          /* static */
+    bool has_target;
+    double intensity, max_level; /* vicidial */
+    double shift_hours;         /* vicidial: the shift's length (default: the run) */
+    double period_s;
+    int cycles;
+    double predict_hours;
+    int predict_replications;
+    char scope[128];
+    double token_ttl_s;
+    double rate, burst;
+    bool webhook;
+    struct cJSON *faults;       /* {"faults":[...]} with from/until in seconds */
+    run_expect expect;
+};
+
+/* Checks the expectations against a finished run; fills r->checks and
+ * r->passed. `final_params`, `audit_ok`... are what the run measured. */
+typedef struct run_facts {
+    bool audit_parses;
+    int audit_cycles;
+    int patches_accepted;       /* 200 PATCHes in the journal */
+    int patches_without_if_match;
+    bool final_matches_audit;   /* the campaign has the last applied target */
+    char lost_update_detail[160];
+} run_facts;
+
+void run__check(const run_scenario *s, const run_facts *f, run_result *r);
+
+#endif

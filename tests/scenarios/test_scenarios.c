@@ -1,0 +1,224 @@
+/* test_scenarios.c - the scenario runner: bad files are refused with file and
+ * key path (and nothing runs), expectations can fail, runs are reproducible,
+ * results go to a table, JSON and JUnit XML, and compare plots. */
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+
+#include "cxproc.h"
+#include "cxrun.h"
+#include "cxtest.h"
+
+static char *dir;
+static char out[1 << 17], err[1 << 14];
+
+static int setup(void)
+{
+    dir = cx_test_tmpdir("scen");
+    return dir ? 0 : 1;
+}
+
+static int teardown(void)
+{
+    cx_test_rmtree(dir);
+    free(dir);
+    return 0;
+}
+
+static const char *data(const char *name)
+{
+    static char buf[4][1024];
+    static int k;
+    char rel[256];
+    snprintf(rel, sizeof rel, "tests/scenarios/data/%s", name);
+    return cx_test_src(buf[k++ % 4], sizeof buf[0], rel);
+}
+
+static const char *write_tmp(const char *name, const char *text)
+{
+    static char buf[4][1024];
+    static int k;
+    char *p = buf[k++ % 4];
+    snprintf(p, 1024, "%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    CX_REQUIRE(f != NULL);
+    fputs(text, f);
+    fclose(f);
+    return p;
+}
+
+static void expect_refused(const char *text, const char *want)
+{
+    const char *path = write_tmp("bad.json", text);
+    run_scenario *s = NULL;
+    cx_error e = {0};
+    CX_ASSERT_INT_EQ(run_scenario_load(path, &s, &e), RUN_EINVAL);
+    CU_ASSERT(s == NULL);
+    CX_ASSERT_CONTAINS(e.msg, "bad.json: ");
+    CX_ASSERT_CONTAINS(e.msg, want);
+}
+
+#define BASE "\"name\":\"b\",\"campaign\":{\"agents\":5,\"liveAnswerProbability\":0.5}," \
+             "\"cycles\":{\"period\":600,\"count\":2}"
+
+static void test_bad_files_name_the_key(void)
+{
+    expect_refused("{" BASE ",\"polcy\":\"adaptive\"}", "polcy: unknown key");
+    expect_refused("{" BASE ",\"policy\":{\"name\":\"static\",\"target\":{\"answerRate\":\"hi\"}}}",
+                   "policy.target.answerRate: expected a number, got a string");
+    expect_refused("{" BASE ",\"policy\":\"static\"}", "policy: the static policy needs a");
+    expect_refused("{" BASE ",\"faults\":[{\"fromCycle\":1,\"rules\":[{\"status\":503},"
+                   "{\"status\":999}]}]}",
+                   "faults[0].rules[1].status: must be <= 599, got 999");
+    expect_refused("{" BASE ",\"faults\":[{\"rules\":[{\"status\":503,\"from\":3}]}]}",
+                   "faults[0].rules[0]: set the window on the group");
+    expect_refused("{\"name\":\"b\",\"campaign\":{\"agents\":5,\"liveAnswerProbability\":0.5}}",
+                   "cycles: required key is missing");
+    expect_refused("{\"name\":\"b\",\"cycles\":{\"period\":600,\"count\":2},"
+                   "\"campaign\":{\"agents\":5,\"liveAnswerProbability\":0.5,"
+                   "\"talkTime\":{\"dist\":\"gamma\",\"mean\":100}}}",
+                   "campaign.talkTime.sd: required key is missing");
+    expect_refused("{" BASE ",\"dialer\":{\"answerRate\":2}}",
+                   "dialer.answerRate: must be <= 1, got 2");
+    expect_refused("{" BASE ",\"expect\":{\"outcomes\":{\"exploded\":{\"min\":1}}}}",
+                   "expect.outcomes.exploded: unknown key");
+    expect_refused("{" BASE ",\"regulation\":{\"window\":\"eu\"}}",
+                   "regulation.window: expected \"fcc\"");
+    /* the program: exit 2, nothing run, no table */
+    const char *path = write_tmp("bad2.json", "{" BASE ",\"seed\":-1}");
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "run", (char *)path, NULL}, NULL,
+                            out, sizeof out, err, sizeof err),
+                     2);
+    CX_ASSERT_CONTAINS(err, "bad2.json: seed: must be >= 0, got -1");
+    CX_ASSERT_STR_EQ(out, "");
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "run", dir, "/no/such/dir", NULL},
+                            NULL, out, sizeof out, err, sizeof err),
+                     2);
+}
+
+static void test_run_reproducible(void)
+{
+    run_scenario *s = NULL;
+    cx_error e = {0};
+    CX_REQUIRE(run_scenario_load(data("tiny.json"), &s, &e) == RUN_OK);
+    CX_ASSERT_STR_EQ(run_scenario_name(s), "tiny");
+    run_result a, b;
+    CX_ASSERT_INT_EQ(run_scenario_run(s, NULL, &a, &e), RUN_OK);
+    CX_ASSERT_INT_EQ(run_scenario_run(s, NULL, &b, &e), RUN_OK);
+    CU_ASSERT(a.passed);
+    CX_ASSERT_INT_EQ(a.cycles, 6);
+    CX_ASSERT_INT_EQ(a.audit_records, 6);
+    CX_ASSERT_INT_EQ(a.n_samples, 6);
+    CX_ASSERT_GE(a.retries, 1); /* the injected 503 */
+    /* virtual time: the same seed, the same campaign, the same decisions */
+    CX_ASSERT_NEAR(a.occupancy, b.occupancy, 0);
+    CX_ASSERT_NEAR(a.final_window_rate, b.final_window_rate, 0);
+    CX_ASSERT_INT_EQ(a.applied, b.applied);
+    CX_ASSERT_INT_EQ(a.retries, b.retries);
+    CX_ASSERT_NEAR(a.samples[5].hours, 1.5, 1e-3);
+    CU_ASSERT(a.occupancy > 0.3 && a.occupancy < 1);
+    /* another seed, another campaign */
+    run_options o = {.seed_offset = 1};
+    run_result c;
+    CX_ASSERT_INT_EQ(run_scenario_run(s, &o, &c, &e), RUN_OK);
+    CU_ASSERT(c.occupancy != a.occupancy);
+    CX_ASSERT_INT_EQ(c.seed, 4);
+    run_result_free(&a);
+    run_result_free(&b);
+    run_result_free(&c);
+    run_scenario_destroy(s);
+}
+
+static void test_failing_expectations_and_junit(void)
+{
+    char junit[1024];
+    snprintf(junit, sizeof junit, "%s/results.xml", dir);
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "run", (char *)data("tiny.json"),
+                                            (char *)data("unreachable.json"), "--junit", junit,
+                                            NULL},
+                            NULL, out, sizeof out, err, sizeof err),
+                     1);
+    CX_ASSERT_CONTAINS(out, "tiny ");
+    CX_ASSERT_CONTAINS(out, "PASS");
+    CX_ASSERT_CONTAINS(out, "FAIL");
+    CX_ASSERT_CONTAINS(out, "expected minOccupancy: occupancy");
+    CX_ASSERT_CONTAINS(out, "1 of 2 scenarios passed");
+    char *xml = cx_slurp(junit);
+    CX_REQUIRE(xml != NULL);
+    CX_ASSERT_CONTAINS(xml, "<testsuites tests=\"2\" failures=\"1\"");
+    CX_ASSERT_CONTAINS(xml, "<testcase classname=\"scenarios.adaptive\" name=\"unreachable\"");
+    CX_ASSERT_CONTAINS(xml, "<failure message=\"minApplied: ");
+    free(xml);
+    /* --json: one object per scenario, with its series */
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "run", (char *)data("tiny.json"),
+                                            "--json", "--policy", "vicidial", NULL},
+                            NULL, out, sizeof out, err, sizeof err),
+                     0);
+    cJSON *j = cJSON_Parse(out);
+    CX_REQUIRE(j != NULL && cJSON_GetArraySize(j) == 1);
+    const cJSON *r = cJSON_GetArrayItem(j, 0);
+    CX_ASSERT_STR_EQ(cJSON_GetObjectItem(r, "policy")->valuestring, "vicidial");
+    CX_ASSERT_INT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(r, "series")), 6);
+    CU_ASSERT(cJSON_IsTrue(cJSON_GetObjectItem(r, "passed")));
+    cJSON_Delete(j);
+}
+
+static void test_compare_and_plot(void)
+{
+    char plot[1024];
+    snprintf(plot, sizeof plot, "%s/compare.svg", dir);
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "compare", (char *)data("tiny.json"),
+                                            "--policies", "adaptive,vicidial,oracle", "--seeds",
+                                            "2", "--plot", plot, NULL},
+                            NULL, out, sizeof out, err, sizeof err),
+                     0);
+    CX_ASSERT_CONTAINS(out, "tiny: 2 seeds per policy");
+    CX_ASSERT_CONTAINS(out, "adaptive");
+    CX_ASSERT_CONTAINS(out, "oracle");
+    char *svg = cx_slurp(plot);
+    CX_REQUIRE(svg != NULL);
+    CX_ASSERT_CONTAINS(svg, "<svg");
+    CX_ASSERT_CONTAINS(svg, "vicidial");
+    free(svg);
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "compare", (char *)data("tiny.json"),
+                                            "--policies", "adaptive,greedy", NULL},
+                            NULL, out, sizeof out, err, sizeof err),
+                     1);
+    CX_ASSERT_CONTAINS(err, "unknown policy \"greedy\"");
+}
+
+static void test_real_time_mode(void)
+{
+    /* the same loop on the wall clock: two one-second cycles */
+    const char *path = write_tmp("rt.json",
+                                 "{\"name\":\"rt\",\"campaign\":{\"agents\":5,"
+                                 "\"liveAnswerProbability\":0.5},\"cycles\":{\"period\":1,"
+                                 "\"count\":2},\"expect\":{\"auditPerCycle\":true}}");
+    run_scenario *s = NULL;
+    cx_error e = {0};
+    CX_REQUIRE(run_scenario_load(path, &s, &e) == RUN_OK);
+    run_options o = {.real_time = true};
+    run_result r;
+    CX_ASSERT_INT_EQ(run_scenario_run(s, &o, &r, &e), RUN_OK);
+    CU_ASSERT(r.passed);
+    CX_ASSERT_INT_EQ(r.audit_records, 2);
+    CX_ASSERT_GE(r.wall_s, 2.0); /* it really waited for its cycles */
+    run_result_free(&r);
+    run_scenario_destroy(s);
+}
+
+static const cx_test_case cases[] = {
+    {"bad_files_name_the_key", test_bad_files_name_the_key},
+    {"run_reproducible", test_run_reproducible},
+    {"failing_expectations_and_junit", test_failing_expectations_and_junit},
+    {"compare_and_plot", test_compare_and_plot},
+    {"real_time_mode", test_real_time_mode},
+    {NULL, NULL},
+};
+static const cx_test_suite suites[] = {
+    {"runner", setup, teardown, cases},
+    {NULL, NULL, NULL, NULL},
+};
+
+int main(int argc, char **argv) { return cx_test_main(argc, argv, suites); }
