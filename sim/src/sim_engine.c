@@ -119,7 +119,12 @@ struct sim__engine {
     double ring_obs, handle_obs; /* running means the dialer observes */
     uint64_t ring_n, handle_n;
 
-    /* statistics */
+    /* statistics: counts go to the tallies of the current segment, the span
+     * of time up to the next boundary (discard, horizon, batch, bucket) */
+    double seg_end;
+    bool seg_counting;
+    int seg_batch;     /* -1: none */
+    long seg_series;   /* -1: none */
     sim__tally total;
     sim__tally *bt; /* batches */
     sim__tally *series;
@@ -171,53 +176,70 @@ static bool counting(const sim__engine *e, double t)
     return t >= e->o.discard_s && t < e->o.horizon_s;
 }
 
-static sim__tally *series_at(sim__engine *e, double t)
+/* Makes sure series bucket i exists; false when memory ran out. */
+static bool series_reserve(sim__engine *e, size_t i)
 {
-    if (e->o.interval_s <= 0)
-        return NULL;
-    size_t i = (size_t)floor((t - e->o.discard_s) / e->o.interval_s);
     while (e->n_series <= i) {
         if (e->n_series == e->cap_series) {
             size_t cap = e->cap_series ? e->cap_series * 2 : 64;
             sim__tally *s = realloc(e->series, cap * sizeof *s);
             if (!s) {
                 e->oom = true;
-                return NULL;
+                return false;
             }
             e->series = s;
             e->cap_series = cap;
         }
         memset(&e->series[e->n_series++], 0, sizeof(sim__tally));
     }
-    return &e->series[i];
+    return true;
 }
 
-static sim__tally *batch_at(sim__engine *e, double t)
+/* Enters the segment that starts at t: which tallies count, and until when. */
+static void enter_segment(sim__engine *e, double t)
 {
-    if (e->o.batches <= 0)
-        return NULL;
-    double span = (e->o.horizon_s - e->o.discard_s) / e->o.batches;
-    int i = (int)floor((t - e->o.discard_s) / span);
-    if (i < 0)
-        i = 0;
-    if (i >= e->o.batches)
-        i = e->o.batches - 1;
-    return &e->bt[i];
+    const sim__engine_opts *o = &e->o;
+    e->seg_counting = counting(e, t);
+    e->seg_batch = -1;
+    e->seg_series = -1;
+    if (t < o->discard_s) {
+        e->seg_end = o->discard_s;
+        return;
+    }
+    if (!e->seg_counting) {
+        e->seg_end = INFINITY;
+        return;
+    }
+    e->seg_end = o->horizon_s;
+    double from = t - o->discard_s;
+    if (o->interval_s > 0) {
+        double k = floor(from / o->interval_s);
+        e->seg_end = fmin(e->seg_end, o->discard_s + (k + 1) * o->interval_s);
+        if (series_reserve(e, (size_t)k))
+            e->seg_series = (long)k;
+    }
+    if (o->batches > 0 && isfinite(o->horizon_s)) {
+        double span = (o->horizon_s - o->discard_s) / o->batches;
+        double k = floor(from / span);
+        int b = k < 0 ? 0 : (k >= o->batches ? o->batches - 1 : (int)k);
+        e->seg_batch = b;
+        e->seg_end = fmin(e->seg_end, o->discard_s + (k + 1) * span);
+    }
+    if (!(e->seg_end > t)) /* rounding at a boundary: move on */
+        e->seg_end = nextafter(t, INFINITY);
 }
 
 /* The tallies an event at the current time counts in (0 to 3). */
 static int tallies(sim__engine *e, sim__tally *out[3])
 {
-    if (!counting(e, e->now))
+    if (!e->seg_counting)
         return 0;
     int n = 0;
     out[n++] = &e->total;
-    sim__tally *b = batch_at(e, e->now);
-    if (b)
-        out[n++] = b;
-    sim__tally *s = series_at(e, e->now);
-    if (s)
-        out[n++] = s;
+    if (e->seg_batch >= 0)
+        out[n++] = &e->bt[e->seg_batch];
+    if (e->seg_series >= 0)
+        out[n++] = &e->series[e->seg_series];
     return n;
 }
 
@@ -229,44 +251,24 @@ static int tallies(sim__engine *e, sim__tally *out[3])
             T_[i_]->field++;                                                                   \
     } while (0)
 
-/* Integrates busy and staffed agents from t_acc to t, split at the
- * boundaries of the counted span, the batches and the series buckets. */
+/* Integrates busy and staffed agents from t_acc to t, segment by segment. */
 static void accrue(sim__engine *e, double t)
 {
     while (e->t_acc < t) {
-        double a = e->t_acc, end = t;
-        if (a < e->o.discard_s)
-            end = fmin(end, e->o.discard_s);
-        else if (a < e->o.horizon_s) {
-            end = fmin(end, e->o.horizon_s);
-            if (e->o.interval_s > 0) {
-                double k = floor((a - e->o.discard_s) / e->o.interval_s) + 1;
-                end = fmin(end, e->o.discard_s + k * e->o.interval_s);
-            }
-            if (e->o.batches > 0 && isfinite(e->o.horizon_s)) {
-                double span = (e->o.horizon_s - e->o.discard_s) / e->o.batches;
-                double k = floor((a - e->o.discard_s) / span) + 1;
-                end = fmin(end, e->o.discard_s + k * span);
-            }
-        }
-        if (!(end > a)) /* guard against rounding at a boundary */
-            end = nextafter(a, INFINITY);
-        double dt = end - a;
-        if (counting(e, a)) {
+        double end = t < e->seg_end ? t : e->seg_end;
+        double dt = end - e->t_acc;
+        if (e->seg_counting) {
+            sim__tally *T[3];
+            int n = tallies(e, T);
             double busy = e->busy * dt, staffed = e->staffed * dt;
-            e->total.busy_s += busy;
-            e->total.staffed_s += staffed;
-            sim__tally *b = batch_at(e, a), *s = series_at(e, a);
-            if (b) {
-                b->busy_s += busy;
-                b->staffed_s += staffed;
-            }
-            if (s) {
-                s->busy_s += busy;
-                s->staffed_s += staffed;
+            for (int i = 0; i < n; i++) {
+                T[i]->busy_s += busy;
+                T[i]->staffed_s += staffed;
             }
         }
         e->t_acc = end;
+        if (end >= e->seg_end)
+            enter_segment(e, end);
     }
 }
 
@@ -872,6 +874,7 @@ sim_status sim__engine_create(const sim_model *m, const sim_dialer *d, uint64_t 
     e->ring_obs = m->ring.mean;
     e->handle_obs = m->talk.mean + m->wrap.mean;
     e->staffed = e->idle = (int)sim__profile_at(&m->agents, 0);
+    enter_segment(e, 0);
     schedule_next(e);
     push(e, CONTROL_TICK, EV_CONTROL, 0, 0);
     if (d->warm_up_s > 0)
