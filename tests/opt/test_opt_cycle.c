@@ -13,17 +13,27 @@
 
 #define CAMPAIGN "/api/v2/campaigns/c-1001"
 
+static const cJSON *last(const cJSON *arr)
+{
+    return cJSON_GetArrayItem(arr, cJSON_GetArraySize(arr) - 1);
+}
+
+/* One cycle; whatever its end, its audit record is the log's last line. */
 static opt_cycle_report run_apply(ofx *f, opt_params t)
 {
     opt_cycle_report r;
     cx_error err = {0};
     CX_ASSERT_INT_EQ(opt_apply(f->o, &t, false, &r, &err), OPT_OK);
+    CU_ASSERT(r.audited);
+    cJSON *cycles = ofx_audit(f, "cycle");
+    const cJSON *rec = last(cycles);
+    CX_REQUIRE(rec != NULL);
+    CX_ASSERT_STR_EQ(cJSON_GetObjectItem(rec, "outcome")->valuestring, opt_outcome_name(r.outcome));
+    CX_ASSERT_STR_EQ(cJSON_GetObjectItem(rec, "cycle_id")->valuestring, r.cycle_id);
+    if (r.message[0])
+        CX_ASSERT_STR_EQ(cJSON_GetObjectItem(rec, "message")->valuestring, r.message);
+    cJSON_Delete(cycles);
     return r;
-}
-
-static const cJSON *last(const cJSON *arr)
-{
-    return cJSON_GetArrayItem(arr, cJSON_GetArraySize(arr) - 1);
 }
 
 static void test_applied_signed_audited(void)
@@ -306,6 +316,15 @@ static void test_network_failures(void)
      * reset may cost no retry of ours; the server saw all four */
     CX_ASSERT_GE(r.retries, 2);
     CX_ASSERT_INT_EQ(ofx_count(&f, "PATCH", CAMPAIGN), 4);
+    /* a server slower than the total timeout: timed out, retried */
+    opt_optimizer_destroy(f.o);
+    f.s.timeout_ms = 300;
+    ofx_open(&f);
+    ofx_faults(&f, "{\"faults\":[{\"method\":\"PATCH\",\"path\":\"/api/v2/campaigns/*\","
+                   "\"delayMs\":800,\"status\":503,\"times\":1}]}");
+    r = run_apply(&f, target_ar(0.82));
+    CX_ASSERT_STR_EQ(opt_outcome_name(r.outcome), "applied");
+    CX_ASSERT_GE(r.retries, 1);
     /* a dead host: refused, retried, failed-network, audited */
     opt_optimizer_destroy(f.o);
     f.s.api_url = "http://127.0.0.1:9";
