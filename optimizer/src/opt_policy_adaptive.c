@@ -6,7 +6,8 @@
  *     (attempts - live) over the last period (lambda = 0.7: about three
  *     periods of memory, so a drifting or dropping rate is followed within a
  *     few cycles). Take p_hi, its upper Wilson bound half a standard error up,
- *     plus the smoothed rise of the per-period rate when it is rising, times
+ *     plus the rise of the per-period rate (least squares over the last six
+ *     periods, counted only when more than twice its standard error) times
  *     the lag of the estimate (lambda/(1-lambda) + 1.5 periods): the cautious
  *     side, since a truth above the estimate means more answers than agents.
  *  2. Budget the regulatory window: with A abandoned out of L live answers so
@@ -32,6 +33,7 @@
  * policy can beat with the same search. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "opt_policy.h"
 
@@ -41,12 +43,38 @@
 #define Z_ESTIMATE 0.5 /* the cautious side of p: half a standard error (69%) */
 #define SEARCH_STEPS 6
 
+#define TREND_PERIODS 6
+
 typedef struct adaptive {
     double a, b;        /* Beta posterior of p (pseudo-counts) */
-    double last_p;      /* the last period's own rate, -1 before one */
-    double rise;        /* smoothed rise of the period rate per period (>= 0 used) */
+    double rates[TREND_PERIODS]; /* the last periods' own rates, oldest first */
+    int n_rates;
     bool oracle;
 } adaptive;
+
+/* The rise of the per-period rate per period, by least squares over the last
+ * periods; 0 unless it is significant (more than twice its standard error):
+ * a noisy list must not read as a trend. */
+static double significant_rise(const adaptive *s)
+{
+    int n = s->n_rates;
+    if (n < 4)
+        return 0;
+    double mx = (n - 1) / 2.0, my = 0, sxx = 0, sxy = 0;
+    for (int i = 0; i < n; i++)
+        my += s->rates[i] / n;
+    for (int i = 0; i < n; i++) {
+        sxx += (i - mx) * (i - mx);
+        sxy += (i - mx) * (s->rates[i] - my);
+    }
+    double slope = sxy / sxx, sse = 0;
+    for (int i = 0; i < n; i++) {
+        double e = s->rates[i] - (my + slope * (i - mx));
+        sse += e * e;
+    }
+    double se = sqrt(sse / (n - 2) / sxx);
+    return slope > 2 * se ? slope : 0;
+}
 
 static opt_status init_common(opt_policy *p, bool oracle, cx_error *err)
 {
@@ -60,7 +88,6 @@ static opt_status init_common(opt_policy *p, bool oracle, cx_error *err)
     if (!s)
         return cx_error_set(err, OPT_ENOMEM, "out of memory");
     s->oracle = oracle;
-    s->last_p = -1;
     p->state = s;
     return OPT_OK;
 }
@@ -111,10 +138,12 @@ static opt_status decide(opt_policy *p, const opt__policy_in *in, opt_params *ta
         if (st->available && st->period_attempts > 0) {
             s->a = LAMBDA * s->a + (double)st->period_live_answers;
             s->b = LAMBDA * s->b + (double)(st->period_attempts - st->period_live_answers);
-            double pp = (double)st->period_live_answers / (double)st->period_attempts;
-            if (s->last_p >= 0)
-                s->rise = 0.5 * s->rise + 0.5 * (pp - s->last_p);
-            s->last_p = pp;
+            if (s->n_rates == TREND_PERIODS) {
+                memmove(s->rates, s->rates + 1, (TREND_PERIODS - 1) * sizeof *s->rates);
+                s->n_rates--;
+            }
+            s->rates[s->n_rates++] =
+                (double)st->period_live_answers / (double)st->period_attempts;
         }
         if (s->a + s->b < 1) /* nothing observed yet: keep what the dialer believes */
             return OPT_OK;
@@ -122,7 +151,7 @@ static opt_status decide(opt_policy *p, const opt__policy_in *in, opt_params *ta
          * lambda/(1-lambda) periods, the period average by half of one, and
          * the decision holds for the next */
         double lag = LAMBDA / (1 - LAMBDA) + 1.5;
-        p_hi = fmin(1.0, upper_bound(s->a, s->a + s->b, Z_ESTIMATE) + lag * fmax(0.0, s->rise));
+        p_hi = fmin(1.0, upper_bound(s->a, s->a + s->b, Z_ESTIMATE) + lag * significant_rise(s));
     }
     double budget = period_budget(o->s.limit, st);
     const opt_constraints *c = &o->s.constraints;
