@@ -89,7 +89,29 @@ typedef struct mock_campaign_def {
 #define MOCK_DEFAULT_CLIENT_SECRET "cxopt-dev-secret"
 #define MOCK_DEFAULT_CAMPAIGN "c-1001"
 
+/* Which API the server speaks (its routes and payload shapes): */
+typedef enum mock_profile {
+    MOCK_PROFILE_SEED = 0, /* the seed document's (above) */
+    MOCK_PROFILE_CXONE     /* NICE CXone's: discovery, password grant with an
+                              access key, unsigned JWT-shaped tokens, and the
+                              Personal Connection skills API under
+                              /inContactAPI/services/v{NN}.0 (see README) */
+} mock_profile;
+
+#define MOCK_DEFAULT_ACCESS_KEY_ID "MOCKACCESSKEY0001===="
+#define MOCK_DEFAULT_ACCESS_KEY_SECRET "mock+access/key+secret===="
+#define MOCK_DEFAULT_TENANT "11111111-2222-3333-4444-555555555555"
+
 typedef struct mock_options {
+    mock_profile profile;         /* MOCK_PROFILE_SEED */
+    const char *access_key_id;    /* cxone: the password grant's user (defaults above) */
+    const char *access_key_secret;
+    const char *tenant_id;        /* cxone: what discovery answers for */
+    int invalid_client_status;    /* cxone: a bad client id/secret: 401 */
+    int invalid_grant_status;     /* cxone: a bad access key: 401 (RFC 6749 says 400) */
+    bool require_accept;          /* cxone: without Accept: application/json, answer as
+                                     CXone does ("No known way to render data") */
+    bool retry_after_on_429;      /* rate-limit 429s carry Retry-After (true) */
     const char *bind;             /* "127.0.0.1" */
     unsigned port;                /* 0: any free port */
     const mock_client *clients;   /* NULL: the default client above */

@@ -23,6 +23,7 @@ typedef struct issued {
     int client;
     double issued_at, expires_at;
     bool revoked;
+    int kind; /* mock__token_kind */
 } issued;
 
 struct mock__auth {
@@ -117,17 +118,55 @@ static void make_room(mock__auth *a, double now)
     }
 }
 
+bool mock__secret_eq(const char *want, const char *got)
+{
+    size_t lw = strlen(want), lg = strlen(got);
+    unsigned char diff = (unsigned char)(lw != lg);
+    for (size_t i = 0; i < lg; i++)
+        diff |= (unsigned char)(got[i] ^ (i < lw ? want[i] : 0));
+    return diff == 0;
+}
+
+bool mock__auth_client_ok(mock__auth *a, const char *id, const char *secret)
+{
+    int c = find_client(a, id);
+    /* compare against a dummy when the id is unknown: the same time either way */
+    bool ok = mock__secret_eq(c >= 0 ? a->clients[c].secret : "", secret);
+    return c >= 0 && ok;
+}
+
+double mock__auth_ttl(const mock__auth *a) { return a->ttl; }
+
+/* Keeps a token's hash. Called with the lock held. */
+static void keep(mock__auth *a, int c, const char *token, int kind, double ttl)
+{
+    double now = cx_clock_now(a->clk);
+    make_room(a, now);
+    issued *t = &a->tokens[a->n_tokens++];
+    hash(token, t->hash);
+    t->client = c;
+    t->issued_at = now;
+    t->expires_at = now + ttl;
+    t->revoked = false;
+    t->kind = kind;
+}
+
+bool mock__auth_store(mock__auth *a, const char *client_id, const char *token,
+                      mock__token_kind kind, double ttl)
+{
+    pthread_mutex_lock(&a->lock);
+    int c = find_client(a, client_id);
+    if (c >= 0)
+        keep(a, c, token, (int)kind, ttl);
+    pthread_mutex_unlock(&a->lock);
+    return c >= 0;
+}
+
 bool mock__auth_issue(mock__auth *a, const char *id, const char *secret, char *token,
                       char *scope, double *expires_in)
 {
     int c = find_client(a, id);
-    /* constant-time compare against the secret (or a dummy of equal length) */
-    const char *want = c >= 0 ? a->clients[c].secret : "";
-    size_t lw = strlen(want), lg = strlen(secret);
-    unsigned char diff = (unsigned char)(lw != lg);
-    for (size_t i = 0; i < lg; i++)
-        diff |= (unsigned char)(secret[i] ^ (i < lw ? want[i] : 0));
-    if (c < 0 || diff)
+    if (!mock__auth_client_ok(a, id, secret))
         return false;
     unsigned char raw[32];
     if (RAND_bytes(raw, sizeof raw) != 1)
@@ -146,14 +185,7 @@ bool mock__auth_issue(mock__auth *a, const char *id, const char *secret, char *t
     token[5 + k] = '\0';
     OPENSSL_cleanse(raw, sizeof raw);
     pthread_mutex_lock(&a->lock);
-    double now = cx_clock_now(a->clk);
-    make_room(a, now);
-    issued *t = &a->tokens[a->n_tokens++];
-    hash(token, t->hash);
-    t->client = c;
-    t->issued_at = now;
-    t->expires_at = now + a->ttl;
-    t->revoked = false;
+    keep(a, c, token, MOCK_TOKEN_ACCESS, a->ttl);
     cx_copy(scope, 256, a->clients[c].scope);
     pthread_mutex_unlock(&a->lock);
     *expires_in = a->ttl;
@@ -163,6 +195,12 @@ bool mock__auth_issue(mock__auth *a, const char *id, const char *secret, char *t
 mock__token_state mock__auth_check(mock__auth *a, const char *token, char *client_id,
                                    char *scope)
 {
+    return mock__auth_check_kind(a, token, MOCK_TOKEN_ACCESS, client_id, scope);
+}
+
+mock__token_state mock__auth_check_kind(mock__auth *a, const char *token,
+                                        mock__token_kind kind, char *client_id, char *scope)
+{
     unsigned char h[SHA256_DIGEST_LENGTH];
     hash(token, h);
     mock__token_state st = MOCK_TOKEN_UNKNOWN;
@@ -170,7 +208,7 @@ mock__token_state mock__auth_check(mock__auth *a, const char *token, char *clien
     double now = cx_clock_now(a->clk);
     for (size_t i = a->n_tokens; i-- > 0;) {
         issued *t = &a->tokens[i];
-        if (CRYPTO_memcmp(t->hash, h, sizeof h) != 0)
+        if (t->kind != (int)kind || CRYPTO_memcmp(t->hash, h, sizeof h) != 0)
             continue;
         if (t->revoked)
             st = MOCK_TOKEN_REVOKED;
@@ -180,6 +218,8 @@ mock__token_state mock__auth_check(mock__auth *a, const char *token, char *clien
             st = MOCK_TOKEN_VALID;
             cx_copy(client_id, 128, a->clients[t->client].id);
             cx_copy(scope, 256, a->clients[t->client].scope);
+            if (kind == MOCK_TOKEN_REFRESH)
+                t->revoked = true; /* one use */
         }
         break;
     }

@@ -23,6 +23,23 @@ typedef enum mock__token_state {
 
 mock_status mock__auth_create(const mock_client *clients, size_t n, double ttl, double rate,
                               double burst, cx_clock *clk, mock__auth **out, cx_error *err);
+
+/* The kinds of token the store keeps. */
+typedef enum mock__token_kind { MOCK_TOKEN_ACCESS = 0, MOCK_TOKEN_REFRESH } mock__token_kind;
+
+/* Whether id/secret are a client's (constant time). */
+bool mock__auth_client_ok(mock__auth *a, const char *id, const char *secret);
+/* Keeps a token the caller made (its hash only), for the client, with a
+ * lifetime. False when the client is unknown. */
+bool mock__auth_store(mock__auth *a, const char *client_id, const char *token,
+                      mock__token_kind kind, double ttl);
+/* Like mock__auth_check for a given kind; a refresh token is spent by
+ * checking it (one use). */
+mock__token_state mock__auth_check_kind(mock__auth *a, const char *token,
+                                        mock__token_kind kind, char *client_id, char *scope);
+double mock__auth_ttl(const mock__auth *a);
+/* Compares two secrets in constant time (for the access key). */
+bool mock__secret_eq(const char *want, const char *got);
 void mock__auth_destroy(mock__auth *a);
 
 /* Checks credentials; on success issues a token: writes it (NUL-ended) into

@@ -683,3 +683,77 @@ mock_status mock__campaign_state(mock__store *s, const char *id, mock_campaign_s
     pthread_mutex_unlock(&c->lock);
     return MOCK_OK;
 }
+
+/* ------------------------------------------- for the other API profiles */
+
+int mock__campaign_view(mock__store *s, const char *id, mock__view *v)
+{
+    campaign *c = find(s, id);
+    if (!c)
+        return 404;
+    pthread_mutex_lock(&c->lock);
+    catch_up(s, c);
+    memset(v, 0, sizeof *v);
+    cx_copy(v->id, sizeof v->id, c->id);
+    cx_copy(v->name, sizeof v->name, c->name);
+    cx_copy(v->status, sizeof v->status, c->status);
+    v->answer_rate = c->p.answer_rate;
+    v->abandon_rate = c->p.abandon_rate;
+    v->max_concurrent_calls = c->p.max_concurrent_calls;
+    v->call_interval_ms = c->p.call_interval;
+    v->warm_up_s = c->p.warm_up;
+    v->strategy = c->p.strategy;
+    v->version = c->version;
+    v->simulated = c->sim != NULL;
+    v->started = c->t0;
+    if (c->sim) {
+        sim_counters now;
+        sim_live_counters(c->sim, &now);
+        v->agents = now.agents_now;
+        v->elapsed_s = now.time;
+    } else if (c->model) {
+        v->agents = sim_model_agents(c->model, 0);
+    }
+    pthread_mutex_unlock(&c->lock);
+    return 0;
+}
+
+int mock__campaign_merge(mock__store *s, const char *id, const cJSON *patch, cJSON **fields,
+                         char *why, size_t why_n)
+{
+    *fields = NULL;
+    mock__resp r;
+    mock__resp_init(&r);
+    mock__campaign_patch(s, id, NULL, patch, &r);
+    int status = r.status;
+    cJSON *body = r.body.data ? cJSON_Parse(r.body.data) : NULL;
+    if (status == 422 && body)
+        *fields = cJSON_DetachItemFromObjectCaseSensitive(body, "fields");
+    const cJSON *msg = body ? cJSON_GetObjectItemCaseSensitive(body, "message") : NULL;
+    if (why && why_n)
+        cx_copy(why, why_n, cJSON_IsString(msg) ? msg->valuestring : "");
+    cJSON_Delete(body);
+    mock__resp_free(&r);
+    return status;
+}
+
+int mock__campaign_counts(mock__store *s, const char *id, double from, double to,
+                          sim_counters *a, sim_counters *b)
+{
+    campaign *c = find(s, id);
+    if (!c)
+        return 404;
+    pthread_mutex_lock(&c->lock);
+    if (!c->sim) {
+        pthread_mutex_unlock(&c->lock);
+        return 409;
+    }
+    catch_up(s, c);
+    sim_counters now;
+    sim_live_counters(c->sim, &now);
+    double t_from = from - c->t0, t_to = to - c->t0;
+    *a = counters_at(c, t_from);
+    *b = t_to >= now.time ? now : counters_at(c, t_to);
+    pthread_mutex_unlock(&c->lock);
+    return 0;
+}

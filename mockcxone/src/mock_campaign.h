@@ -13,6 +13,7 @@
 #include "mock_http.h"
 
 struct cJSON;
+struct sim_counters;
 typedef struct mock__store mock__store;
 
 mock_status mock__store_create(const mock_campaign_def *defs, size_t n, const mock_bounds *b,
@@ -30,6 +31,36 @@ void mock__campaign_patch(mock__store *s, const char *id, const char *if_match,
 /* window_s and period_s <= 0 take the defaults (the store's window, 900 s). */
 void mock__campaign_stats(mock__store *s, const char *id, double window_s, double period_s,
                           mock__resp *r);
+
+/* What another API's shapes are built from (a snapshot, brought to the
+ * clock). */
+typedef struct mock__view {
+    char id[128], name[256], status[16];
+    double answer_rate, abandon_rate;
+    long max_concurrent_calls, call_interval_ms, warm_up_s;
+    int strategy;              /* 0 predictive, 1 progressive, 2 power, 3 preview */
+    long version;
+    int agents;                /* staffed now (the model's first value if not simulated) */
+    bool simulated;
+    double elapsed_s;          /* simulated seconds since the simulation started */
+    double started;            /* clock time it started */
+} mock__view;
+
+/* 0, or 404 when there is no such campaign. */
+int mock__campaign_view(mock__store *s, const char *id, mock__view *out);
+
+/* Applies a seed-shaped merge patch ({"predictiveDialer":{...},"status":..})
+ * checked exactly like a PATCH, without a precondition. Returns 200 applied,
+ * 404, 403 (paused, archived, locked: *why says which) or 422 (*problems is a
+ * new array of {field, problem} the caller frees). */
+int mock__campaign_merge(mock__store *s, const char *id, const struct cJSON *patch,
+                         struct cJSON **problems, char *why, size_t why_n);
+
+/* The counters at two clock times (each brought within the snapshots: one-
+ * minute resolution; `to` past now means now). 0, 404, or 409 when the
+ * campaign is not simulated. */
+int mock__campaign_counts(mock__store *s, const char *id, double from, double to,
+                          struct sim_counters *a, struct sim_counters *b);
 
 mock_status mock__campaign_set_status(mock__store *s, const char *id, const char *status);
 mock_status mock__campaign_state(mock__store *s, const char *id, mock_campaign_state *out);

@@ -44,8 +44,10 @@ mock_status mock__faults_create(uint64_t seed, mock__faults **out, cx_error *err
 
 static void free_rules(rule *r, int n)
 {
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         free(r[i].fx.body);
+        free(r[i].fx.patch);
+    }
     free(r);
 }
 
@@ -67,7 +69,8 @@ void mock__faults_clear(mock__faults *f)
     pthread_mutex_unlock(&f->lock);
 }
 
-static const char *const actions[] = {"none", "reset", "expire-tokens", "lock-campaign", NULL};
+static const char *const actions[] = {"none",          "reset",          "expire-tokens",
+                                      "lock-campaign", "patch-campaign", NULL};
 
 static int parse_rule(const cJSON *node, const char *file, const char *array, int index,
                       cx_error *err, rule *r)
@@ -75,7 +78,7 @@ static int parse_rule(const cJSON *node, const char *file, const char *array, in
     static const char *const keys[] = {"method", "path",  "times",   "after",
                                        "probability", "from", "until", "status",
                                        "headers", "body", "delayMs", "action",
-                                       "note",   NULL};
+                                       "note",   "patch", NULL};
     char path[300];
     snprintf(path, sizeof path, "%s[%d]", array, index);
     cx_jobj o;
@@ -134,6 +137,16 @@ static int parse_rule(const cJSON *node, const char *file, const char *array, in
             cx_copy(r->fx.hname[k], sizeof r->fx.hname[k], m->string);
             cx_copy(r->fx.hvalue[k], sizeof r->fx.hvalue[k], value);
         }
+    }
+    const cJSON *patch = cx_jobj_get(&o, "patch");
+    if ((action == MOCK_ACT_PATCH_CAMPAIGN) != (patch != NULL))
+        return cx_jobj_fail(&o, "patch", "patch-campaign takes a \"patch\" (a merge patch of "
+                                         "the campaign), and only it does");
+    if (patch) {
+        if (!cJSON_IsObject(patch))
+            return cx_jobj_fail(&o, "patch", "expected an object");
+        if (!(r->fx.patch = cJSON_PrintUnformatted(patch)))
+            return cx_error_set(err, MOCK_ENOMEM, "out of memory"), -1;
     }
     const cJSON *b = cx_jobj_get(&o, "body");
     if (b) {
@@ -210,6 +223,7 @@ mock_status mock_faults_check(const cJSON *rules, const char *file, const char *
         rule r;
         int rc = parse_rule(it, file, path, i++, err, &r);
         free(r.fx.body);
+        free(r.fx.patch);
         if (rc != 0)
             return MOCK_EINVAL;
     }
@@ -264,6 +278,7 @@ void mock__faults_match(mock__faults *f, const char *method, const char *path, d
         r->fired++;
         *out = r->fx;
         out->body = r->fx.body ? strdup(r->fx.body) : NULL;
+        out->patch = r->fx.patch ? strdup(r->fx.patch) : NULL;
         out->fired = true;
         out->rule = i;
         break;
@@ -274,7 +289,8 @@ void mock__faults_match(mock__faults *f, const char *method, const char *path, d
 void mock__effect_free(mock__effect *e)
 {
     free(e->body);
-    e->body = NULL;
+    free(e->patch);
+    e->body = e->patch = NULL;
 }
 
 cJSON *mock__faults_json(mock__faults *f)
@@ -294,6 +310,8 @@ cJSON *mock__faults_json(mock__faults *f)
             cJSON_AddNumberToObject(o, "status", r->fx.status);
         if (r->fx.action)
             cJSON_AddStringToObject(o, "action", actions[r->fx.action]);
+        if (r->fx.patch)
+            cJSON_AddItemToObject(o, "patch", cJSON_Parse(r->fx.patch));
         if (r->fx.delay_ms)
             cJSON_AddNumberToObject(o, "delayMs", (double)r->fx.delay_ms);
         if (r->times >= 0)

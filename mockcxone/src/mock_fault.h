@@ -18,7 +18,8 @@ typedef enum mock__action {
     MOCK_ACT_NONE = 0,
     MOCK_ACT_RESET,
     MOCK_ACT_EXPIRE_TOKENS,
-    MOCK_ACT_LOCK_CAMPAIGN
+    MOCK_ACT_LOCK_CAMPAIGN,
+    MOCK_ACT_PATCH_CAMPAIGN /* another process changes the campaign (rule's "patch") */
 } mock__action;
 
 /* What a fired rule does (a copy: rules may change meanwhile). */
@@ -33,6 +34,7 @@ typedef struct mock__effect {
     char hvalue[MOCK_MAX_HEADERS][256];
     char *body;            /* owned; NULL: a default JSON error */
     bool body_json;
+    char *patch;           /* owned: patch-campaign's merge patch (JSON text) */
 } mock__effect;
 
 typedef struct mock__faults mock__faults;

@@ -2,6 +2,8 @@
 #ifndef MOCK_INTERNAL_H
 #define MOCK_INTERNAL_H
 
+#include <pthread.h>
+
 #include "mock_auth.h"
 #include "mock_campaign.h"
 #include "mock_fault.h"
@@ -23,6 +25,11 @@ struct mock_server {
     struct cJSON *initial_doc; /* the faults given at create: reset restores them */
     mock__journal *journal;
     mock__journal *sink;     /* webhook deliveries */
+    /* the cxone profile */
+    char *access_key_id, *access_key_secret, *tenant_id;
+    struct cJSON *extras;    /* per skill: CXone settings with no simulated meaning */
+    pthread_mutex_t extras_lock;
+    bool extras_ready;
 };
 
 /* A route handler: `p` holds the pattern's captured segments. */
@@ -38,6 +45,7 @@ typedef struct mock__route {
 /* Each API's routes and payload shapes live together in one file. */
 extern const mock__route mock__seed_routes[];  /* mock_api_seed.c */
 extern const mock__route mock__admin_routes[]; /* mock_admin.c */
+extern const mock__route mock__cxone_routes[]; /* mock_api_cxone.c */
 
 /* Routes a request: the handler's answer, 405 with Allow, or 404. */
 void mock__dispatch(mock_server *s, const mock__req *req, mock__resp *r);

@@ -63,6 +63,12 @@ void mock_options_default(mock_options *o)
     o->connection_timeout_s = 30;
     o->journal_max = 20000;
     o->stats_window_s = 30 * 86400.0;
+    o->access_key_id = MOCK_DEFAULT_ACCESS_KEY_ID;
+    o->access_key_secret = MOCK_DEFAULT_ACCESS_KEY_SECRET;
+    o->tenant_id = MOCK_DEFAULT_TENANT;
+    o->invalid_client_status = 401;
+    o->invalid_grant_status = 401;
+    o->retry_after_on_429 = true;
 }
 
 /* ------------------------------------------------------------- routing */
@@ -95,7 +101,9 @@ static bool match(const char *pat, const char *path, char p[MOCK_MAX_PARAMS][256
 
 void mock__dispatch(mock_server *s, const mock__req *req, mock__resp *r)
 {
-    static const mock__route *const tables[] = {mock__admin_routes, mock__seed_routes, NULL};
+    static const mock__route *const seed[] = {mock__admin_routes, mock__seed_routes, NULL};
+    static const mock__route *const cxone[] = {mock__admin_routes, mock__cxone_routes, NULL};
+    const mock__route *const *tables = s->o.profile == MOCK_PROFILE_CXONE ? cxone : seed;
     char p[MOCK_MAX_PARAMS][256];
     char allow[128] = "";
     for (int t = 0; tables[t]; t++)
@@ -155,7 +163,8 @@ bool mock__authorize(mock_server *s, const mock__req *req, const char *scope, ch
     double wait = 1;
     if (!mock__auth_take(s->auth, client_id, &wait)) {
         mock__resp_error(r, 429, "rate_limited", "client %s is over its rate limit", client_id);
-        mock__resp_header(r, "Retry-After", "%.0f", wait);
+        if (s->o.retry_after_on_429)
+            mock__resp_header(r, "Retry-After", "%.0f", wait);
         return false;
     }
     return true;
@@ -317,10 +326,24 @@ static bool apply_fault(mock_server *s, const mock__req *req, const mock__effect
     case MOCK_ACT_EXPIRE_TOKENS:
         mock__auth_revoke_all(s->auth);
         break;
-    case MOCK_ACT_LOCK_CAMPAIGN: {
+    case MOCK_ACT_LOCK_CAMPAIGN:
+    case MOCK_ACT_PATCH_CAMPAIGN: {
+        /* the campaign in the path: a seed campaign or a CXone skill */
         char id[256];
-        if (sscanf(req->path, "/api/v2/campaigns/%255[^/]", id) == 1)
+        const char *skills = strstr(req->path, "/skills/");
+        if (sscanf(req->path, "/api/v2/campaigns/%255[^/]", id) != 1 &&
+            !(skills && sscanf(skills, "/skills/%255[^/]", id) == 1))
+            break;
+        if (fx->action == MOCK_ACT_LOCK_CAMPAIGN) {
             mock__campaign_set_status(s->store, id, "locked");
+        } else {
+            cJSON *patch = cJSON_Parse(fx->patch), *fields = NULL;
+            char why[200];
+            if (patch)
+                mock__campaign_merge(s->store, id, patch, &fields, why, sizeof why);
+            cJSON_Delete(fields);
+            cJSON_Delete(patch);
+        }
         break;
     }
     case MOCK_ACT_NONE:
@@ -449,6 +472,15 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 static void free_copies(mock_server *s)
 {
     free(s->bind);
+    free(s->access_key_id);
+    if (s->access_key_secret) {
+        memset(s->access_key_secret, 0, strlen(s->access_key_secret));
+        free(s->access_key_secret);
+    }
+    free(s->tenant_id);
+    cJSON_Delete(s->extras);
+    if (s->extras_ready)
+        pthread_mutex_destroy(&s->extras_lock);
     if (s->o.clients) {
         for (size_t i = 0; i < s->o.n_clients; i++) {
             free((char *)s->o.clients[i].id);
@@ -524,6 +556,22 @@ mock_status mock_server_create(const mock_options *o, mock_server **out, cx_erro
             goto fail;
     }
     s->o.bind = s->bind;
+    s->access_key_id = strdup(o->access_key_id ? o->access_key_id : MOCK_DEFAULT_ACCESS_KEY_ID);
+    s->access_key_secret =
+        strdup(o->access_key_secret ? o->access_key_secret : MOCK_DEFAULT_ACCESS_KEY_SECRET);
+    s->tenant_id = strdup(o->tenant_id ? o->tenant_id : MOCK_DEFAULT_TENANT);
+    if (!s->access_key_id || !s->access_key_secret || !s->tenant_id)
+        goto fail;
+    s->o.access_key_id = s->access_key_id;
+    s->o.access_key_secret = s->access_key_secret;
+    s->o.tenant_id = s->tenant_id;
+    if (o->profile != MOCK_PROFILE_SEED && o->profile != MOCK_PROFILE_CXONE) {
+        st = cx_error_set(err, MOCK_EINVAL, "unknown API profile %d", (int)o->profile);
+        goto fail;
+    }
+    if (pthread_mutex_init(&s->extras_lock, NULL) != 0 || !(s->extras = cJSON_CreateObject()))
+        goto fail;
+    s->extras_ready = true;
     s->o.faults_path = NULL;
     s->o.faults = NULL;
     if (o->clock) {

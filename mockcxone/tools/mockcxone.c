@@ -26,6 +26,20 @@ static const char usage[] =
     "dialers behind each campaign, and faults on demand. See mockcxone/openapi.yaml\n"
     "and mockcxone/README.md.\n"
     "\n"
+    "  --profile seed|cxone    the API spoken: the seed document's (default), or\n"
+    "                          NICE CXone's (discovery, the password grant with an access\n"
+    "                          key, unsigned JWT-shaped tokens, the skills API under\n"
+    "                          /inContactAPI/services/vNN.0; the campaigns are skills)\n"
+    "  --access-key-id ID      cxone: the access key (" MOCK_DEFAULT_ACCESS_KEY_ID ")\n"
+    "  --access-key-secret S   cxone: its secret (" MOCK_DEFAULT_ACCESS_KEY_SECRET ")\n"
+    "  --tenant ID             cxone: the tenant discovery answers for\n"
+    "                          (" MOCK_DEFAULT_TENANT ")\n"
+    "  --invalid-client-status N, --invalid-grant-status N\n"
+    "                          cxone: the statuses of bad credentials (401, 401)\n"
+    "  --require-accept        cxone: refuse requests without Accept: application/json\n"
+    "                          as CXone does (406 \"No known way to render data\")\n"
+    "  --retry-after yes|no    rate-limit 429s carry Retry-After (yes for seed, no for\n"
+    "                          cxone, which does not send it reliably)\n"
     "  --bind ADDR             IPv4 address to listen on (127.0.0.1)\n"
     "  --port N                port; 0 picks a free one (0)\n"
     "  --client-id ID          the OAuth client id (" MOCK_DEFAULT_CLIENT_ID ")\n"
@@ -77,7 +91,9 @@ int main(int argc, char **argv)
     const char *model_path = NULL;
     bool no_sim = false;
     enum { O_BIND = 256, O_PORT, O_ID, O_SECRET, O_SCOPE, O_CAMPAIGN, O_TTL, O_FAULTS, O_SEED,
-           O_RATE, O_BURST, O_MODEL, O_NOSIM, O_WINDOW, O_CLIMIT, O_CTIMEOUT, O_JMAX };
+           O_RATE, O_BURST, O_MODEL, O_NOSIM, O_WINDOW, O_CLIMIT, O_CTIMEOUT, O_JMAX, O_PROFILE,
+           O_AK_ID, O_AK_SECRET, O_TENANT, O_ICS, O_IGS, O_ACCEPT, O_RA };
+    int retry_after = -1;
     static const struct option opts[] = {
         {"bind", required_argument, NULL, O_BIND},
         {"port", required_argument, NULL, O_PORT},
@@ -96,6 +112,14 @@ int main(int argc, char **argv)
         {"connection-limit", required_argument, NULL, O_CLIMIT},
         {"connection-timeout", required_argument, NULL, O_CTIMEOUT},
         {"journal-max", required_argument, NULL, O_JMAX},
+        {"profile", required_argument, NULL, O_PROFILE},
+        {"access-key-id", required_argument, NULL, O_AK_ID},
+        {"access-key-secret", required_argument, NULL, O_AK_SECRET},
+        {"tenant", required_argument, NULL, O_TENANT},
+        {"invalid-client-status", required_argument, NULL, O_ICS},
+        {"invalid-grant-status", required_argument, NULL, O_IGS},
+        {"require-accept", no_argument, NULL, O_ACCEPT},
+        {"retry-after", required_argument, NULL, O_RA},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -115,6 +139,36 @@ int main(int argc, char **argv)
         case O_FAULTS: o.faults_path = optarg; break;
         case O_MODEL: model_path = optarg; break;
         case O_NOSIM: no_sim = true; break;
+        case O_AK_ID: o.access_key_id = optarg; break;
+        case O_AK_SECRET: o.access_key_secret = optarg; break;
+        case O_TENANT: o.tenant_id = optarg; break;
+        case O_ACCEPT: o.require_accept = true; break;
+        case O_PROFILE:
+            if (strcmp(optarg, "seed") == 0) {
+                o.profile = MOCK_PROFILE_SEED;
+            } else if (strcmp(optarg, "cxone") == 0) {
+                o.profile = MOCK_PROFILE_CXONE;
+            } else {
+                fprintf(stderr, "mockcxone: --profile: expected seed or cxone, got \"%s\"\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        case O_RA:
+            if (strcmp(optarg, "yes") && strcmp(optarg, "no")) {
+                fprintf(stderr, "mockcxone: --retry-after: expected yes or no\n");
+                return 2;
+            }
+            retry_after = strcmp(optarg, "yes") == 0;
+            break;
+        case O_ICS:
+            if (number(name, optarg, 400, 499, &d)) return 2;
+            o.invalid_client_status = (int)d;
+            break;
+        case O_IGS:
+            if (number(name, optarg, 400, 499, &d)) return 2;
+            o.invalid_grant_status = (int)d;
+            break;
         case O_CAMPAIGN:
             if (n_camps == MAX_CAMPAIGNS) {
                 fprintf(stderr, "mockcxone: at most %d campaigns\n", MAX_CAMPAIGNS);
@@ -172,6 +226,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "mockcxone: unexpected argument \"%s\" (see --help)\n", argv[optind]);
         return 2;
     }
+    o.retry_after_on_429 = retry_after >= 0 ? retry_after : o.profile == MOCK_PROFILE_SEED;
     if (o.rate_per_s > 0 && o.burst < 1)
         o.burst = o.rate_per_s < 1 ? 1 : o.rate_per_s;
     if (n_camps == 0)

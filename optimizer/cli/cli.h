@@ -27,6 +27,7 @@ typedef struct cli_args {
     const char *policy, *policies, *junit, *plot, *audit_dir;
     int seeds, jobs;
     bool real_time;
+    const char *profile_given; /* --profile or CXONE_PROFILE, when either was given */
 } cli_args;
 
 /* Prints "cxopt: <msg>" on stderr. */

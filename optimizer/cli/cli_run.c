@@ -118,6 +118,7 @@ int cli_run(cli_args *a)
     for (int i = 0; i < n; i++)
         jobs[i] = (job){.s = sc[i],
                         .o = {.policy = a->policy,
+                              .profile = a->profile_given,
                               .audit_dir = a->audit_dir,
                               .real_time = a->real_time}};
     run_all(jobs, n, jobs_or_cpus(a));
@@ -273,6 +274,7 @@ int cli_compare(cli_args *a)
         for (int i = 0; i < seeds; i++)
             jobs[k * seeds + i] = (job){.s = s,
                                         .o = {.policy = names[k],
+                                              .profile = a->profile_given,
                                               .seed_offset = (uint64_t)i,
                                               .audit_dir = a->audit_dir,
                                               .real_time = a->real_time}};

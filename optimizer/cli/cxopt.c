@@ -35,7 +35,9 @@ static const char usage_text[] =
     "        retries, cycle latency, abandon rate (worst regulatory window and final),\n"
     "        occupancy and whether every expectation held. Exit 1 if any did not.\n"
     "        --audit-dir DIR keeps each run's audit log; --jobs N runs N at once;\n"
-    "        --real-time runs on the wall clock instead.\n"
+    "        --real-time runs on the wall clock instead; --profile seed|cxone runs\n"
+    "        them with the mock and the optimizer speaking that API (default: each\n"
+    "        scenario's \"profile\", else seed).\n"
     "  compare SCENARIO [--policies static,adaptive,vicidial,oracle] [--seeds N]\n"
     "          [--plot FILE.svg|.png] [--json]\n"
     "        runs one scenario under each policy with the same seeds, side by side;\n"
@@ -52,7 +54,18 @@ static const char usage_text[] =
     "  --webhook-url URL       CXONE_WEBHOOK_URL (optional)\n"
     "  --webhook-secret S      CXONE_WEBHOOK_SECRET (optional; signs webhooks with\n"
     "                          HMAC-SHA256, Standard Webhooks; whsec_<base64> or raw)\n"
-    "  --profile NAME          CXONE_PROFILE: API profile, seed (default)\n"
+    "  --profile NAME          CXONE_PROFILE: the API spoken: seed (default), or cxone\n"
+    "                          (NICE CXone's skills API; see the README's \"Pointing at\n"
+    "                          a real tenant\")\n"
+    "  --access-key-id ID      CXONE_ACCESS_KEY_ID (cxone: the password grant's user)\n"
+    "  --access-key-secret S   CXONE_ACCESS_KEY_SECRET (prefer the variable)\n"
+    "  --tenant ID             CXONE_TENANT_ID (cxone: discovers the API host when\n"
+    "                          CXONE_API_URL is unset)\n"
+    "  --api-version vNN.0     CXONE_API_VERSION (cxone: v30.0)\n"
+    "  --mapping FILE.json     CXONE_MAPPING (cxone: seed concept -> CXone field;\n"
+    "                          default optimizer/cxone-mapping.json, built in)\n"
+    "                          cxone's CXONE_AUTH_URL defaults to\n"
+    "                          https://cxone.niceincontact.com/auth/token\n"
     "\n"
     "policy:\n"
     "  --constraints FILE.json bounds and maxAdjustmentDelta (default: the seed's)\n"
@@ -92,7 +105,7 @@ enum {
     O_PREDICT_HOURS, O_PREDICT_REPS, O_AUDIT, O_RETRY_BASE, O_RETRY_CAP, O_RETRY_ATTEMPTS,
     O_RETRY_DEADLINE, O_TOKEN_SKEW, O_CONNECT_TIMEOUT, O_TIMEOUT, O_SEED, O_JSON, O_TARGET,
     O_RAMP, O_RAMP_INTERVAL, O_DRY_RUN, O_POLICY, O_POLICIES, O_JUNIT, O_SEEDS, O_PLOT,
-    O_AUDIT_DIR, O_REAL_TIME, O_JOBS
+    O_AUDIT_DIR, O_REAL_TIME, O_JOBS, O_AK_ID, O_AK_SECRET, O_TENANT, O_API_VERSION, O_MAPPING
 };
 
 static const struct option options[] = {
@@ -132,6 +145,11 @@ static const struct option options[] = {
     {"audit-dir", required_argument, NULL, O_AUDIT_DIR},
     {"real-time", no_argument, NULL, O_REAL_TIME},
     {"jobs", required_argument, NULL, O_JOBS},
+    {"access-key-id", required_argument, NULL, O_AK_ID},
+    {"access-key-secret", required_argument, NULL, O_AK_SECRET},
+    {"tenant", required_argument, NULL, O_TENANT},
+    {"api-version", required_argument, NULL, O_API_VERSION},
+    {"mapping", required_argument, NULL, O_MAPPING},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -166,7 +184,12 @@ static int parse(int argc, char **argv, cli_args *a)
     a->s.webhook_url = env("CXONE_WEBHOOK_URL");
     a->s.webhook_secret = env("CXONE_WEBHOOK_SECRET");
     if (env("CXONE_PROFILE"))
-        a->s.profile = env("CXONE_PROFILE");
+        a->s.profile = a->profile_given = env("CXONE_PROFILE");
+    a->s.access_key_id = env("CXONE_ACCESS_KEY_ID");
+    a->s.access_key_secret = env("CXONE_ACCESS_KEY_SECRET");
+    a->s.tenant_id = env("CXONE_TENANT_ID");
+    a->s.api_version = env("CXONE_API_VERSION");
+    a->s.mapping_path = env("CXONE_MAPPING");
     int c;
     double d;
     opterr = 0;
@@ -183,7 +206,7 @@ static int parse(int argc, char **argv, cli_args *a)
         case O_CAMPAIGN: a->s.campaign_id = optarg; break;
         case O_WEBHOOK_URL: a->s.webhook_url = optarg; break;
         case O_WEBHOOK_SECRET: a->s.webhook_secret = optarg; break;
-        case O_PROFILE: a->s.profile = optarg; break;
+        case O_PROFILE: a->s.profile = a->profile_given = optarg; break;
         case O_CONSTRAINTS: a->constraints_path = optarg; break;
         case O_MODEL: a->model_path = optarg; break;
         case O_AUDIT: a->s.audit_path = optarg; break;
@@ -197,6 +220,11 @@ static int parse(int argc, char **argv, cli_args *a)
         case O_JUNIT: a->junit = optarg; break;
         case O_PLOT: a->plot = optarg; break;
         case O_AUDIT_DIR: a->audit_dir = optarg; break;
+        case O_AK_ID: a->s.access_key_id = optarg; break;
+        case O_AK_SECRET: a->s.access_key_secret = optarg; break;
+        case O_TENANT: a->s.tenant_id = optarg; break;
+        case O_MAPPING: a->s.mapping_path = optarg; break;
+        case O_API_VERSION: a->s.api_version = optarg; break;
         case O_REAL_TIME: a->real_time = true; break;
         case O_SEEDS:
             if (number(name, optarg, 1, 1000, &d)) return -1;
@@ -260,6 +288,16 @@ static int parse(int argc, char **argv, cli_args *a)
             return -1;
         }
     }
+    if (a->s.api_version && (strncmp(a->s.api_version, "v", 1) != 0 ||
+                             strspn(a->s.api_version + 1, "0123456789") + 3 !=
+                                 strlen(a->s.api_version) ||
+                             strcmp(a->s.api_version + strlen(a->s.api_version) - 2, ".0") != 0)) {
+        cli_error("--api-version (CXONE_API_VERSION): expected vNN.0, got \"%s\"",
+                  a->s.api_version);
+        return -1;
+    }
+    if (a->s.profile && strcmp(a->s.profile, "cxone") == 0 && !a->s.auth_url)
+        a->s.auth_url = "https://cxone.niceincontact.com/auth/token";
     /* GNU getopt_long permutes: every non-option word is now at the end,
      * the command first, so options may come before or after it. */
     if (a->command) /* --help */

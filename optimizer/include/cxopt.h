@@ -182,7 +182,7 @@ opt_retry_policy opt_retry_default(void);
 /* Everything an optimizer needs. Strings are borrowed: opt_optimizer_create
  * copies what it keeps. */
 typedef struct opt_settings {
-    const char *profile;        /* API profile: "seed" (default) */
+    const char *profile;        /* API profile: "seed" (default) or "cxone" */
     const char *client_id;      /* CXONE_CLIENT_ID */
     const char *client_secret;  /* CXONE_CLIENT_SECRET */
     const char *auth_url;       /* CXONE_AUTH_URL: the token endpoint */
@@ -191,6 +191,13 @@ typedef struct opt_settings {
     const char *webhook_url;    /* CXONE_WEBHOOK_URL; NULL or "" = no webhook */
     const char *webhook_secret; /* CXONE_WEBHOOK_SECRET; NULL or "" = unsigned */
     const char *audit_path;     /* NULL = opt_default_audit_path() */
+    /* the cxone profile */
+    const char *access_key_id;  /* CXONE_ACCESS_KEY_ID */
+    const char *access_key_secret; /* CXONE_ACCESS_KEY_SECRET */
+    const char *tenant_id;      /* CXONE_TENANT_ID: finds the API host when api_url is unset */
+    const char *api_version;    /* CXONE_API_VERSION: "v30.0" */
+    const char *mapping_path;   /* CXONE_MAPPING: seed concept -> CXone field; NULL = the
+                                   built-in one (optimizer/cxone-mapping.json) */
     double token_skew_s;        /* refresh this long before expiry: 60 */
     long connect_timeout_ms;    /* 5000 */
     long timeout_ms;            /* whole exchange: 15000 */
@@ -224,7 +231,8 @@ const char *opt_default_audit_path(char *buf, size_t n);
 typedef struct opt_optimizer opt_optimizer;
 
 /* Checks the settings (OPT_EUSAGE names the missing one), opens the audit
- * log, and prepares the HTTP clients. Nothing is sent yet. */
+ * log, and prepares the HTTP clients. Nothing is sent yet (the cxone
+ * profile discovers its API host on first use). */
 opt_status opt_optimizer_create(const opt_settings *s, opt_optimizer **out, cx_error *err);
 void opt_optimizer_destroy(opt_optimizer *o);
 
@@ -303,7 +311,8 @@ typedef struct opt_cycle_report {
     opt_stats stats;
     int attempts, retries, reauths, conflicts;
     long http_status;
-    char message[512];        /* why it did not apply, verbatim server text included */
+    char message[512];        /* why it did not apply, verbatim server text included; or,
+                                 applied, a change that landed concurrently */
     double latency_ms;        /* wall time of the whole cycle */
     bool webhook_attempted, webhook_delivered;
     int webhook_attempts;

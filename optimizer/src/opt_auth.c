@@ -29,6 +29,7 @@ struct opt__auth {
     bool refreshing;
     unsigned generation;   /* bumped when a refresh ends */
     opt_status last_status;
+    long last_http;        /* the token endpoint's last status, 0 = no answer */
     cx_error last_error;
     int fetches;
 };
@@ -141,6 +142,7 @@ struct fetch {
     const char *refresh;
     opt__response resp;
     opt_status st;
+    long http;
     cx_error *err;
     opt__grant grant;
 };
@@ -165,7 +167,9 @@ static opt__verdict fetch_attempt(void *ud, int attempt, double *retry_after)
     pthread_mutex_lock(&a->lock);
     a->fetches++;
     pthread_mutex_unlock(&a->lock);
-    if (opt__http_perform(a->http, &req, &f->resp) != 0) {
+    int rc = opt__http_perform(a->http, &req, &f->resp);
+    f->http = rc == 0 ? f->resp.status : 0;
+    if (rc != 0) {
         f->st = cx_error_set(f->err, OPT_ENETWORK, "token endpoint %s: %s", req.url,
                              f->resp.net_msg);
         v = f->resp.retryable ? OPT__RETRY_BACKOFF : OPT__DONE;
@@ -252,6 +256,7 @@ opt_status opt__auth_token(opt__auth *a, char *out, cx_error *err)
     a->refreshing = false;
     a->generation++;
     a->last_status = f.st;
+    a->last_http = f.http;
     a->last_error = local;
     if (f.st == OPT_OK) {
         a->grant = f.grant;
@@ -286,6 +291,14 @@ bool opt__auth_scope(opt__auth *a, char *out, size_t n)
         cx_copy(out, n, a->grant.scope);
     pthread_mutex_unlock(&a->lock);
     return has;
+}
+
+long opt__auth_last_http(opt__auth *a)
+{
+    pthread_mutex_lock(&a->lock);
+    long s = a->last_http;
+    pthread_mutex_unlock(&a->lock);
+    return s;
 }
 
 int opt__auth_fetches(opt__auth *a)

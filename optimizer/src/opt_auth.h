@@ -62,5 +62,7 @@ bool opt__auth_scope(opt__auth *a, char *out, size_t n);
 
 /* How many times the token endpoint was called (successfully or not). */
 int opt__auth_fetches(opt__auth *a);
+/* The HTTP status of the last token request (0: none answered). */
+long opt__auth_last_http(opt__auth *a);
 
 #endif

@@ -56,6 +56,16 @@ void opt__client_destroy(opt__client *c)
 
 const char *opt__client_base(const opt__client *c) { return c->base; }
 
+int opt__client_set_base(opt__client *c, const char *base)
+{
+    char *b = strdup(base);
+    if (!b)
+        return -1;
+    free(c->base);
+    c->base = b;
+    return 0;
+}
+
 struct call {
     opt__client *c;
     const char *method, *path, *url;
@@ -68,6 +78,7 @@ struct call {
     cx_error *err;
     opt_status st;
     bool reauthed;
+    bool anonymous; /* no token: discovery */
 };
 
 /* "PATCH /api/v2/campaigns/c1 answered 422: <body>" */
@@ -94,19 +105,23 @@ static opt__verdict call_attempt(void *ud, int attempt, double *retry_after)
     if (attempt > 1)
         k->log->retries++;
     for (;;) {
-        k->st = opt__auth_token(c->auth, token, k->err);
-        if (k->st != OPT_OK) {
-            OPENSSL_cleanse(token, sizeof token);
-            /* the token endpoint already retried what it could */
-            return OPT__DONE;
+        token[0] = authz[0] = '\0';
+        if (!k->anonymous) {
+            k->st = opt__auth_token(c->auth, token, k->err);
+            if (k->st != OPT_OK) {
+                OPENSSL_cleanse(token, sizeof token);
+                k->log->last_status = opt__auth_last_http(c->auth);
+                /* the token endpoint already retried what it could */
+                return OPT__DONE;
+            }
+            snprintf(authz, sizeof authz, "Bearer %s", token);
         }
-        snprintf(authz, sizeof authz, "Bearer %s", token);
         opt__request req = {.method = k->method,
                             .url = k->url,
                             .content_type = k->body ? "application/json" : NULL,
                             .body = k->body,
                             .body_len = k->body_len,
-                            .authorization = authz,
+                            .authorization = k->anonymous ? NULL : authz,
                             .if_match = k->if_match,
                             .headers = extra};
         k->log->attempts++;
@@ -120,7 +135,7 @@ static opt__verdict call_attempt(void *ud, int attempt, double *retry_after)
             return k->resp->retryable ? OPT__RETRY_BACKOFF : OPT__DONE;
         }
         long s = k->resp->status;
-        if (s == 401 && !k->reauthed) {
+        if (s == 401 && !k->reauthed && !k->anonymous) {
             /* The token was revoked or expired early: one new token, same request. */
             k->reauthed = true;
             k->log->reauths++;
@@ -154,16 +169,13 @@ static opt__verdict call_attempt(void *ud, int attempt, double *retry_after)
     }
 }
 
-opt_status opt__client_call(opt__client *c, const char *method, const char *path,
-                            const char *body, size_t body_len, const char *if_match,
-                            opt__response *resp, opt__call_log *log, cx_error *err)
+static opt_status call(opt__client *c, const char *method, const char *path, const char *url,
+                       bool anonymous, const char *body, size_t body_len, const char *if_match,
+                       opt__response *resp, opt__call_log *log, cx_error *err)
 {
     opt__call_log local_log = {0};
     if (!log)
         log = &local_log;
-    char url[2048];
-    if ((size_t)snprintf(url, sizeof url, "%s%s", c->base, path) >= sizeof url)
-        return cx_error_set(err, OPT_EUSAGE, "URL too long: %s%s", c->base, path);
     char xrid[OPT_UUID_LEN + 16];
     if (opt__uuid4(log->last_request_id) != 0)
         return cx_error_set(err, OPT_ENOMEM, "no randomness for a request id");
@@ -179,11 +191,28 @@ opt_status opt__client_call(opt__client *c, const char *method, const char *path
                      .resp = resp,
                      .log = log,
                      .err = err,
-                     .st = OPT_OK};
+                     .st = OPT_OK,
+                     .anonymous = anonymous};
     log->calls++;
     opt__retry_log rl;
     opt__retry_run(&c->retry, c->clk, &c->rng, call_attempt, &k, &rl);
     if (k.st != OPT_OK && rl.gave_up)
         cx_error_prefix(err, "%s", rl.why);
     return k.st;
+}
+
+opt_status opt__client_call(opt__client *c, const char *method, const char *path,
+                            const char *body, size_t body_len, const char *if_match,
+                            opt__response *resp, opt__call_log *log, cx_error *err)
+{
+    char url[2048];
+    if ((size_t)snprintf(url, sizeof url, "%s%s", c->base, path) >= sizeof url)
+        return cx_error_set(err, OPT_EUSAGE, "URL too long: %s%s", c->base, path);
+    return call(c, method, path, url, false, body, body_len, if_match, resp, log, err);
+}
+
+opt_status opt__client_fetch(opt__client *c, const char *url, opt__response *resp,
+                             opt__call_log *log, cx_error *err)
+{
+    return call(c, "GET", url, url, true, NULL, 0, NULL, resp, log, err);
 }

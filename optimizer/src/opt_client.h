@@ -45,5 +45,11 @@ opt_status opt__client_call(opt__client *c, const char *method, const char *path
                             opt__response *resp, opt__call_log *log, cx_error *err);
 
 const char *opt__client_base(const opt__client *c);
+/* Replaces the base URL (copied). Returns 0 or -1. */
+int opt__client_set_base(opt__client *c, const char *base);
+
+/* GET of a full URL without a token (discovery), with the same retries. */
+opt_status opt__client_fetch(opt__client *c, const char *url, opt__response *resp,
+                             opt__call_log *log, cx_error *err);
 
 #endif

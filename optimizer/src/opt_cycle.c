@@ -85,7 +85,7 @@ static void do_read(cycle *c)
          * error, and a failure to read them only leaves them out. */
         cx_error se = {0};
         if (c->o->profile->stats(c->o->client, &c->o->ep, c->o->s.window_s,
-                                 c->o->s.stats_period_s, &c->rep->stats, &c->log,
+                                 c->o->s.stats_period_s, c->o->clk, &c->rep->stats, &c->log,
                                  &se) != OPT_OK)
             c->rep->stats.available = false;
         note_request(c);
@@ -113,6 +113,11 @@ static void do_decide(cycle *c)
                      &c->rep->validation, &e) != OPT_OK) {
         if (c->rep->validation.delta_only)
             cx_error_prefix(&e, "the step is too large (apply it as a ramp)");
+        finish(c, OPT_OUTCOME_REJECTED_VALIDATION, &e);
+        return;
+    }
+    if (c->o->profile->expressible &&
+        c->o->profile->expressible(&c->o->ep, &c->cur.params, &target, &e) != OPT_OK) {
         finish(c, OPT_OUTCOME_REJECTED_VALIDATION, &e);
         return;
     }
@@ -203,16 +208,23 @@ static void do_apply(cycle *c)
         return;
     }
     opt__campaign after;
+    char note[sizeof c->rep->message] = "";
     opt_status st = c->o->profile->write(c->o->client, &c->o->ep, &c->cur, &c->rep->target,
-                                         &after, &c->log, &e);
+                                         &after, note, sizeof note, &c->log, &e);
     note_request(c);
     c->rep->http_status = c->log.last_status;
     if (st == OPT_OK) {
         c->rep->after = after.params;
         c->rep->have_after = true;
         c->rep->outcome = OPT_OUTCOME_APPLIED;
-        c->rep->message[0] = '\0';
+        /* where the API cannot refuse a stale write, a change that landed
+         * meanwhile is said, not hidden */
+        cx_copy(c->rep->message, sizeof c->rep->message, note);
         next(c, ST_NOTIFY);
+        return;
+    }
+    if (st == OPT_EVALIDATION) { /* the profile cannot express the target */
+        finish(c, OPT_OUTCOME_REJECTED_VALIDATION, &e);
         return;
     }
     if (st == OPT_ECONFLICT && c->rep->conflicts < c->o->s.max_conflicts) {

@@ -9,6 +9,7 @@
 #include "opt_audit.h"
 #include "opt_auth.h"
 #include "opt_client.h"
+#include "opt_mapping.h"
 #include "opt_profile.h"
 #include "opt_webhook.h"
 
@@ -16,6 +17,8 @@ struct opt_optimizer {
     opt_settings s;           /* strings point into the copies below */
     char *client_id, *client_secret, *auth_url, *api_url, *campaign_id;
     char *webhook_url, *audit_path;
+    char *access_key_id, *access_key_secret, *tenant_id, *api_version;
+    opt__mapping mapping;
     struct cJSON *model;      /* owned copy, or NULL */
     struct sim_model *sim_model; /* parsed on first use; owned */
     const char *secrets[4];   /* client secret, webhook secret: redacted everywhere */

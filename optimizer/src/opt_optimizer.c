@@ -113,6 +113,10 @@ void opt_optimizer_destroy(opt_optimizer *o)
     free(o->campaign_id);
     free(o->webhook_url);
     free(o->audit_path);
+    free(o->access_key_id);
+    wipe_free(o->access_key_secret);
+    free(o->tenant_id);
+    free(o->api_version);
     free(o);
 }
 
@@ -127,13 +131,31 @@ opt_status opt_optimizer_create(const opt_settings *s, opt_optimizer **out, cx_e
     *out = NULL;
     const opt__profile *profile = opt__profile_find(s->profile);
     if (!profile)
-        return cx_error_set(err, OPT_EUSAGE, "unknown API profile \"%s\" (known: seed)",
-                            s->profile);
+        return cx_error_set(err, OPT_EUSAGE,
+                            "unknown API profile \"%s\" (known: seed, cxone)", s->profile);
+    bool cxone = profile == &opt__profile_cxone;
     REQUIRE(client_id, "the client id (CXONE_CLIENT_ID)");
     REQUIRE(client_secret, "the client secret (CXONE_CLIENT_SECRET)");
     REQUIRE(auth_url, "the token URL (CXONE_AUTH_URL)");
-    REQUIRE(api_url, "the API URL (CXONE_API_URL)");
-    REQUIRE(campaign_id, "the campaign id (CXONE_CAMPAIGN_ID)");
+    if (cxone) {
+        REQUIRE(access_key_id, "the access key id (CXONE_ACCESS_KEY_ID)");
+        REQUIRE(access_key_secret, "the access key secret (CXONE_ACCESS_KEY_SECRET)");
+        if ((!s->api_url || !s->api_url[0]) && (!s->tenant_id || !s->tenant_id[0]))
+            return cx_error_set(err, OPT_EUSAGE,
+                                "the API URL (CXONE_API_URL) or, to discover it, the tenant "
+                                "id (CXONE_TENANT_ID) is not set");
+        REQUIRE(campaign_id, "the skill id (CXONE_CAMPAIGN_ID)");
+    } else {
+        REQUIRE(api_url, "the API URL (CXONE_API_URL)");
+        REQUIRE(campaign_id, "the campaign id (CXONE_CAMPAIGN_ID)");
+    }
+    opt__mapping mapping;
+    opt__mapping_default(&mapping);
+    if (cxone && s->mapping_path && s->mapping_path[0]) {
+        opt_status ms = opt__mapping_load(s->mapping_path, &mapping, err);
+        if (ms != OPT_OK)
+            return ms;
+    }
     if (!(s->limit > 0 && s->limit < 1))
         return cx_error_set(err, OPT_EUSAGE, "the abandon limit must be in (0, 1), got %g",
                             s->limit);
@@ -151,7 +173,12 @@ opt_status opt_optimizer_create(const opt_settings *s, opt_optimizer **out, cx_e
     o->client_id = strdup(s->client_id);
     o->client_secret = strdup(s->client_secret);
     o->auth_url = strdup(s->auth_url);
-    o->api_url = strdup(s->api_url);
+    o->api_url = strdup(s->api_url ? s->api_url : "");
+    o->access_key_id = strdup(s->access_key_id ? s->access_key_id : "");
+    o->access_key_secret = strdup(s->access_key_secret ? s->access_key_secret : "");
+    o->tenant_id = strdup(s->tenant_id ? s->tenant_id : "");
+    o->api_version = strdup(s->api_version && s->api_version[0] ? s->api_version : "v30.0");
+    o->mapping = mapping;
     o->campaign_id = strdup(s->campaign_id);
     o->webhook_url = dup_or_null(s->webhook_url);
     o->audit_path = strdup(s->audit_path && s->audit_path[0]
@@ -160,7 +187,8 @@ opt_status opt_optimizer_create(const opt_settings *s, opt_optimizer **out, cx_e
     if (s->model && !(o->model = cJSON_Duplicate(s->model, 1)))
         goto fail;
     if (!o->client_id || !o->client_secret || !o->auth_url || !o->api_url || !o->campaign_id ||
-        !o->audit_path || (s->webhook_url && s->webhook_url[0] && !o->webhook_url))
+        !o->audit_path || (s->webhook_url && s->webhook_url[0] && !o->webhook_url) ||
+        !o->access_key_id || !o->access_key_secret || !o->tenant_id || !o->api_version)
         goto fail;
     o->s.client_id = o->client_id;
     o->s.client_secret = o->client_secret;
@@ -173,7 +201,13 @@ opt_status opt_optimizer_create(const opt_settings *s, opt_optimizer **out, cx_e
     o->s.model = o->model;
     int k = 0;
     o->secrets[k++] = o->client_secret;
+    if (o->access_key_secret[0])
+        o->secrets[k++] = o->access_key_secret;
     o->secrets[k] = NULL;
+    o->s.access_key_id = o->access_key_id;
+    o->s.access_key_secret = NULL; /* kept only where the token request is built */
+    o->s.tenant_id = o->tenant_id;
+    o->s.api_version = o->api_version;
 
     if (s->clock) {
         o->clk = s->clock;
@@ -189,11 +223,17 @@ opt_status opt_optimizer_create(const opt_settings *s, opt_optimizer **out, cx_e
                             .api_url = o->api_url,
                             .client_id = o->client_id,
                             .client_secret = o->client_secret,
-                            .campaign_id = o->campaign_id};
+                            .campaign_id = o->campaign_id,
+                            .access_key_id = o->access_key_id,
+                            .access_key_secret = o->access_key_secret,
+                            .tenant_id = o->tenant_id,
+                            .api_version = o->api_version,
+                            .mapping = &o->mapping};
     opt__token_io io = {.build = profile->token_build, .ud = &o->ep};
     if ((st = opt__auth_create(&io, s->token_skew_s, &s->retry, o->clk, s->connect_timeout_ms,
                                s->timeout_ms, o->seed, o->secrets, &o->auth, err)) != OPT_OK ||
-        (st = opt__client_create(o->api_url, o->auth, &s->retry, o->clk, s->connect_timeout_ms,
+        (st = opt__client_create(cxone ? "" : o->api_url, o->auth, &s->retry, o->clk,
+                                 s->connect_timeout_ms,
                                  s->timeout_ms, o->seed, o->secrets, &o->client, err)) !=
             OPT_OK)
         goto out;

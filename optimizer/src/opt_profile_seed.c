@@ -89,7 +89,7 @@ out:
     return st;
 }
 
-static opt_status seed_read(opt__client *c, const opt__endpoint *ep, opt__campaign *out,
+static opt_status seed_read(opt__client *c, opt__endpoint *ep, opt__campaign *out,
                             opt__call_log *log, cx_error *err)
 {
     char path[700];
@@ -108,10 +108,12 @@ static opt_status seed_read(opt__client *c, const opt__endpoint *ep, opt__campai
     return st;
 }
 
-static opt_status seed_write(opt__client *c, const opt__endpoint *ep, const opt__campaign *cur,
-                             const opt_params *target, opt__campaign *after,
-                             opt__call_log *log, cx_error *err)
+static opt_status seed_write(opt__client *c, opt__endpoint *ep, const opt__campaign *cur,
+                             const opt_params *target, opt__campaign *after, char *note,
+                             size_t note_n, opt__call_log *log, cx_error *err)
 {
+    (void)note; /* If-Match makes a concurrent change a 412: nothing to note */
+    (void)note_n;
     char path[700];
     opt_status st = campaign_path(ep, path, sizeof path, err);
     if (st != OPT_OK)
@@ -148,10 +150,11 @@ static double num(const cJSON *o, const char *k)
     return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
-static opt_status seed_stats(opt__client *c, const opt__endpoint *ep, double window_s,
-                             double period_s, opt_stats *out, opt__call_log *log,
+static opt_status seed_stats(opt__client *c, opt__endpoint *ep, double window_s,
+                             double period_s, cx_clock *clk, opt_stats *out, opt__call_log *log,
                              cx_error *err)
 {
+    (void)clk;
     char path[700], base[700];
     memset(out, 0, sizeof *out);
     opt_status st = campaign_path(ep, base, sizeof base, err);
@@ -208,5 +211,7 @@ const opt__profile *opt__profile_find(const char *name)
 {
     if (!name || strcmp(name, "seed") == 0)
         return &opt__profile_seed;
+    if (strcmp(name, "cxone") == 0)
+        return &opt__profile_cxone;
     return NULL;
 }

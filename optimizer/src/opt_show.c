@@ -21,6 +21,8 @@ opt_status opt_show(opt_optimizer *o, cJSON **out, cx_error *err)
     cJSON_AddStringToObject(j, "name", cur.name);
     cJSON_AddStringToObject(j, "status", cur.status);
     cJSON_AddItemToObject(j, "predictiveDialer", pd);
+    if (cur.agents > 0)
+        cJSON_AddNumberToObject(j, "agentsStaffed", cur.agents);
     if (cur.version >= 0)
         cJSON_AddNumberToObject(j, "version", (double)cur.version);
     if (cur.etag[0])
@@ -28,8 +30,8 @@ opt_status opt_show(opt_optimizer *o, cJSON **out, cx_error *err)
     cJSON_AddStringToObject(j, "profile", o->profile->name);
     opt_stats stats = {0};
     if (o->profile->stats &&
-        o->profile->stats(o->client, &o->ep, o->s.window_s, o->s.stats_period_s, &stats, NULL,
-                          err) == OPT_OK &&
+        o->profile->stats(o->client, &o->ep, o->s.window_s, o->s.stats_period_s, o->clk, &stats,
+                          NULL, err) == OPT_OK &&
         stats.available) {
         cJSON *s = cJSON_AddObjectToObject(j, "stats");
         if (s) {

@@ -15,8 +15,8 @@ typedef struct fixture {
     mock_server *s;
     cx_clock *clk;    /* virtual, owned */
     char base[64];
-    char token[128];  /* a token for the default client */
-    char auth[160];   /* "Authorization: Bearer <token>" */
+    char token[1024]; /* a token for the default client (cxone: a JWT) */
+    char auth[1100];  /* "Authorization: Bearer <token>" */
 } fixture;
 
 /* Starts a server with `o` (NULL: defaults) on a virtual clock. */

@@ -45,6 +45,7 @@ const char *run_scenario_policy(const run_scenario *s);
 
 typedef struct run_options {
     const char *policy;        /* NULL: the scenario's */
+    const char *profile;       /* API profile, "seed" or "cxone"; NULL: the scenario's */
     uint64_t seed_offset;      /* added to the scenario's seed (repeat runs) */
     const char *audit_dir;     /* keep the audit log there (NULL: a temporary one) */
     bool real_time;            /* the wall clock instead of virtual time */
@@ -73,6 +74,7 @@ typedef struct run_check {
 typedef struct run_result {
     char name[128];
     char policy[32];
+    char profile[16];
     uint64_t seed;
     int cycles;
     int outcomes[RUN_OUTCOMES];   /* by opt_outcome */

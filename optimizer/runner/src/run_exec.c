@@ -94,17 +94,28 @@ static void read_audit(const char *path, run_facts *f, run_result *r, opt_params
     r->audit_records = f->audit_cycles;
 }
 
-/* Every accepted PATCH carried If-Match; counts them. */
-static void read_journal(mock_server *m, run_facts *f)
+/* Counts the accepted writes: PATCHes, each with If-Match (seed), or PUTs of
+ * general settings (cxone: no ETag, one PUT per applied cycle with the
+ * default mapping). */
+static void read_journal(mock_server *m, bool cxone, run_facts *f)
 {
     cJSON *j = mock_server_journal(m);
     const cJSON *e;
     cJSON_ArrayForEach(e, j)
     {
         const cJSON *method = cJSON_GetObjectItem(e, "method");
+        const cJSON *path = cJSON_GetObjectItem(e, "path");
         const cJSON *status = cJSON_GetObjectItem(e, "status");
-        if (!cJSON_IsString(method) || strcmp(method->valuestring, "PATCH") != 0 ||
-            !cJSON_IsNumber(status) || status->valueint != 200)
+        if (!cJSON_IsString(method) || !cJSON_IsString(path) || !cJSON_IsNumber(status) ||
+            status->valueint != 200)
+            continue;
+        if (cxone) {
+            if (strcmp(method->valuestring, "PUT") == 0 &&
+                strstr(path->valuestring, "/parameters/general-settings"))
+                f->patches_accepted++;
+            continue;
+        }
+        if (strcmp(method->valuestring, "PATCH") != 0)
             continue;
         f->patches_accepted++;
         if (!cJSON_GetObjectItem(cJSON_GetObjectItem(e, "headers"), "If-Match"))
@@ -148,6 +159,11 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     double wall0 = cx_wall_monotonic();
     cx_copy(r->name, sizeof r->name, s->name);
     cx_copy(r->policy, sizeof r->policy, o->policy ? o->policy : s->policy);
+    cx_copy(r->profile, sizeof r->profile, o->profile ? o->profile : s->profile);
+    bool cxone = strcmp(r->profile, "cxone") == 0;
+    if (!cxone && strcmp(r->profile, "seed") != 0)
+        return cx_error_set(err, RUN_EINVAL, "unknown API profile \"%s\" (seed, cxone)",
+                            r->profile);
     r->seed = s->seed + o->seed_offset;
     r->window_s = s->window_s;
     r->samples = calloc((size_t)s->cycles, sizeof *r->samples);
@@ -181,7 +197,7 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     mo.campaigns = &camp;
     mo.n_campaigns = 1;
     mo.token_ttl_s = s->token_ttl_s;
-    mo.faults = s->faults;
+    mo.faults = cxone ? s->faults_cxone : s->faults;
     mo.seed = r->seed;
     mo.rate_per_s = s->rate;
     mo.burst = s->burst;
@@ -198,6 +214,9 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     mo.bounds.max_warm_up = s->constraints.max_warm_up;
     mo.journal_max = 200000;
     mo.clock = clk;
+    mo.profile = cxone ? MOCK_PROFILE_CXONE : MOCK_PROFILE_SEED;
+    mo.require_accept = cxone; /* as CXone: the optimizer must send Accept */
+    mo.retry_after_on_429 = !cxone;
     if (mock_server_create(&mo, &m, &e) != MOCK_OK || mock_server_start(m, &e) != MOCK_OK) {
         st = cx_error_set(err, RUN_EINVAL, "%s: the mock: %s", s->file, e.msg);
         goto out;
@@ -224,10 +243,14 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     /* the optimizer and its policy */
     opt_settings os;
     opt_settings_defaults(&os);
+    os.profile = r->profile;
     os.client_id = CLIENT_ID;
     os.client_secret = CLIENT_SECRET;
     os.auth_url = auth;
-    os.api_url = base;
+    os.api_url = cxone ? NULL : base; /* cxone finds its host by discovery */
+    os.access_key_id = MOCK_DEFAULT_ACCESS_KEY_ID;
+    os.access_key_secret = MOCK_DEFAULT_ACCESS_KEY_SECRET;
+    os.tenant_id = MOCK_DEFAULT_TENANT;
     os.campaign_id = CAMPAIGN_ID;
     os.webhook_url = s->webhook ? hook : NULL;
     os.webhook_secret = HOOK_SECRET;
@@ -329,7 +352,7 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     opt_optimizer_destroy(opt); /* closes the audit log */
     opt = NULL;
     read_audit(audit, &facts, r, &last, &have_last);
-    read_journal(m, &facts);
+    read_journal(m, cxone, &facts);
     mock_campaign_state cs;
     mock_server_campaign(m, CAMPAIGN_ID, &cs);
     opt_params now_p = last;
@@ -351,7 +374,7 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
             snprintf(facts.lost_update_detail, sizeof facts.lost_update_detail,
                      "the campaign changed (version %ld) with no applied record", cs.version);
     }
-    run__check(s, &facts, r);
+    run__check(s, cxone ? &s->expect_cxone : &s->expect, &facts, r);
     st = RUN_OK;
 out:
     r->wall_s = cx_wall_monotonic() - wall0;

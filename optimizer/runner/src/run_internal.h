@@ -34,6 +34,7 @@ struct run_scenario {
     double limit;
     double window_s;
     char policy[32];
+    char profile[16];           /* "seed" (default) or "cxone" */
     opt_params target;          /* static */
     bool has_target;
     double intensity, max_level; /* vicidial */
@@ -46,8 +47,10 @@ struct run_scenario {
     double token_ttl_s;
     double rate, burst;
     bool webhook;
-    struct cJSON *faults;       /* {"faults":[...]} with from/until in seconds */
-    run_expect expect;
+    struct cJSON *faults;       /* {"faults":[...]} with from/until in seconds (seed paths) */
+    struct cJSON *faults_cxone; /* the same rules on the cxone profile's paths */
+    run_expect expect;          /* under the seed profile */
+    run_expect expect_cxone;    /* the same, with expect.byProfile.cxone over it */
 };
 
 /* Checks the expectations against a finished run; fills r->checks and
@@ -55,12 +58,12 @@ struct run_scenario {
 typedef struct run_facts {
     bool audit_parses;
     int audit_cycles;
-    int patches_accepted;       /* 200 PATCHes in the journal */
-    int patches_without_if_match;
+    int patches_accepted;       /* accepted writes in the journal (PATCH, or PUT for cxone) */
+    int patches_without_if_match; /* seed only: CXone has no ETag */
     bool final_matches_audit;   /* the campaign has the last applied target */
     char lost_update_detail[160];
 } run_facts;
 
-void run__check(const run_scenario *s, const run_facts *f, run_result *r);
+void run__check(const run_scenario *s, const run_expect *x, const run_facts *f, run_result *r);
 
 #endif

@@ -23,6 +23,7 @@ cJSON *run_result_to_json(const run_result *r)
         return NULL;
     cJSON_AddStringToObject(o, "scenario", r->name);
     cJSON_AddStringToObject(o, "policy", r->policy);
+    cJSON_AddStringToObject(o, "profile", r->profile);
     cJSON_AddNumberToObject(o, "seed", (double)r->seed);
     cJSON_AddBoolToObject(o, "passed", r->passed);
     cJSON_AddNumberToObject(o, "cycles", r->cycles);
@@ -128,6 +129,8 @@ run_status run_write_junit(const char *path, const run_result *r, int n, cx_erro
             n, failures, total);
     for (int i = 0; i < n; i++) {
         fputs("    <testcase classname=\"scenarios.", f);
+        xml_escape(f, r[i].profile);
+        fputs(".", f);
         xml_escape(f, r[i].policy);
         fputs("\" name=\"", f);
         xml_escape(f, r[i].name);

@@ -90,8 +90,9 @@ static int read_policy(run_scenario *s, cx_jobj *top)
     return 0;
 }
 
-static int read_outcomes(run_scenario *s, cx_jobj *e)
+static int read_outcomes(run_scenario *s, cx_jobj *e, run_expect *x)
 {
+    (void)s;
     cx_jobj o;
     int has = cx_jobj_child(e, "outcomes", false, &o);
     if (has <= 0)
@@ -106,17 +107,18 @@ static int read_outcomes(run_scenario *s, cx_jobj *e)
         if (!h)
             continue;
         static const char *const keys[] = {"min", "max", NULL};
+        x->outcome_min[i] = 0; /* an entry is whole: a profile's overrides both bounds */
+        x->outcome_max[i] = -1;
         if (cx_jobj_only(&b, keys) ||
-            cx_jobj_int(&b, "min", false, 0, 100000, &s->expect.outcome_min[i]) ||
-            cx_jobj_int(&b, "max", false, 0, 100000, &s->expect.outcome_max[i]))
+            cx_jobj_int(&b, "min", false, 0, 100000, &x->outcome_min[i]) ||
+            cx_jobj_int(&b, "max", false, 0, 100000, &x->outcome_max[i]))
             return -1;
     }
     return 0;
 }
 
-static int read_expect(run_scenario *s, cx_jobj *top)
+static void expect_defaults(run_expect *x)
 {
-    run_expect *x = &s->expect;
     memset(x, 0, sizeof *x);
     x->window_min_live = 1000;
     x->max_applied = -1;
@@ -126,17 +128,54 @@ static int read_expect(run_scenario *s, cx_jobj *top)
         x->max_latency_ms[i] = -1;
     for (int i = 0; i < RUN_OUTCOMES; i++)
         x->outcome_max[i] = -1;
+}
+
+static int read_expect_into(run_scenario *s, cx_jobj *e, run_expect *x, bool top_level);
+
+static int read_expect(run_scenario *s, cx_jobj *top)
+{
+    expect_defaults(&s->expect);
     cx_jobj e;
     int has = cx_jobj_child(top, "expect", false, &e);
-    if (has <= 0)
-        return has;
+    if (has < 0)
+        return -1;
+    if (has && read_expect_into(s, &e, &s->expect, true) != 0)
+        return -1;
+    s->expect_cxone = s->expect;
+    if (!has)
+        return 0;
+    cx_jobj by, cx;
+    int hb = cx_jobj_child(&e, "byProfile", false, &by);
+    if (hb <= 0)
+        return hb;
+    static const char *const profiles[] = {"seed", "cxone", NULL};
+    if (cx_jobj_only(&by, profiles))
+        return -1;
+    int hs = cx_jobj_child(&by, "seed", false, &cx);
+    if (hs < 0 || (hs && read_expect_into(s, &cx, &s->expect, false) != 0))
+        return -1;
+    int hc = cx_jobj_child(&by, "cxone", false, &cx);
+    if (hc < 0 || (hc && read_expect_into(s, &cx, &s->expect_cxone, false) != 0))
+        return -1;
+    return 0;
+}
+
+static int read_expect_into(run_scenario *s, cx_jobj *ep, run_expect *x, bool top_level)
+{
+    cx_jobj e = *ep;
     static const char *const keys[] = {"maxWindowAbandonRate", "windowMinLiveAnswers",
                                        "minOccupancy",         "minApplied",
                                        "maxApplied",           "minRetries",
                                        "auditPerCycle",        "noLostUpdate",
                                        "maxLatencyMs",         "outcomes",
-                                       NULL};
-    if (cx_jobj_only(&e, keys) ||
+                                       "byProfile",            NULL};
+    static const char *const inner[] = {"maxWindowAbandonRate", "windowMinLiveAnswers",
+                                        "minOccupancy",         "minApplied",
+                                        "maxApplied",           "minRetries",
+                                        "auditPerCycle",        "noLostUpdate",
+                                        "maxLatencyMs",         "outcomes",
+                                        NULL};
+    if (cx_jobj_only(&e, top_level ? keys : inner) ||
         cx_jobj_int(&e, "windowMinLiveAnswers", false, 0, 1L << 40, &x->window_min_live) ||
         cx_jobj_int(&e, "minApplied", false, 0, 100000, &x->min_applied) ||
         cx_jobj_int(&e, "maxApplied", false, 0, 100000, &x->max_applied) ||
@@ -166,16 +205,55 @@ static int read_expect(run_scenario *s, cx_jobj *top)
             if (cx_jobj_num(&l, lk[i], false, 0, 1e9, &x->max_latency_ms[i]))
                 return -1;
     }
-    return read_outcomes(s, &e);
+    return read_outcomes(s, &e, x);
 }
 
-/* Turns the fault script into mock rules with from/until in seconds. */
+/* What `on` names, per profile: the requests a rule hits. */
+static const struct {
+    const char *on;
+    const char *method, *seed_path, *cxone_path;
+} targets[] = {
+    {"token", "POST", "/auth/token", "/auth/token"},
+    {"read", "GET", "/api/v2/campaigns/*", "/inContactAPI/services/*/skills/*"},
+    {"write", "PATCH", "/api/v2/campaigns/*",
+     "/inContactAPI/services/*/skills/*/parameters/general-settings"},
+    {"stats", "GET", "/api/v2/campaigns/*/stats", "/inContactAPI/services/*/skills/*/call-data"},
+    {"api", "*", "/api/**", "/inContactAPI/**"},
+    {"webhook", "POST", "/__webhook/**", "/__webhook/**"},
+    {NULL, NULL, NULL, NULL},
+};
+
+/* A rule for one profile: `on` becomes method and path. */
+static cJSON *translate(const cJSON *rule, bool cxone)
+{
+    cJSON *c = cJSON_Duplicate(rule, 1);
+    const cJSON *on = c ? cJSON_GetObjectItemCaseSensitive(c, "on") : NULL;
+    if (!on)
+        return c;
+    for (int i = 0; targets[i].on; i++) {
+        if (!cJSON_IsString(on) || strcmp(on->valuestring, targets[i].on) != 0)
+            continue;
+        const char *method = targets[i].method;
+        if (cxone && strcmp(method, "PATCH") == 0)
+            method = "PUT";
+        cJSON_AddStringToObject(c, "method", method);
+        cJSON_AddStringToObject(c, "path", cxone ? targets[i].cxone_path : targets[i].seed_path);
+        break;
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(c, "on");
+    return c;
+}
+
+/* Turns the fault script into mock rules with from/until in seconds, once
+ * for each profile's paths. */
 static int read_faults(run_scenario *s, cx_jobj *top)
 {
     const cJSON *arr = cx_jobj_get(top, "faults");
     s->faults = cJSON_CreateObject();
+    s->faults_cxone = cJSON_CreateObject();
     cJSON *rules = s->faults ? cJSON_AddArrayToObject(s->faults, "faults") : NULL;
-    if (!rules) {
+    cJSON *rules_cx = s->faults_cxone ? cJSON_AddArrayToObject(s->faults_cxone, "faults") : NULL;
+    if (!rules || !rules_cx) {
         s->oom = true;
         return cx_error_set(top->err, RUN_ENOMEM, "out of memory"), -1;
     }
@@ -213,32 +291,48 @@ static int read_faults(run_scenario *s, cx_jobj *top)
         const cJSON *r = cx_jobj_get(&f, "rules");
         char rpath[80];
         snprintf(rpath, sizeof rpath, "%s.rules", path);
-        if (!r)
-            return cx_jobj_fail(&f, "rules", "required key is missing");
-        if (mock_faults_check(r, s->file, rpath, top->err) != MOCK_OK) {
-            top->err->code = RUN_EINVAL;
-            return -1;
-        }
+        if (!r || !cJSON_IsArray(r))
+            return cx_jobj_fail(&f, "rules", "required: an array of fault rules");
         int k = 0;
         const cJSON *rule;
         cJSON_ArrayForEach(rule, r)
         {
-            if (cJSON_GetObjectItem(rule, "from") || cJSON_GetObjectItem(rule, "until")) {
-                char key[32];
-                snprintf(key, sizeof key, "rules[%d]", k);
+            char key[32];
+            snprintf(key, sizeof key, "rules[%d]", k++);
+            if (cJSON_GetObjectItem(rule, "from") || cJSON_GetObjectItem(rule, "until"))
                 return cx_jobj_fail(&f, key, "set the window on the group (fromCycle, "
                                              "untilCycle...), not on the rule");
+            const cJSON *on = cJSON_GetObjectItem(rule, "on");
+            if (on) {
+                bool known = false;
+                for (int i = 0; cJSON_IsString(on) && targets[i].on; i++)
+                    known |= strcmp(on->valuestring, targets[i].on) == 0;
+                if (!known)
+                    return cx_jobj_fail(&f, key, "on: expected token, read, write, stats, api "
+                                                 "or webhook");
+                if (cJSON_GetObjectItem(rule, "method") || cJSON_GetObjectItem(rule, "path"))
+                    return cx_jobj_fail(&f, key, "give \"on\" or method and path, not both");
             }
-            cJSON *c = cJSON_Duplicate(rule, 1);
-            if (!c) {
-                s->oom = true;
-                return cx_error_set(top->err, RUN_ENOMEM, "out of memory"), -1;
+            for (int profile = 0; profile < 2; profile++) {
+                cJSON *c = translate(rule, profile == 1);
+                if (!c) {
+                    s->oom = true;
+                    return cx_error_set(top->err, RUN_ENOMEM, "out of memory"), -1;
+                }
+                cJSON_AddNumberToObject(c, "from", from);
+                if (until >= 0)
+                    cJSON_AddNumberToObject(c, "until", until);
+                cJSON_AddItemToArray(profile ? rules_cx : rules, c);
             }
-            cJSON_AddNumberToObject(c, "from", from);
-            if (until >= 0)
-                cJSON_AddNumberToObject(c, "until", until);
-            cJSON_AddItemToArray(rules, c);
-            k++;
+        }
+        /* check the rules as the mock will load them (paths named as written) */
+        cJSON *check = cJSON_CreateArray();
+        cJSON_ArrayForEach(rule, r) cJSON_AddItemToArray(check, translate(rule, false));
+        mock_status ms = mock_faults_check(check, s->file, rpath, top->err);
+        cJSON_Delete(check);
+        if (ms != MOCK_OK) {
+            top->err->code = RUN_EINVAL;
+            return -1;
         }
         g++;
     }
@@ -250,14 +344,18 @@ static int parse(run_scenario *s, const cJSON *root, cx_error *err)
     static const char *const keys[] = {
         "$schema",    "name",   "description", "seed",       "campaign", "dialer",
         "constraints", "regulation", "policy",  "cycles",     "prediction", "client",
-        "rateLimit",  "webhook", "faults",     "expect",     NULL};
+        "rateLimit",  "webhook", "faults",     "expect",     "profile",    NULL};
+    static const char *const profiles[] = {"seed", "cxone", NULL};
+    int profile = 0;
     cx_jobj top;
     const char *name = NULL, *desc = "";
     double seed = 1;
     if (cx_jobj_init(&top, root, s->file, "", RUN_EINVAL, err) || cx_jobj_only(&top, keys) ||
         cx_jobj_str(&top, "name", true, &name) || cx_jobj_str(&top, "description", false, &desc) ||
-        cx_jobj_num(&top, "seed", false, 0, 9007199254740991.0, &seed))
+        cx_jobj_num(&top, "seed", false, 0, 9007199254740991.0, &seed) ||
+        cx_jobj_enum(&top, "profile", false, profiles, &profile))
         return -1;
+    cx_copy(s->profile, sizeof s->profile, profiles[profile]);
     if (!cx_copy(s->name, sizeof s->name, name) || !name[0])
         return cx_jobj_fail(&top, "name", "must be 1 to %zu characters", sizeof s->name - 1);
     cx_copy(s->description, sizeof s->description, desc);
@@ -389,6 +487,7 @@ void run_scenario_destroy(run_scenario *s)
     cJSON_Delete(s->campaign);
     cJSON_Delete(s->dialer);
     cJSON_Delete(s->faults);
+    cJSON_Delete(s->faults_cxone);
     free(s->file);
     free(s);
 }
