@@ -11,7 +11,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 SCRATCH=${CX_BENCH_SCRATCH:-/tmp/cxbench-prism}
 
-"$B/mockcxone/mockcxone" --port 0 --no-sim > /tmp/cxbench-mock.out &
+"$B/mockcxone/mockcxone" --port 0 --no-sim --per-ip-limit 1024 > /tmp/cxbench-mock.out &
 MOCK=$!
 trap 'kill $MOCK 2>/dev/null || true; [ -n "${PRISM:-}" ] && kill $PRISM 2>/dev/null || true' EXIT
 for i in 1 2 3 4 5 6 7 8 9 10; do grep -q listening /tmp/cxbench-mock.out && break; sleep 0.2; done

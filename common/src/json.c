@@ -99,6 +99,7 @@ void cx_jobj_subpath(const cx_jobj *o, const char *key, int index, char *buf, si
         snprintf(buf, n, "%s[%d]", o->path, index);
 }
 
+static int vfail(cx_jobj *o, const char *key, const char *fmt, va_list ap) CX_PRINTF(3, 0);
 static int vfail(cx_jobj *o, const char *key, const char *fmt, va_list ap)
 {
     char where[300];

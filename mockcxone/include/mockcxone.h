@@ -126,6 +126,8 @@ typedef struct mock_options {
     mock_bounds bounds;
     size_t body_max;              /* 1 MiB */
     unsigned connection_limit;    /* 256 */
+    unsigned per_ip_limit;        /* 64: connections one client address may hold, so
+                                     that slow clients (slowloris) cannot take them all */
     unsigned connection_timeout_s; /* 30: idle or slow connections are closed */
     size_t journal_max;           /* entries kept: 100000 (older ones dropped, counted) */
     double stats_window_s;        /* the regulatory window: 30 days (FCC) */

@@ -318,8 +318,10 @@ static void token(mock_server *s, const mock__req *req, char p[MOCK_MAX_PARAMS][
         char user[256] = "", pass[256] = "";
         form_value(req, "username", user, sizeof user);
         form_value(req, "password", pass, sizeof pass);
-        bool key_ok = mock__secret_eq(s->access_key_id, user) &
-                      mock__secret_eq(s->access_key_secret, pass);
+        /* both compared, whatever the first gives: the same time either way */
+        bool id_ok = mock__secret_eq(s->access_key_id, user);
+        bool secret_ok = mock__secret_eq(s->access_key_secret, pass);
+        bool key_ok = id_ok && secret_ok;
         OPENSSL_cleanse(pass, sizeof pass);
         if (!key_ok) {
             oauth_error(r, s->o.invalid_grant_status, "invalid_grant",
@@ -367,6 +369,19 @@ static bool admit(mock_server *s, const mock__req *req, const char *version, moc
     }
     char client[128];
     return mock__authorize(s, req, NULL, client, r);
+}
+
+/* admit(), then the skill in the path: false (answered) when there is none. */
+static bool admit_skill(mock_server *s, const mock__req *req, char p[MOCK_MAX_PARAMS][256],
+                        mock__view *v, mock__resp *r)
+{
+    if (!admit(s, req, p[0], r))
+        return false;
+    if (mock__campaign_view(s->store, p[1], v) != 0) {
+        cx_message(r, 404, "skill %s not found", p[1]);
+        return false;
+    }
+    return true;
 }
 
 static cJSON *extras_of(mock_server *s, const char *id)
@@ -418,13 +433,9 @@ static cJSON *parameters(mock_server *s, const mock__view *v)
 static void skill(mock_server *s, const mock__req *req, char p[MOCK_MAX_PARAMS][256],
                   mock__resp *r)
 {
-    if (!admit(s, req, p[0], r))
-        return;
     mock__view v;
-    if (mock__campaign_view(s->store, p[1], &v) != 0) {
-        cx_message(r, 404, "skill %s not found", p[1]);
+    if (!admit_skill(s, req, p, &v, r))
         return;
-    }
     cJSON *j = cJSON_CreateObject();
     if (j) {
         cJSON_AddStringToObject(j, "skillId", v.id);
@@ -441,13 +452,9 @@ static void skill(mock_server *s, const mock__req *req, char p[MOCK_MAX_PARAMS][
 static void skill_parameters(mock_server *s, const mock__req *req, char p[MOCK_MAX_PARAMS][256],
                              mock__resp *r)
 {
-    if (!admit(s, req, p[0], r))
-        return;
     mock__view v;
-    if (mock__campaign_view(s->store, p[1], &v) != 0) {
-        cx_message(r, 404, "skill %s not found", p[1]);
+    if (!admit_skill(s, req, p, &v, r))
         return;
-    }
     pthread_mutex_lock(&s->extras_lock);
     cJSON *j = parameters(s, &v);
     pthread_mutex_unlock(&s->extras_lock);
@@ -618,13 +625,9 @@ static void skill_stop(mock_server *s, const mock__req *req, char p[MOCK_MAX_PAR
 static void skill_activity(mock_server *s, const mock__req *req, char p[MOCK_MAX_PARAMS][256],
                            mock__resp *r)
 {
-    if (!admit(s, req, p[0], r))
-        return;
     mock__view v;
-    if (mock__campaign_view(s->store, p[1], &v) != 0) {
-        cx_message(r, 404, "skill %s not found", p[1]);
+    if (!admit_skill(s, req, p, &v, r))
         return;
-    }
     double now = cx_clock_now(s->clk);
     sim_counters a, b;
     double busy = 0;
@@ -665,13 +668,9 @@ static double iso8601(const char *s)
 static void skill_call_data(mock_server *s, const mock__req *req, char p[MOCK_MAX_PARAMS][256],
                             mock__resp *r)
 {
-    if (!admit(s, req, p[0], r))
-        return;
     mock__view v;
-    if (mock__campaign_view(s->store, p[1], &v) != 0) {
-        cx_message(r, 404, "skill %s not found", p[1]);
+    if (!admit_skill(s, req, p, &v, r))
         return;
-    }
     double now = cx_clock_now(s->clk);
     const char *sd = mock__req_query(req, "startDate"), *ed = mock__req_query(req, "endDate");
     double from = sd ? iso8601(sd) : v.started, to = ed ? iso8601(ed) : now;

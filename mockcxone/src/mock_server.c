@@ -60,6 +60,7 @@ void mock_options_default(mock_options *o)
     o->bounds = mock_bounds_seed();
     o->body_max = 1u << 20;
     o->connection_limit = 256;
+    o->per_ip_limit = 64;
     o->connection_timeout_s = 30;
     o->journal_max = 20000;
     o->stats_window_s = 30 * 86400.0;
@@ -628,7 +629,8 @@ mock_status mock_server_start(mock_server *s, cx_error *err)
     s->daemon = MHD_start_daemon(
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL,
         NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_CONNECTION_LIMIT, s->o.connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+        MHD_OPTION_CONNECTION_LIMIT, s->o.connection_limit,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->o.per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
         s->o.connection_timeout_s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
     if (!s->daemon)

@@ -57,6 +57,7 @@ static const char usage[] =
     "  --no-sim                campaigns without a simulation (no /stats)\n"
     "  --window fcc|ofcom|S    the regulatory window of /stats (fcc: 30 days)\n"
     "  --connection-limit N    simultaneous connections (256)\n"
+    "  --per-ip-limit N        simultaneous connections from one address (64)\n"
     "  --connection-timeout S  idle or slow connections are closed after S (30)\n"
     "  --journal-max N         journal entries kept (20000; older are counted)\n"
     "  -h, --help              this text\n"
@@ -91,7 +92,8 @@ int main(int argc, char **argv)
     const char *model_path = NULL;
     bool no_sim = false;
     enum { O_BIND = 256, O_PORT, O_ID, O_SECRET, O_SCOPE, O_CAMPAIGN, O_TTL, O_FAULTS, O_SEED,
-           O_RATE, O_BURST, O_MODEL, O_NOSIM, O_WINDOW, O_CLIMIT, O_CTIMEOUT, O_JMAX, O_PROFILE,
+           O_RATE, O_BURST, O_MODEL, O_NOSIM, O_WINDOW, O_CLIMIT,
+    O_PERIP, O_CTIMEOUT, O_JMAX, O_PROFILE,
            O_AK_ID, O_AK_SECRET, O_TENANT, O_ICS, O_IGS, O_ACCEPT, O_RA };
     int retry_after = -1;
     static const struct option opts[] = {
@@ -110,6 +112,7 @@ int main(int argc, char **argv)
         {"no-sim", no_argument, NULL, O_NOSIM},
         {"window", required_argument, NULL, O_WINDOW},
         {"connection-limit", required_argument, NULL, O_CLIMIT},
+        {"per-ip-limit", required_argument, NULL, O_PERIP},
         {"connection-timeout", required_argument, NULL, O_CTIMEOUT},
         {"journal-max", required_argument, NULL, O_JMAX},
         {"profile", required_argument, NULL, O_PROFILE},
@@ -204,6 +207,10 @@ int main(int argc, char **argv)
         case O_CLIMIT:
             if (number(name, optarg, 1, 100000, &d)) return 2;
             o.connection_limit = (unsigned)d;
+            break;
+        case O_PERIP:
+            if (number(name, optarg, 1, 100000, &d)) return 2;
+            o.per_ip_limit = (unsigned)d;
             break;
         case O_CTIMEOUT:
             if (number(name, optarg, 1, 86400, &d)) return 2;

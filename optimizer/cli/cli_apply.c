@@ -171,6 +171,29 @@ static int run_ramp(cli_args *a, opt_optimizer *o, target_file *t, const char *a
     return EXIT_FAILED;
 }
 
+/* Says what an earlier run left unfinished (once: it is acknowledged). */
+static void report_audit(const char *path)
+{
+    opt_audit_scan scan;
+    cx_error err = {0};
+    if (opt_audit_check(path, true, NULL, &scan, &err) != OPT_OK) {
+        cli_error("%s", err.msg);
+        return;
+    }
+    if (scan.torn)
+        cli_error("audit log %s: %ld line(s) are not whole records (the first is line %ld); "
+                  "they are kept as they are",
+                  path, scan.torn, scan.first_torn_line);
+    for (int i = 0; i < scan.unfinished && i < OPT_AUDIT_SCAN_IDS; i++)
+        cli_error("audit log %s: cycle %s wrote its intent at %s but no outcome: cxopt stopped "
+                  "between the write and its record, so the write may or may not have landed "
+                  "(cxopt show reads the campaign as it is)",
+                  path, scan.unfinished_id[i], scan.unfinished_time[i]);
+    if (scan.unfinished > OPT_AUDIT_SCAN_IDS)
+        cli_error("audit log %s: %d more cycles without an outcome", path,
+                  scan.unfinished - OPT_AUDIT_SCAN_IDS);
+}
+
 int cli_apply(cli_args *a)
 {
     if (!a->target_path) {
@@ -197,6 +220,7 @@ int cli_apply(cli_args *a)
     char audit[1024];
     const char *audit_path = a->s.audit_path ? a->s.audit_path
                                              : opt_default_audit_path(audit, sizeof audit);
+    report_audit(audit_path);
     cJSON *all = a->json ? cJSON_CreateArray() : NULL;
     int rc;
     if (a->ramp) {

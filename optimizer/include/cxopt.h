@@ -336,6 +336,29 @@ opt_status opt_cycle(opt_optimizer *o, opt_decide_fn decide, void *ud, bool dry_
 opt_status opt_apply(opt_optimizer *o, const opt_params *target, bool dry_run,
                      opt_cycle_report *report, cx_error *err);
 
+/* ---- the audit log after the fact ----
+ * A cycle appends an "intent" record before it writes to the API and its
+ * "cycle" record when it ends, so a process killed in between leaves an
+ * intent without an outcome: whether that write landed is unknown until the
+ * campaign is read again. */
+#define OPT_AUDIT_SCAN_IDS 16
+typedef struct opt_audit_scan {
+    long lines;             /* lines read */
+    long records;           /* lines that parse as JSON records */
+    long torn;              /* lines that do not: a record cut short */
+    long first_torn_line;   /* 1-based; 0 when none */
+    int unfinished;         /* intents with no outcome, not yet acknowledged */
+    char unfinished_id[OPT_AUDIT_SCAN_IDS][40];   /* their cycle ids (the first ones) */
+    char unfinished_time[OPT_AUDIT_SCAN_IDS][40]; /* when each intent was written */
+} opt_audit_scan;
+
+/* Reads the audit log at `path` (a missing file is an empty log). With
+ * `acknowledge`, appends an "unfinished" record for each intent without an
+ * outcome, stamped by `clk` (NULL: the wall clock), so that the next scan
+ * reports it no more. */
+opt_status opt_audit_check(const char *path, bool acknowledge, cx_clock *clk,
+                           opt_audit_scan *out, cx_error *err);
+
 /* Reads the campaign (and its stats where the API has them) into a new JSON
  * object the caller frees. */
 opt_status opt_show(opt_optimizer *o, struct cJSON **out, cx_error *err);

@@ -41,6 +41,26 @@ static int make_parent(const char *path)
     return rc;
 }
 
+/* A record cut short (a write that failed half way) is ended with a newline,
+ * so the next record starts a line of its own. */
+static int end_torn_line(int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return -1;
+    if (st.st_size == 0)
+        return 0;
+    char last;
+    if (pread(fd, &last, 1, st.st_size - 1) != 1)
+        return -1;
+    if (last == '\n')
+        return 0;
+    ssize_t w;
+    while ((w = write(fd, "\n", 1)) < 0 && errno == EINTR)
+        ;
+    return w == 1 && fsync(fd) == 0 ? 0 : -1;
+}
+
 opt_status opt__audit_open(const char *path, opt__audit **out, cx_error *err)
 {
     *out = NULL;
@@ -55,7 +75,8 @@ opt_status opt__audit_open(const char *path, opt__audit **out, cx_error *err)
         return cx_error_set(err, OPT_ENOMEM, "out of memory");
     }
     if (make_parent(path) != 0 ||
-        (a->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+        (a->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0 ||
+        end_torn_line(a->fd) != 0) {
         int e = errno;
         opt__audit_close(a);
         return cx_error_set(err, OPT_EIO, "audit log %s: %s", path, strerror(e));

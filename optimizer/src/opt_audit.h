@@ -3,8 +3,10 @@
  * Append-only JSON Lines: one complete record per line, each written with a
  * single write(2) on an O_APPEND descriptor and fsync(2)ed before the call
  * returns, so a record the caller was told is written survives a crash and
- * concurrent writers never interleave inside a line. A crash can at worst
- * leave a last line without its newline; opt_audit_scan() reports it. */
+ * concurrent writers never interleave inside a line. A failed write can at
+ * worst leave a last line without its newline: opening the log ends such a
+ * line first, so the torn record stays alone on its line, where
+ * opt_audit_check() reports it. */
 #ifndef OPT_AUDIT_H
 #define OPT_AUDIT_H
 

@@ -101,7 +101,7 @@ static void oauth_error_text(const char *body, char *out, size_t n)
     cJSON_Delete(j);
 }
 
-static opt_status parse_grant(const char *body, opt__grant *g, cx_error *err)
+opt_status opt__grant_parse(const char *body, opt__grant *g, cx_error *err)
 {
     cJSON *j = cJSON_Parse(body);
     if (!cJSON_IsObject(j)) {
@@ -178,7 +178,7 @@ static opt__verdict fetch_attempt(void *ud, int attempt, double *retry_after)
     long s = f->resp.status;
     const char *text = f->resp.body.data ? f->resp.body.data : "";
     if (s >= 200 && s < 300) {
-        f->st = parse_grant(text, &f->grant, f->err);
+        f->st = opt__grant_parse(text, &f->grant, f->err);
         goto out;
     }
     char why[400];

@@ -27,6 +27,9 @@ typedef struct opt__grant {
     bool has_scope;              /* the response named its scopes */
 } opt__grant;
 
+/* Parses a token endpoint's success body (NUL-ended) into g. */
+opt_status opt__grant_parse(const char *body, opt__grant *g, cx_error *err);
+
 /* Builds and parses the token exchange for one profile. */
 typedef struct opt__token_io {
     /* Fills a request (URL, body, headers) into the given storage; `refresh`

@@ -77,4 +77,12 @@ const opt__profile *opt__profile_find(const char *name);
 extern const opt__profile opt__profile_seed;
 extern const opt__profile opt__profile_cxone;
 
+/* The profiles' parsers of what the API sends (exposed for the tests and
+ * the fuzzers). The seed's campaign body; `what` names it in errors: */
+opt_status opt__seed_parse_campaign(const char *text, size_t len, const char *etag,
+                                    const char *what, opt__campaign *out, cx_error *err);
+/* CXone's parameter blocks through a mapping, with the staffed agents: */
+opt_status opt__cxone_params_from(const opt__mapping *m, const struct cJSON *blocks, int agents,
+                                  const char *what, opt_params *p, cx_error *err);
+
 #endif

@@ -182,8 +182,8 @@ static int staffed(opt__client *c, const opt__endpoint *ep, opt__call_log *log, 
 
 /* ---------------------------------------------------------------- read */
 
-static opt_status params_from(const opt__mapping *m, const cJSON *blocks, int agents,
-                              const char *what, opt_params *p, cx_error *err)
+opt_status opt__cxone_params_from(const opt__mapping *m, const cJSON *blocks, int agents,
+                                  const char *what, opt_params *p, cx_error *err)
 {
     *p = opt_params_seed(); /* concepts with no field: assumed the seed's */
     for (int c = 0; c < OPT__CONCEPTS; c++) {
@@ -236,7 +236,7 @@ static opt_status cx_read(opt__client *c, opt__endpoint *ep, opt__campaign *out,
     if ((st = skill_path(ep, "/parameters", path, sizeof path, err)) != OPT_OK ||
         (st = get_json(c, path, &params, log, err)) != OPT_OK)
         goto out;
-    st = params_from(ep->mapping, params, out->agents, path, &out->params, err);
+    st = opt__cxone_params_from(ep->mapping, params, out->agents, path, &out->params, err);
 out:
     cJSON_Delete(skill);
     cJSON_Delete(params);

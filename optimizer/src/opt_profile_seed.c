@@ -50,12 +50,10 @@ static opt_status campaign_path(const opt__endpoint *ep, char *path, size_t n, c
     return OPT_OK;
 }
 
-/* Parses a campaign body; `what` names the request for errors. */
-static opt_status parse_campaign(const opt__response *resp, const char *what,
-                                 opt__campaign *out, cx_error *err)
+opt_status opt__seed_parse_campaign(const char *text, size_t len, const char *etag,
+                                    const char *what, opt__campaign *out, cx_error *err)
 {
-    const char *text = resp->body.data ? resp->body.data : "";
-    cJSON *j = cx_json_parse(text, resp->body.len, what, err);
+    cJSON *j = cx_json_parse(text, len, what, err);
     if (!j)
         return err ? (err->code = OPT_EAPI) : OPT_EAPI;
     opt_status st = OPT_EAPI;
@@ -82,7 +80,7 @@ static opt_status parse_campaign(const opt__response *resp, const char *what,
     cx_copy(out->name, sizeof out->name, name);
     cx_copy(out->status, sizeof out->status, status);
     out->version = version;
-    cx_copy(out->etag, sizeof out->etag, resp->etag);
+    cx_copy(out->etag, sizeof out->etag, etag);
     st = OPT_OK;
 out:
     cJSON_Delete(j);
@@ -102,7 +100,8 @@ static opt_status seed_read(opt__client *c, opt__endpoint *ep, opt__campaign *ou
     if (st == OPT_OK) {
         char what[760];
         snprintf(what, sizeof what, "GET %s", path);
-        st = parse_campaign(&resp, what, out, err);
+        st = opt__seed_parse_campaign(resp.body.data ? resp.body.data : "", resp.body.len,
+                                              resp.etag, what, out, err);
     }
     opt__response_free(&resp);
     return st;
@@ -137,7 +136,8 @@ static opt_status seed_write(opt__client *c, opt__endpoint *ep, const opt__campa
     if (st == OPT_OK) {
         char what[760];
         snprintf(what, sizeof what, "PATCH %s", path);
-        st = parse_campaign(&resp, what, after, err);
+        st = opt__seed_parse_campaign(resp.body.data ? resp.body.data : "", resp.body.len,
+                                              resp.etag, what, after, err);
     }
     opt__response_free(&resp);
     free(text);

@@ -4,6 +4,7 @@
  * with no CXone field refused before any write, a concurrent change reported,
  * invalid_grant shown without the secret, the refresh token used, and
  * call-data read as stats. */
+#include "cxproc.h"
 #include "opt_fixture.h"
 
 #define SK "/inContactAPI/services/v30.0/skills/c-1001"
@@ -116,6 +117,22 @@ static void test_discover_login_apply_changed_only(void)
     }
     cJSON_Delete(all);
     CU_ASSERT(api >= 8); /* discovery, token, skill, activity, parameters, PUT, re-read */
+
+    /* no secret in the audit log, the journal or what the webhook received */
+    char *audit = cx_slurp(f.audit);
+    cx_http_resp j, w;
+    cx_http("GET", ofx_url(&f, "/__admin/journal"), NULL, NULL, &j);
+    cx_http("GET", ofx_url(&f, "/__admin/webhooks"), NULL, NULL, &w);
+    const char *texts[] = {audit ? audit : "", j.body ? j.body : "", w.body ? w.body : ""};
+    const char *secrets[] = {MOCK_DEFAULT_ACCESS_KEY_SECRET, "mock%2Baccess%2Fkey",
+                             MOCK_DEFAULT_CLIENT_SECRET, WEBHOOK_SECRET, "eyJhbGciOi"};
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 5; k++)
+            CX_ASSERT_NOT_CONTAINS(texts[i], secrets[k]);
+    CU_ASSERT(audit && strstr(audit, "\"type\":\"cycle\""));
+    free(audit);
+    cx_http_resp_free(&j);
+    cx_http_resp_free(&w);
     ofx_stop(&f);
 }
 
@@ -158,22 +175,28 @@ static void test_unmapped_change_refused_before_any_write(void)
     ofx_stop(&f);
 }
 
+/* Points the optimizer at a mapping file holding `json`. */
+static void use_mapping(ofx *f, const char *json)
+{
+    static char path[600];
+    snprintf(path, sizeof path, "%s/mapping.json", f->dir);
+    FILE *fp = fopen(path, "w");
+    CX_REQUIRE(fp != NULL);
+    fputs(json, fp);
+    fclose(fp);
+    f->s.mapping_path = path;
+}
+
 static void test_edited_mapping_file(void)
 {
     ofx f;
     start(&f, NULL);
-    /* a team whose tenant takes the ratio directly as lines per agent in
-     * another field: edit the mapping, no recompiling */
-    char path[600];
-    snprintf(path, sizeof path, "%s/mapping.json", f.dir);
-    FILE *fp = fopen(path, "w");
-    CX_REQUIRE(fp != NULL);
-    fputs("{\"answerRate\":{\"block\":\"generalSettings\",\"field\":\"maximumRatio\","
-          "\"transform\":\"reciprocal\"},\"abandonRate\":null,\"maxConcurrentCalls\":null,"
-          "\"callInterval\":null,\"strategy\":null,\"warmUpPeriod\":null}",
-          fp);
-    fclose(fp);
-    f.s.mapping_path = path;
+    /* a team that trusts only the ratio's mapping: edit the file, no
+     * recompiling; the rest cannot be changed, nor is read */
+    use_mapping(&f, "{\"answerRate\":{\"block\":\"generalSettings\",\"field\":\"maximumRatio\","
+                    "\"transform\":\"reciprocal\"},\"abandonRate\":null,"
+                    "\"maxConcurrentCalls\":null,\"callInterval\":null,\"strategy\":null,"
+                    "\"warmUpPeriod\":null}");
     ofx_open(&f);
     opt_params t = opt_params_seed();
     t.abandon_rate = 0.02; /* now unmapped */
@@ -185,14 +208,8 @@ static void test_edited_mapping_file(void)
 
     /* a broken mapping is named with its key */
     start(&f, NULL);
-    snprintf(path, sizeof path, "%s/mapping.json", f.dir);
-    fp = fopen(path, "w");
-    CX_REQUIRE(fp != NULL);
-    fputs("{\"answerRate\":{\"block\":\"generalSettings\",\"field\":\"maximumRatio\","
-          "\"transform\":\"cube\"}}",
-          fp);
-    fclose(fp);
-    f.s.mapping_path = path;
+    use_mapping(&f, "{\"answerRate\":{\"block\":\"generalSettings\",\"field\":\"maximumRatio\","
+                    "\"transform\":\"cube\"}}");
     cx_error err = {0};
     CX_ASSERT_INT_EQ(opt_optimizer_create(&f.s, &f.o, &err), OPT_EINVAL);
     CX_ASSERT_CONTAINS(err.msg, "mapping.json");
@@ -207,17 +224,10 @@ static void test_cpa_block_written_apart(void)
     /* The mechanism, not a recommendation: a concept mapped into cpaSettings
      * is written with PUT .../cpa-management, apart from generalSettings,
      * each with only its changed field. */
-    char path[600];
-    snprintf(path, sizeof path, "%s/mapping.json", f.dir);
-    FILE *fp = fopen(path, "w");
-    CX_REQUIRE(fp != NULL);
-    fputs("{\"answerRate\":{\"block\":\"generalSettings\",\"field\":\"maximumRatio\","
-          "\"transform\":\"reciprocal\"},\"abandonRate\":null,\"maxConcurrentCalls\":null,"
-          "\"callInterval\":null,\"strategy\":null,\"warmUpPeriod\":{\"block\":\"cpaSettings\","
-          "\"field\":\"abandonTimeout\"}}",
-          fp);
-    fclose(fp);
-    f.s.mapping_path = path;
+    use_mapping(&f, "{\"answerRate\":{\"block\":\"generalSettings\",\"field\":\"maximumRatio\","
+                    "\"transform\":\"reciprocal\"},\"abandonRate\":null,"
+                    "\"maxConcurrentCalls\":null,\"callInterval\":null,\"strategy\":null,"
+                    "\"warmUpPeriod\":{\"block\":\"cpaSettings\",\"field\":\"abandonTimeout\"}}");
     ofx_open(&f);
     opt_params t = target_ar(0.75);
     t.warm_up_s = 3; /* read as 2 from cpaSettings.abandonTimeout */

@@ -39,6 +39,9 @@ typedef struct run_scenario run_scenario;
 
 /* Loads and checks a scenario file; nothing runs. */
 run_status run_scenario_load(const char *path, run_scenario **out, cx_error *err);
+/* The same from text in memory; `name` stands for the file in messages. */
+run_status run_scenario_parse(const char *text, size_t len, const char *name,
+                              run_scenario **out, cx_error *err);
 void run_scenario_destroy(run_scenario *s);
 const char *run_scenario_name(const run_scenario *s);
 const char *run_scenario_policy(const run_scenario *s);

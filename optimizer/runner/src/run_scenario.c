@@ -451,23 +451,15 @@ static int parse(run_scenario *s, const cJSON *root, cx_error *err)
     return 0;
 }
 
-run_status run_scenario_load(const char *path, run_scenario **out, cx_error *err)
+/* Checks a parsed document into a new scenario named after `file`. */
+static run_status from_root(cJSON *root, const char *file, run_scenario **out, cx_error *err)
 {
-    *out = NULL;
     run_scenario *s = calloc(1, sizeof *s);
-    if (!s || !(s->file = strdup(path))) {
+    if (!s || !(s->file = strdup(file))) {
         free(s);
         return cx_error_set(err, RUN_ENOMEM, "out of memory");
     }
-    cJSON *root = cx_json_load_file(path, err);
-    if (!root) {
-        run_scenario_destroy(s);
-        if (err)
-            err->code = RUN_EINVAL;
-        return RUN_EINVAL;
-    }
     int rc = parse(s, root, err);
-    cJSON_Delete(root);
     if (rc != 0 || !s->campaign) {
         /* the message may come from another library: the status is ours */
         run_status st = s->oom || rc == 0 ? RUN_ENOMEM : RUN_EINVAL;
@@ -478,6 +470,35 @@ run_status run_scenario_load(const char *path, run_scenario **out, cx_error *err
     }
     *out = s;
     return RUN_OK;
+}
+
+run_status run_scenario_load(const char *path, run_scenario **out, cx_error *err)
+{
+    *out = NULL;
+    cJSON *root = cx_json_load_file(path, err);
+    if (!root) {
+        if (err)
+            err->code = RUN_EINVAL;
+        return RUN_EINVAL;
+    }
+    run_status st = from_root(root, path, out, err);
+    cJSON_Delete(root);
+    return st;
+}
+
+run_status run_scenario_parse(const char *text, size_t len, const char *name,
+                              run_scenario **out, cx_error *err)
+{
+    *out = NULL;
+    cJSON *root = cx_json_parse(text, len, name, err);
+    if (!root) {
+        if (err)
+            err->code = RUN_EINVAL;
+        return RUN_EINVAL;
+    }
+    run_status st = from_root(root, name, out, err);
+    cJSON_Delete(root);
+    return st;
 }
 
 void run_scenario_destroy(run_scenario *s)

@@ -1,0 +1,280 @@
+/* test_audit_crash.c - the audit log survives kill -9.
+ *
+ * A real cxopt process ramps a campaign on a real mockcxone (in this
+ * process, so it outlives every kill) and is killed with SIGKILL at a
+ * random moment, many times over. Afterwards: every line of the audit log is
+ * a whole JSON record; every PATCH the mock accepted has the intent record
+ * written before it (matched by its If-Match version, which names exactly
+ * one write); every intent left without an outcome is reported by the next
+ * run, once. */
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <math.h>
+#include <stdbool.h>
+
+#include "cxproc.h"
+#include "opt_fixture.h"
+
+#define KILLS 200
+
+static pid_t spawn_cxopt(const ofx *f, const char *target, char *env_buf, size_t env_n)
+{
+    char bin[1024];
+    cx_bin(bin, sizeof bin, "optimizer/cxopt");
+    char *argv[] = {bin,       "apply",        "--target", (char *)target, "--ramp",
+                    "--ramp-interval", "0",    "--no-predict", "--audit", (char *)f->audit,
+                    "--retry-attempts", "1",   NULL};
+    /* the connection in the environment, as a user would set it */
+    snprintf(env_buf, env_n,
+             "CXONE_CLIENT_ID=" MOCK_DEFAULT_CLIENT_ID "%cCXONE_CLIENT_SECRET="
+             MOCK_DEFAULT_CLIENT_SECRET "%cCXONE_AUTH_URL=%s%cCXONE_API_URL=%s%c"
+             "CXONE_CAMPAIGN_ID=" MOCK_DEFAULT_CAMPAIGN "%cHOME=/nonexistent",
+             0, 0, f->auth_url, 0, f->base, 0, 0);
+    char *envp[8];
+    int k = 0;
+    for (char *p = env_buf; *p && k < 7; p += strlen(p) + 1)
+        envp[k++] = p;
+    envp[k] = NULL;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid = -1;
+    if (posix_spawn(&pid, bin, &fa, NULL, argv, envp) != 0)
+        pid = -1;
+    posix_spawn_file_actions_destroy(&fa);
+    return pid;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The log's intents, in order, the cycles that ended, and the intents a
+ * later run reported as unfinished (caller frees all three). */
+static void read_log(ofx *f, cJSON **intents, cJSON **ended, cJSON **acked)
+{
+    *intents = cJSON_CreateArray();
+    *ended = cJSON_CreateObject();
+    *acked = cJSON_CreateObject();
+    cJSON *all = ofx_audit(f, NULL); /* fails the test on a line that does not parse */
+    const cJSON *r;
+    cJSON_ArrayForEach(r, all)
+    {
+        const char *type = cJSON_GetObjectItem(r, "type")->valuestring;
+        const char *id = cJSON_GetObjectItem(r, "cycle_id")->valuestring;
+        cJSON *set = strcmp(type, "cycle") == 0        ? *ended
+                     : strcmp(type, "unfinished") == 0 ? *acked
+                                                       : NULL;
+        if (strcmp(type, "intent") == 0)
+            cJSON_AddItemToArray(*intents, cJSON_Duplicate(r, 1));
+        else if (set && !cJSON_HasObjectItem(set, id))
+            cJSON_AddTrueToObject(set, id);
+    }
+    cJSON_Delete(all);
+}
+
+/* Whether an intent was written for this If-Match and this answer rate. */
+static bool has_intent(const cJSON *intents, const char *if_match, double answer_rate)
+{
+    const cJSON *in;
+    cJSON_ArrayForEach(in, intents)
+    {
+        const cJSON *m = cJSON_GetObjectItem(in, "if_match");
+        const cJSON *p = cJSON_GetObjectItem(in, "new_parameters");
+        if (cJSON_IsString(m) && strcmp(m->valuestring, if_match) == 0 &&
+            fabs(cJSON_GetObjectItem(p, "answerRate")->valuedouble - answer_rate) < 1e-12)
+            return true;
+    }
+    return false;
+}
+
+static void test_kill_9_at_random_points(void)
+{
+    ofx f;
+    ofx_start(&f, NULL);
+    char down[600], up[600], env[2048];
+    snprintf(down, sizeof down, "%s/down.json", f.dir);
+    snprintf(up, sizeof up, "%s/up.json", f.dir);
+    FILE *fp = fopen(down, "w");
+    CX_REQUIRE(fp != NULL);
+    fputs("{\"answerRate\": 0.45}", fp); /* three steps from 0.72 */
+    fclose(fp);
+    fp = fopen(up, "w");
+    CX_REQUIRE(fp != NULL);
+    fputs("{\"answerRate\": 0.92}", fp); /* five steps from 0.45 */
+    fclose(fp);
+
+    /* a PATCH that takes a while to answer widens the moment between an
+     * intent and its outcome, where a crash matters most */
+    ofx_faults(&f, "{\"faults\":[{\"method\":\"PATCH\",\"path\":\"/api/v2/campaigns/*\","
+                   "\"delayMs\":4}]}");
+    /* how long a whole ramp takes here, so the kills land all along it */
+    double t0 = now_s();
+    int status = 0;
+    pid_t pid = spawn_cxopt(&f, down, env, sizeof env);
+    CX_REQUIRE(pid > 0);
+    waitpid(pid, &status, 0);
+    CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    double whole = now_s() - t0;
+    fprintf(stderr, "\n    a whole ramp: %.1f ms\n", whole * 1e3);
+
+    unsigned seed = 20261124;
+    int killed = 0;
+    for (int i = 0; i < KILLS; i++) {
+        pid = spawn_cxopt(&f, i % 2 ? down : up, env, sizeof env);
+        CX_REQUIRE(pid > 0);
+        double at = whole * 1.2 * rand_r(&seed) / RAND_MAX;
+        struct timespec ts = {(time_t)at, (long)((at - (double)(time_t)at) * 1e9)};
+        nanosleep(&ts, NULL);
+        if (kill(pid, SIGKILL) == 0)
+            killed++;
+        waitpid(pid, &status, 0);
+    }
+    CU_ASSERT(killed > KILLS / 2);
+
+    /* 1. every line is a whole record (ofx_audit asserts it line by line) */
+    cJSON *intents, *ended, *acked;
+    read_log(&f, &intents, &ended, &acked);
+    opt_audit_scan scan;
+    cx_error err = {0};
+    CX_ASSERT_INT_EQ(opt_audit_check(f.audit, false, NULL, &scan, &err), OPT_OK);
+    CX_ASSERT_INT_EQ(scan.torn, 0);
+    CU_ASSERT(scan.records > KILLS);
+
+    /* 2. every PATCH the mock accepted has its intent, with that target */
+    cJSON *journal = ofx_journal(&f);
+    int accepted = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, journal)
+    {
+        if (strcmp(cJSON_GetObjectItem(e, "method")->valuestring, "PATCH") != 0 ||
+            !cJSON_IsNumber(cJSON_GetObjectItem(e, "status")) ||
+            cJSON_GetObjectItem(e, "status")->valueint != 200)
+            continue;
+        accepted++;
+        const char *m =
+            cJSON_GetObjectItem(cJSON_GetObjectItem(e, "headers"), "If-Match")->valuestring;
+        cJSON *body = cJSON_Parse(cJSON_GetObjectItem(e, "body")->valuestring);
+        double sent = cJSON_GetObjectItem(cJSON_GetObjectItem(body, "predictiveDialer"),
+                                          "answerRate")
+                          ->valuedouble;
+        cJSON_Delete(body);
+        if (!has_intent(intents, m, sent)) {
+            CU_FAIL("an accepted PATCH has no intent record");
+            fprintf(stderr, "no intent for the PATCH with If-Match %s, answerRate %g\n", m, sent);
+        }
+    }
+    cJSON_Delete(journal);
+    CU_ASSERT(accepted >= KILLS / 4); /* the kills did not all land before any work */
+
+    /* 3. every intent without an outcome was reported by the run after it
+     * (which records that it did), but the last run's, which is open yet */
+    int cut = 0, open = 0;
+    cJSON *counted = cJSON_CreateObject();
+    const cJSON *in;
+    cJSON_ArrayForEach(in, intents)
+    {
+        const char *id = cJSON_GetObjectItem(in, "cycle_id")->valuestring;
+        if (cJSON_HasObjectItem(ended, id) || cJSON_HasObjectItem(counted, id))
+            continue;
+        cJSON_AddTrueToObject(counted, id);
+        cut++;
+        if (!cJSON_HasObjectItem(acked, id))
+            open++;
+    }
+    cJSON_Delete(counted);
+    CU_ASSERT(cut > 0); /* some kills did land between an intent and its outcome */
+    CU_ASSERT(open <= 1);
+    CX_ASSERT_INT_EQ(scan.unfinished, open);
+    cJSON_Delete(intents);
+    cJSON_Delete(ended);
+    cJSON_Delete(acked);
+    char out[4096], errs[32768];
+    char *argv[] = {"optimizer/cxopt", "apply", "--target", up,    "--ramp", "--ramp-interval",
+                    "0",               "--no-predict", "--audit", f.audit, NULL};
+    char *envp[8];
+    int k = 0;
+    for (char *p = env; *p && k < 7; p += strlen(p) + 1)
+        envp[k++] = p;
+    envp[k] = NULL;
+    CX_ASSERT_INT_EQ(cx_run(argv, envp, out, sizeof out, errs, sizeof errs), 0);
+    int reported = 0;
+    for (const char *p = errs; (p = strstr(p, "but no outcome")) != NULL; p++)
+        reported++;
+    CX_ASSERT_INT_EQ(reported, open < OPT_AUDIT_SCAN_IDS ? open : OPT_AUDIT_SCAN_IDS);
+    /* once: they are acknowledged in the log */
+    CX_ASSERT_INT_EQ(cx_run(argv, envp, out, sizeof out, errs, sizeof errs), 0);
+    CX_ASSERT_NOT_CONTAINS(errs, "but no outcome");
+    CX_ASSERT_INT_EQ(opt_audit_check(f.audit, false, NULL, &scan, &err), OPT_OK);
+    CX_ASSERT_INT_EQ(scan.unfinished, 0);
+    CX_ASSERT_INT_EQ(scan.torn, 0);
+    fprintf(stderr,
+            "    %d kills, %d accepted PATCHes, %d cut between intent and outcome, %ld records\n",
+            killed, accepted, cut, scan.records);
+    ofx_stop(&f);
+}
+
+static void test_torn_tail_is_isolated(void)
+{
+    /* a record cut short (a write that failed half way) stays alone on its
+     * line, is reported with its line number, and the next record is whole */
+    ofx f;
+    ofx_start(&f, NULL);
+    FILE *fp = fopen(f.audit, "w");
+    CX_REQUIRE(fp != NULL);
+    fputs("{\"type\":\"intent\",\"cycle_id\":\"c-1\",\"time\":\"2026-11-24T00:00:00Z\"}\n"
+          "{\"type\":\"cycle\",\"cycle_id\":\"c-1\"}\n"
+          "{\"type\":\"intent\",\"cycle_id\":\"c-2\",\"time\":\"2026-11-24T00:01:00Z\"}\n"
+          "{\"type\":\"cycle\",\"cyc",
+          fp);
+    fclose(fp);
+    opt_audit_scan scan;
+    cx_error err = {0};
+    CX_ASSERT_INT_EQ(opt_audit_check(f.audit, false, NULL, &scan, &err), OPT_OK);
+    CX_ASSERT_INT_EQ(scan.records, 3);
+    CX_ASSERT_INT_EQ(scan.torn, 1);
+    CX_ASSERT_INT_EQ(scan.first_torn_line, 4);
+    CX_ASSERT_INT_EQ(scan.unfinished, 1);
+    CX_ASSERT_STR_EQ(scan.unfinished_id[0], "c-2");
+    CX_ASSERT_STR_EQ(scan.unfinished_time[0], "2026-11-24T00:01:00Z");
+    /* the optimizer appends after it; the torn line stays torn, alone */
+    f.s.predict = false;
+    ofx_open(&f);
+    opt_cycle_report r;
+    opt_params t = target_ar(0.78);
+    CX_ASSERT_INT_EQ(opt_apply(f.o, &t, false, &r, &err), OPT_OK);
+    CX_ASSERT_INT_EQ(opt_audit_check(f.audit, true, NULL, &scan, &err), OPT_OK);
+    CX_ASSERT_INT_EQ(scan.torn, 1);
+    CX_ASSERT_INT_EQ(scan.records, 5); /* + the new intent and cycle */
+    CX_ASSERT_INT_EQ(scan.unfinished, 1);
+    CX_ASSERT_INT_EQ(opt_audit_check(f.audit, false, NULL, &scan, &err), OPT_OK);
+    CX_ASSERT_INT_EQ(scan.unfinished, 0); /* acknowledged */
+    CX_ASSERT_INT_EQ(scan.records, 6);
+    char *text = cx_slurp(f.audit);
+    CX_REQUIRE(text != NULL);
+    CX_ASSERT_CONTAINS(text, "{\"type\":\"cycle\",\"cyc\n{\"type\":\"intent\"");
+    CX_ASSERT_CONTAINS(text, "\"type\":\"unfinished\",\"cycle_id\":\"c-2\"");
+    free(text);
+    ofx_stop(&f);
+}
+
+static const cx_test_case cases[] = {
+    {"torn_tail_is_isolated", test_torn_tail_is_isolated},
+    {"kill_9_at_random_points", test_kill_9_at_random_points},
+    {NULL, NULL},
+};
+static const cx_test_suite suites[] = {
+    {"audit_crash", NULL, NULL, cases},
+    {NULL, NULL, NULL, NULL},
+};
+
+int main(int argc, char **argv) { return cx_test_main(argc, argv, suites); }
