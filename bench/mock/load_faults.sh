@@ -24,7 +24,7 @@ cat > "$W/faults.json" <<'JSON'
 ]}
 JSON
 "$B/mockcxone/mockcxone" --port 0 --faults "$W/faults.json" --per-ip-limit 1024 \
-    --journal-max 100000 > "$W/mock.out" &
+    > "$W/mock.out" &
 MOCK=$!
 for i in $(seq 1 50); do grep -q listening "$W/mock.out" && break; sleep 0.1; done
 URL=$(sed 's/listening on //' "$W/mock.out")

@@ -15,7 +15,7 @@
  *     abandon at most
  *         r = (margin * limit * (L + dL) - A) / dL,   clamped to [0, margin*limit]
  *     so the whole window stays under the limit, past overshoot is paid back,
- *     and no period plans above the (margined) limit (margin 0.97).
+ *     and no period plans above the (margined) limit (margin 0.95).
  *  3. Search the dialer's answer-rate estimate (within bounds and one allowed
  *     step of the current one) for the most productive (lowest) value whose
  *     predicted abandon rate, simulated with the truth taken as p_hi (so it
@@ -25,7 +25,7 @@
  *     mean is within r (the uncertainty that matters is the truth's, already
  *     in p_hi). Each prediction covers about as many
  *     calls as two hours of twenty agents, so the simulation's own noise does
- *     not decide. The dialer's abandon target is set to 0.85 r: its own
+ *     not decide. The dialer's abandon target is set to 0.9 r: its own
  *     control steers to it and needs headroom under the budget.
  *
  * oracle: the same search, fed the simulation's true live-answer probability
