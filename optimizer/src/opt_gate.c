@@ -9,7 +9,8 @@
  *  3. the simulated prediction of the target (Monte Carlo replications of the
  *     campaign model, with the live-answer probability estimated from the
  *     stats when they exist) has its 95% upper bound within the limit, or
- *     the target does not dial harder than the current settings.
+ *     its predicted mean is below the current settings' (same seeds): a
+ *     campaign already past the limit may still step back.
  * The seed's gate was `AbandonRate <= 0.03` and a hard-coded 0.50-0.95 answer
  * rate band that contradicted its own constraints. */
 #include <math.h>

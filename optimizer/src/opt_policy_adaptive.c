@@ -27,6 +27,10 @@
  *     calls as two hours of twenty agents, so the simulation's own noise does
  *     not decide. The dialer's abandon target is set to 0.9 r: its own
  *     control steers to it and needs headroom under the budget.
+ *  4. Ask the compliance gate before proposing: a refused target changes
+ *     nothing for a whole period, so when the gate (the same prediction on
+ *     the same seed as the cycle's) would refuse the step, take half of it,
+ *     or a quarter, or only its retreating parts.
  *
  * oracle: the same search, fed the simulation's true live-answer probability
  * averaged over the next period, with no estimation error: what no real
@@ -120,6 +124,60 @@ static double period_budget(double limit, const opt_stats *s)
     return fmin(fmax(r, 0.0), cap);
 }
 
+/* The parts of `t` that do not dial harder than `cur`. */
+static opt_params retreat_only(const opt_params *cur, const opt_params *t)
+{
+    opt_params r = *t;
+    r.answer_rate = fmax(r.answer_rate, cur->answer_rate);
+    r.abandon_rate = fmin(r.abandon_rate, cur->abandon_rate);
+    if (r.max_concurrent_calls > cur->max_concurrent_calls)
+        r.max_concurrent_calls = cur->max_concurrent_calls;
+    return r;
+}
+
+/* A target the compliance gate refuses changes nothing, so the policy asks
+ * the gate first (the same prediction, on the same seed, as the cycle's
+ * gate will make) and, refused, takes half the step towards it, or a
+ * quarter, or only the parts that retreat, or stays. */
+static opt_status fit_gate(opt_optimizer *o, const opt__policy_in *in, opt_params *cand,
+                           cx_error *err)
+{
+    if (!o->s.predict)
+        return OPT_OK;
+    const opt_params *cur = in->current;
+    /* judged as it will be sent: clamped and rounded */
+    opt__clamp_step(&o->s.constraints, o->s.limit, cur, cand);
+    opt_compliance c;
+    opt_prediction pr;
+    opt_status rc = opt__gate(o, cur, cand, in->stats, &c, &pr, err);
+    if (rc != OPT_OK || c.compliant)
+        return rc;
+    if (!c.dials_harder) { /* a retreat predicted no better: not worth a write */
+        *cand = *cur;
+        return OPT_OK;
+    }
+    opt_params fallback = retreat_only(cur, cand);
+    if (c.breach || !c.target_ok) {
+        *cand = fallback;
+        return OPT_OK;
+    }
+    /* the prediction refuses: a half step, then a quarter */
+    for (double share = 0.5; share > 0.2; share /= 2) {
+        opt_params part = *cand;
+        part.answer_rate = cur->answer_rate + share * (cand->answer_rate - cur->answer_rate);
+        part.abandon_rate = cur->abandon_rate + share * (cand->abandon_rate - cur->abandon_rate);
+        opt__clamp_step(&o->s.constraints, o->s.limit, cur, &part);
+        if ((rc = opt__gate(o, cur, &part, in->stats, &c, &pr, err)) != OPT_OK)
+            return rc;
+        if (c.compliant) {
+            *cand = part;
+            return OPT_OK;
+        }
+    }
+    *cand = fallback;
+    return OPT_OK;
+}
+
 static opt_status decide(opt_policy *p, const opt__policy_in *in, opt_params *target,
                          cx_error *err)
 {
@@ -176,7 +234,7 @@ static opt_status decide(opt_policy *p, const opt__policy_in *in, opt_params *ta
         return rc;
     if (pr.abandon_mean > budget) {
         *target = cand;
-        return OPT_OK;
+        return fit_gate(o, in, target, err);
     }
     for (int i = 0; i < SEARCH_STEPS; i++) {
         double mid = (lo + hi) / 2;
@@ -197,7 +255,7 @@ static opt_status decide(opt_policy *p, const opt__policy_in *in, opt_params *ta
             cand.max_concurrent_calls = want;
     }
     *target = cand;
-    return OPT_OK;
+    return fit_gate(o, in, target, err);
 }
 
 const opt__policy_ops opt__policy_adaptive = {"adaptive", adaptive_init, decide, fini};
