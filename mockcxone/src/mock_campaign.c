@@ -1,4 +1,5 @@
-/* mock_campaign.c - campaigns: GET, atomic merge-patch, live stats. */
+/* mock_campaign.c - campaigns: GET, atomic merge-patch (checked by
+ * mock_patch.c), live stats from their simulations. */
 #include "mock_campaign.h"
 
 #include <cjson/cJSON.h>
@@ -9,17 +10,14 @@
 #include <string.h>
 
 #include "dialsim.h"
+#include "mock_patch.h"
 
 #define SNAP_EVERY 60.0
 #define DEFAULT_PERIOD 900.0
 
-static const char *const strategies[] = {"predictive", "progressive", "power", "preview", NULL};
-
-typedef struct params {
-    double answer_rate, abandon_rate;
-    long max_concurrent_calls, call_interval, warm_up;
-    int strategy;
-} params;
+/* short names for this file */
+typedef mock__params params;
+typedef mock__problems problems;
 
 typedef struct snap {
     double t; /* simulated seconds since the campaign's start */
@@ -52,14 +50,6 @@ struct mock__store {
     double window_s;
 };
 
-/* The problems found in a patch, as the 422 body lists them. */
-typedef struct problems {
-    cJSON *list;
-    int n;
-} problems;
-
-static void check_patch(const mock__store *s, const cJSON *body, params *p, char *status,
-                        problems *pr, int *changes);
 
 static params seed_params(void)
 {
@@ -80,7 +70,7 @@ static sim_dialer to_dialer(const params *p)
     d.max_concurrent_calls = (int)p->max_concurrent_calls;
     d.call_interval_ms = (double)p->call_interval;
     d.warm_up_s = (double)p->warm_up;
-    d.strategy = (sim_strategy)p->strategy; /* same order as `strategies` */
+    d.strategy = (sim_strategy)p->strategy; /* same order as `mock__strategies` */
     return d;
 }
 
@@ -192,7 +182,7 @@ mock_status mock__store_create(const mock_campaign_def *defs, size_t n, const mo
                                                 (cJSON *)defs[i].dialer)) {
                 st = cx_error_set(err, MOCK_ENOMEM, "out of memory");
             } else {
-                check_patch(s, body, &c->initial, status, &pr, &changes);
+                mock__check_patch(&s->b, body, &c->initial, status, &pr, &changes);
                 if (pr.n) {
                     const cJSON *e = cJSON_GetArrayItem(pr.list, 0);
                     st = cx_error_set(err, MOCK_EINVAL, "campaign %s: initial %s: %s", c->id,
@@ -276,7 +266,7 @@ static cJSON *params_json(const params *p)
     cJSON_AddNumberToObject(o, "abandonRate", p->abandon_rate);
     cJSON_AddNumberToObject(o, "maxConcurrentCalls", (double)p->max_concurrent_calls);
     cJSON_AddNumberToObject(o, "callInterval", (double)p->call_interval);
-    cJSON_AddStringToObject(o, "strategy", strategies[p->strategy]);
+    cJSON_AddStringToObject(o, "strategy", mock__strategies[p->strategy]);
     cJSON_AddNumberToObject(o, "warmUpPeriod", (double)p->warm_up);
     return o;
 }
@@ -313,168 +303,6 @@ void mock__campaign_get(mock__store *s, const char *id, mock__resp *r)
     pthread_mutex_unlock(&c->lock);
 }
 
-/* ------------------------------------------------------------ patching */
-
-static void problem(problems *pr, const char *field, const char *fmt, ...) CX_PRINTF(3, 4);
-
-static void problem(problems *pr, const char *field, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    cJSON *e = cJSON_CreateObject();
-    if (e) {
-        cJSON_AddStringToObject(e, "field", field);
-        cJSON_AddStringToObject(e, "problem", msg);
-        cJSON_AddItemToArray(pr->list, e);
-    }
-    pr->n++;
-}
-
-static const char *kind(const cJSON *v)
-{
-    return cJSON_IsNumber(v)   ? "a number"
-           : cJSON_IsString(v) ? "a string"
-           : cJSON_IsBool(v)   ? "a boolean"
-           : cJSON_IsNull(v)   ? "null"
-           : cJSON_IsArray(v)  ? "an array"
-                               : "an object";
-}
-
-static void rate_field(problems *pr, const cJSON *v, const char *name, double lo, double hi,
-                       double *out)
-{
-    char field[64];
-    snprintf(field, sizeof field, "predictiveDialer.%s", name);
-    if (!cJSON_IsNumber(v))
-        problem(pr, field, "must be a number, got %s", kind(v));
-    else if (!(v->valuedouble >= lo && v->valuedouble <= hi))
-        problem(pr, field, "%g is outside the engine's bounds [%g, %g]", v->valuedouble, lo, hi);
-    else
-        *out = v->valuedouble;
-}
-
-static void int_field(problems *pr, const cJSON *v, const char *name, long lo, long hi,
-                      long *out)
-{
-    char field[64];
-    snprintf(field, sizeof field, "predictiveDialer.%s", name);
-    if (!cJSON_IsNumber(v))
-        problem(pr, field, "must be an integer, got %s", kind(v));
-    else if (v->valuedouble != floor(v->valuedouble))
-        problem(pr, field, "must be an integer, got %g", v->valuedouble);
-    else if (!(v->valuedouble >= (double)lo && v->valuedouble <= (double)hi))
-        problem(pr, field, "%g is outside the engine's bounds [%ld, %ld]", v->valuedouble, lo,
-                hi);
-    else
-        *out = (long)v->valuedouble;
-}
-
-/* Validates a merge patch into *p and *status; every problem is listed.
- * *changes counts the members the patch sets. */
-static void check_patch(const mock__store *s, const cJSON *body, params *p, char *status,
-                        problems *pr, int *changes)
-{
-    const mock_bounds *b = &s->b;
-    *changes = 0;
-    if (!cJSON_IsObject(body)) {
-        problem(pr, "(body)", "must be a JSON object, got %s", kind(body));
-        return;
-    }
-    const cJSON *m;
-    cJSON_ArrayForEach(m, body)
-    {
-        if (strcmp(m->string, "predictiveDialer") == 0) {
-            if (cJSON_IsNull(m)) {
-                problem(pr, "predictiveDialer", "cannot be removed");
-                continue;
-            }
-            if (!cJSON_IsObject(m)) {
-                problem(pr, "predictiveDialer", "must be an object, got %s", kind(m));
-                continue;
-            }
-            const cJSON *f;
-            cJSON_ArrayForEach(f, m)
-            {
-                char field[96];
-                snprintf(field, sizeof field, "predictiveDialer.%.60s", f->string);
-                (*changes)++;
-                if (cJSON_IsNull(f)) {
-                    problem(pr, field, "cannot be removed: every setting is required");
-                } else if (strcmp(f->string, "answerRate") == 0) {
-                    rate_field(pr, f, "answerRate", b->min_answer_rate, b->max_answer_rate,
-                               &p->answer_rate);
-                } else if (strcmp(f->string, "abandonRate") == 0) {
-                    rate_field(pr, f, "abandonRate", 0, b->max_abandon_rate, &p->abandon_rate);
-                } else if (strcmp(f->string, "maxConcurrentCalls") == 0) {
-                    int_field(pr, f, "maxConcurrentCalls", b->min_concurrent_calls,
-                              b->max_concurrent_calls, &p->max_concurrent_calls);
-                } else if (strcmp(f->string, "callInterval") == 0) {
-                    int_field(pr, f, "callInterval", b->min_call_interval, b->max_call_interval,
-                              &p->call_interval);
-                } else if (strcmp(f->string, "warmUpPeriod") == 0) {
-                    int_field(pr, f, "warmUpPeriod", b->min_warm_up, b->max_warm_up,
-                              &p->warm_up);
-                } else if (strcmp(f->string, "strategy") == 0) {
-                    int k = -1;
-                    for (int i = 0; cJSON_IsString(f) && strategies[i]; i++)
-                        if (strcmp(strategies[i], f->valuestring) == 0)
-                            k = i;
-                    if (!cJSON_IsString(f))
-                        problem(pr, field, "must be a string, got %s", kind(f));
-                    else if (k < 0)
-                        problem(pr, field,
-                                "unknown strategy \"%.40s\" (predictive, progressive, power, "
-                                "preview)",
-                                f->valuestring);
-                    else
-                        p->strategy = k;
-                } else {
-                    problem(pr, field, "unknown field");
-                }
-            }
-        } else if (strcmp(m->string, "status") == 0) {
-            (*changes)++;
-            if (!cJSON_IsString(m))
-                problem(pr, "status", "must be a string, got %s", kind(m));
-            else if (strcmp(m->valuestring, "active") && strcmp(m->valuestring, "paused") &&
-                     strcmp(m->valuestring, "archived"))
-                problem(pr, "status", "\"%.40s\" cannot be set (active, paused, archived)",
-                        m->valuestring);
-            else
-                cx_copy(status, 16, m->valuestring);
-        } else {
-            char field[96];
-            snprintf(field, sizeof field, "%.80s", m->string);
-            problem(pr, field, "unknown field (predictiveDialer, status)");
-        }
-    }
-    if (*changes == 0 && pr->n == 0)
-        problem(pr, "(body)", "the patch is empty: nothing to change");
-}
-
-static bool etag_matches(const char *if_match, long version)
-{
-    char want[48];
-    snprintf(want, sizeof want, "\"v%ld\"", version);
-    for (const char *p = if_match; *p;) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        size_t len = strcspn(p, ",");
-        while (len && p[len - 1] == ' ')
-            len--;
-        if ((len == 1 && *p == '*') || (len == strlen(want) && strncmp(p, want, len) == 0))
-            return true;
-        if (len > 2 && strncmp(p, "W/", 2) == 0 && len - 2 == strlen(want) &&
-            strncmp(p + 2, want, len - 2) == 0)
-            return true;
-        p += strcspn(p, ",");
-    }
-    return false;
-}
-
 void mock__campaign_patch(mock__store *s, const char *id, const char *if_match,
                           const cJSON *body, mock__resp *r)
 {
@@ -485,7 +313,7 @@ void mock__campaign_patch(mock__store *s, const char *id, const char *if_match,
     }
     pthread_mutex_lock(&c->lock);
     catch_up(s, c);
-    if (if_match && !etag_matches(if_match, c->version)) {
+    if (if_match && !mock__etag_matches(if_match, c->version)) {
         mock__resp_error(r, 412, "precondition_failed",
                          "If-Match %.60s does not match the current ETag \"v%ld\": the campaign "
                          "changed since it was read",
@@ -499,7 +327,7 @@ void mock__campaign_patch(mock__store *s, const char *id, const char *if_match,
     cx_copy(status, sizeof status, c->status);
     problems pr = {cJSON_CreateArray(), 0};
     int changes = 0;
-    check_patch(s, body, &p, status, &pr, &changes);
+    mock__check_patch(&s->b, body, &p, status, &pr, &changes);
     if (pr.n) {
         cJSON *e = cJSON_CreateObject();
         if (e) {
@@ -677,7 +505,7 @@ mock_status mock__campaign_state(mock__store *s, const char *id, mock_campaign_s
     out->max_concurrent_calls = (int)c->p.max_concurrent_calls;
     out->call_interval_ms = (int)c->p.call_interval;
     out->warm_up_s = (int)c->p.warm_up;
-    cx_copy(out->strategy, sizeof out->strategy, strategies[c->p.strategy]);
+    cx_copy(out->strategy, sizeof out->strategy, mock__strategies[c->p.strategy]);
     out->version = c->version;
     out->simulated = c->sim != NULL;
     pthread_mutex_unlock(&c->lock);

@@ -23,6 +23,13 @@ struct cJSON *mock__journal_list(mock__journal *j, long since);
 /* {"total":..,"kept":..,"dropped":..,"byStatus":{"200":..,"reset":..}} */
 struct cJSON *mock__journal_summary(mock__journal *j);
 size_t mock__journal_total(mock__journal *j);
+/* Records a request as answered (mock_record.c): credentials and form
+ * secrets redacted, the body cut to a bound; the admin API is not
+ * recorded. `now` stamps it. */
+struct mock__req;
+struct mock__resp;
+void mock__journal_request(mock__journal *j, const struct mock__req *req,
+                           const struct mock__resp *r, double now);
 void mock__journal_clear(mock__journal *j);
 
 #endif

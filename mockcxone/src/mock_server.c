@@ -2,8 +2,9 @@
  * (size limit -> faults -> routes -> journal), and the server's life.
  *
  * One thread per connection (libmicrohttpd's THREAD_PER_CONNECTION): a
- * fault's delay holds only its own connection; a connection limit and an
- * idle timeout bound what slow or hostile clients can hold. */
+ * fault's delay holds only its own connection; a connection limit, a limit
+ * per client address and an idle timeout bound what slow or hostile
+ * clients can hold. What the journal keeps of a request is mock_record.c's. */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
@@ -17,7 +18,6 @@
 
 #include "mock_internal.h"
 
-#define JOURNAL_BODY_MAX 2048
 #define SINK_BODY_MAX (64 * 1024)
 
 const char *mock_strerror(mock_status st)
@@ -171,119 +171,12 @@ bool mock__authorize(mock_server *s, const mock__req *req, const char *scope, ch
     return true;
 }
 
-/* ------------------------------------------------------------- journal */
+/* ------------------------------------------------------------ pipeline */
 
 typedef struct conn_state {
     mock__req req;
     bool answered; /* a response was queued early (413) */
 } conn_state;
-
-static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                  const char *value)
-{
-    (void)kind;
-    cJSON *h = cls;
-    if (strcasecmp(key, "Authorization") == 0 || strcasecmp(key, "Cookie") == 0 ||
-        strcasecmp(key, "Proxy-Authorization") == 0) {
-        char red[64];
-        size_t n = value ? strcspn(value, " ") : 0;
-        snprintf(red, sizeof red, "%.*s ***", (int)(n < 20 ? n : 20), value ? value : "");
-        cJSON_AddStringToObject(h, key, red);
-    } else {
-        cJSON_AddStringToObject(h, key, value ? value : "");
-    }
-    return MHD_YES;
-}
-
-/* A copy of a form body with secret values replaced by ***. */
-static void redact_form(const char *body, size_t len, cx_buf *out)
-{
-    static const char *const secret_keys[] = {"client_secret", "password", "refresh_token",
-                                              "access_token",  "client_assertion", "code",
-                                              NULL};
-    const char *p = body, *end = body + len;
-    while (p < end) {
-        const char *amp = memchr(p, '&', (size_t)(end - p));
-        const char *stop = amp ? amp : end;
-        const char *eq = memchr(p, '=', (size_t)(stop - p));
-        bool secret = false;
-        for (int i = 0; eq && secret_keys[i]; i++)
-            if ((size_t)(eq - p) == strlen(secret_keys[i]) &&
-                strncmp(p, secret_keys[i], (size_t)(eq - p)) == 0)
-                secret = true;
-        if (secret) {
-            if (cx_buf_append(out, p, (size_t)(eq - p) + 1) || cx_buf_append(out, "***", 3))
-                return;
-        } else if (cx_buf_append(out, p, (size_t)(stop - p))) {
-            return;
-        }
-        if (amp && cx_buf_append(out, "&", 1))
-            return;
-        p = amp ? amp + 1 : end;
-    }
-}
-
-/* Returns the body as journaled: secrets redacted, cut to a bounded size. */
-static char *journal_body(const mock__req *req, size_t cap)
-{
-    if (req->too_large)
-        return strdup("(body too large: not kept)");
-    if (!req->body.len)
-        return strdup("");
-    cx_buf b;
-    cx_buf_init(&b, cap + 64);
-    const char *ct = mock__req_header(req, "Content-Type");
-    size_t len = req->body.len < cap ? req->body.len : cap;
-    if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0)
-        redact_form(req->body.data, req->body.len, &b);
-    else if (cx_buf_append(&b, req->body.data, len) != 0)
-        cx_buf_reset(&b);
-    if (b.len > cap) {
-        b.len = cap;
-        b.data[cap] = '\0';
-    }
-    if (req->body.len > cap)
-        (void)cx_buf_printf(&b, "...(%zu bytes in all)", req->body.len);
-    char *s = cx_buf_steal(&b);
-    return s ? s : strdup("");
-}
-
-static void journal(mock_server *s, const mock__req *req, const mock__resp *r)
-{
-    if (strncmp(req->path, "/__admin/", 9) == 0)
-        return; /* the admin API watches; it is not what is watched */
-    int status = r->drop ? 0 : r->status;
-    cJSON *e = cJSON_CreateObject();
-    cJSON *h = cJSON_CreateObject();
-    char *body = journal_body(req, JOURNAL_BODY_MAX);
-    if (!e || !h || !body) {
-        cJSON_Delete(e);
-        cJSON_Delete(h);
-        free(body);
-        mock__journal_add(s->journal, NULL, status);
-        return;
-    }
-    char when[32];
-    cx_format_rfc3339(cx_clock_now(s->clk), when, sizeof when);
-    MHD_get_connection_values(req->conn, MHD_HEADER_KIND, add_header, h);
-    cJSON_AddStringToObject(e, "method", req->method);
-    cJSON_AddStringToObject(e, "path", req->path);
-    if (r->drop)
-        cJSON_AddStringToObject(e, "status", "reset");
-    else
-        cJSON_AddNumberToObject(e, "status", r->status);
-    cJSON_AddItemToObject(e, "headers", h);
-    cJSON_AddStringToObject(e, "body", body);
-    cJSON_AddStringToObject(e, "time", when);
-    cJSON_AddNumberToObject(e, "durationMs",
-                            round((cx_wall_monotonic() - req->wall_start) * 1e6) / 1e3);
-    if (r->fault[0])
-        cJSON_AddStringToObject(e, "fault", r->fault);
-    free(body);
-    mock__journal_add(s->journal, e, status);
-}
-
-/* ------------------------------------------------------------ pipeline */
 
 static const char *status_word(int s)
 {
@@ -425,7 +318,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 mock__resp r;
                 mock__resp_init(&r);
                 handle(s, &cs->req, &r);
-                journal(s, &cs->req, &r);
+                mock__journal_request(s->journal, &cs->req, &r, cx_clock_now(s->clk));
                 enum MHD_Result rc = send_resp(conn, &r);
                 mock__resp_free(&r);
                 return rc;
@@ -448,7 +341,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     mock__resp r;
     mock__resp_init(&r);
     handle(s, &cs->req, &r);
-    journal(s, &cs->req, &r);
+    mock__journal_request(s->journal, &cs->req, &r, cx_clock_now(s->clk));
     enum MHD_Result rc = r.drop ? MHD_NO : send_resp(conn, &r);
     mock__resp_free(&r);
     return rc;

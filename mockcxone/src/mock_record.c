@@ -1,0 +1,120 @@
+/* mock_record.c - what the journal keeps of a request: its method, path,
+ * status (or "reset"), headers with credentials redacted, body with form
+ * secrets redacted and cut to a bound, time and duration. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mock_internal.h"
+
+#define JOURNAL_BODY_MAX 2048
+
+static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value)
+{
+    (void)kind;
+    cJSON *h = cls;
+    if (strcasecmp(key, "Authorization") == 0 || strcasecmp(key, "Cookie") == 0 ||
+        strcasecmp(key, "Proxy-Authorization") == 0) {
+        char red[64];
+        size_t n = value ? strcspn(value, " ") : 0;
+        snprintf(red, sizeof red, "%.*s ***", (int)(n < 20 ? n : 20), value ? value : "");
+        cJSON_AddStringToObject(h, key, red);
+    } else {
+        cJSON_AddStringToObject(h, key, value ? value : "");
+    }
+    return MHD_YES;
+}
+
+/* A copy of a form body with secret values replaced by ***. */
+static void redact_form(const char *body, size_t len, cx_buf *out)
+{
+    static const char *const secret_keys[] = {"client_secret", "password", "refresh_token",
+                                              "access_token",  "client_assertion", "code",
+                                              NULL};
+    const char *p = body, *end = body + len;
+    while (p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *stop = amp ? amp : end;
+        const char *eq = memchr(p, '=', (size_t)(stop - p));
+        bool secret = false;
+        for (int i = 0; eq && secret_keys[i]; i++)
+            if ((size_t)(eq - p) == strlen(secret_keys[i]) &&
+                strncmp(p, secret_keys[i], (size_t)(eq - p)) == 0)
+                secret = true;
+        if (secret) {
+            if (cx_buf_append(out, p, (size_t)(eq - p) + 1) || cx_buf_append(out, "***", 3))
+                return;
+        } else if (cx_buf_append(out, p, (size_t)(stop - p))) {
+            return;
+        }
+        if (amp && cx_buf_append(out, "&", 1))
+            return;
+        p = amp ? amp + 1 : end;
+    }
+}
+
+/* Returns the body as journaled: secrets redacted, cut to a bounded size. */
+static char *journal_body(const mock__req *req, size_t cap)
+{
+    if (req->too_large)
+        return strdup("(body too large: not kept)");
+    if (!req->body.len)
+        return strdup("");
+    cx_buf b;
+    cx_buf_init(&b, cap + 64);
+    const char *ct = mock__req_header(req, "Content-Type");
+    size_t len = req->body.len < cap ? req->body.len : cap;
+    if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0)
+        redact_form(req->body.data, req->body.len, &b);
+    else if (cx_buf_append(&b, req->body.data, len) != 0)
+        cx_buf_reset(&b);
+    if (b.len > cap) {
+        b.len = cap;
+        b.data[cap] = '\0';
+    }
+    if (req->body.len > cap)
+        (void)cx_buf_printf(&b, "...(%zu bytes in all)", req->body.len);
+    char *s = cx_buf_steal(&b);
+    return s ? s : strdup("");
+}
+
+void mock__journal_request(mock__journal *j, const mock__req *req, const mock__resp *r,
+                           double now)
+{
+    if (strncmp(req->path, "/__admin/", 9) == 0)
+        return; /* the admin API watches; it is not what is watched */
+    int status = r->drop ? 0 : r->status;
+    cJSON *e = cJSON_CreateObject();
+    cJSON *h = cJSON_CreateObject();
+    char *body = journal_body(req, JOURNAL_BODY_MAX);
+    if (!e || !h || !body) {
+        cJSON_Delete(e);
+        cJSON_Delete(h);
+        free(body);
+        mock__journal_add(j, NULL, status);
+        return;
+    }
+    char when[32];
+    cx_format_rfc3339(now, when, sizeof when);
+    MHD_get_connection_values(req->conn, MHD_HEADER_KIND, add_header, h);
+    cJSON_AddStringToObject(e, "method", req->method);
+    cJSON_AddStringToObject(e, "path", req->path);
+    if (r->drop)
+        cJSON_AddStringToObject(e, "status", "reset");
+    else
+        cJSON_AddNumberToObject(e, "status", r->status);
+    cJSON_AddItemToObject(e, "headers", h);
+    cJSON_AddStringToObject(e, "body", body);
+    cJSON_AddStringToObject(e, "time", when);
+    cJSON_AddNumberToObject(e, "durationMs",
+                            round((cx_wall_monotonic() - req->wall_start) * 1e6) / 1e3);
+    if (r->fault[0])
+        cJSON_AddStringToObject(e, "fault", r->fault);
+    free(body);
+    mock__journal_add(j, e, status);
+}
