@@ -17,7 +17,12 @@
  *
  * Cost: O(log n) per event for the heap, O(1) for everything else; memory is
  * bounded by the lines and agents in use, not by the simulated duration
- * (except the per-interval series, which the caller asks for). */
+ * (except the per-interval series, which the caller asks for).
+ *
+ * One translation unit on purpose, though long: every event passes through
+ * push, launch, resolve, connect and pace, and the compiler inlines them
+ * only within a file; the heap (sim_heap.c), the model (sim_model.c) and
+ * the runs and replications (sim_run.c) live apart. */
 #include "sim_engine.h"
 
 #include <gsl/gsl_randist.h>
