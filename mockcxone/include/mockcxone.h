@@ -128,7 +128,10 @@ typedef struct mock_options {
     unsigned connection_limit;    /* 256 */
     unsigned per_ip_limit;        /* 64: connections one client address may hold, so
                                      that slow clients (slowloris) cannot take them all */
-    unsigned connection_timeout_s; /* 30: idle or slow connections are closed */
+    unsigned connection_timeout_s; /* 30: idle connections are closed */
+    double request_timeout_s;     /* 30: a request must arrive whole this long after its
+                                     connection opened or its previous one was answered,
+                                     however steadily it trickles in (slowloris); 0 = off */
     size_t journal_max;           /* entries kept: 100000 (older ones dropped, counted) */
     double stats_window_s;        /* the regulatory window: 30 days (FCC) */
     cx_clock *clock;              /* borrowed; NULL: a private real clock */

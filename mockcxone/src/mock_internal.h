@@ -6,6 +6,7 @@
 
 #include "mock_auth.h"
 #include "mock_campaign.h"
+#include "mock_deadline.h"
 #include "mock_fault.h"
 #include "mock_http.h"
 #include "mock_journal.h"
@@ -18,6 +19,7 @@ struct mock_server {
     cx_clock *clk, *own_clock;
     double t_start;          /* clock time of create (and of each reset) */
     struct MHD_Daemon *daemon;
+    struct mock__deadlines *deadlines; /* while started */
     unsigned port;
     mock__auth *auth;
     mock__store *store;

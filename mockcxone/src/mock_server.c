@@ -61,6 +61,7 @@ void mock_options_default(mock_options *o)
     o->body_max = 1u << 20;
     o->connection_limit = 256;
     o->per_ip_limit = 64;
+    o->request_timeout_s = 30;
     o->connection_timeout_s = 30;
     o->journal_max = 20000;
     o->stats_window_s = 30 * 86400.0;
@@ -315,6 +316,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 /* refuse before reading it */
                 cs->req.too_large = true;
                 cs->answered = true;
+                mock__deadlines_arrived(s->deadlines, conn);
                 mock__resp r;
                 mock__resp_init(&r);
                 handle(s, &cs->req, &r);
@@ -338,6 +340,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (cs->answered)
         return MHD_YES;
     cs->answered = true;
+    mock__deadlines_arrived(s->deadlines, conn);
     mock__resp r;
     mock__resp_init(&r);
     handle(s, &cs->req, &r);
@@ -350,9 +353,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)conn;
     (void)toe;
+    mock_server *s = cls;
+    mock__deadlines_answered(s->deadlines, conn);
     conn_state *cs = *con_cls;
     if (!cs)
         return;
@@ -519,16 +522,22 @@ mock_status mock_server_start(mock_server *s, cx_error *err)
         return cx_error_set(err, MOCK_EINVAL, "cannot listen on %s:%u: not an IPv4 address "
                                               "and port",
                             s->bind, s->o.port);
+    if (mock__deadlines_create(s->o.request_timeout_s, &s->deadlines, err) != MOCK_OK)
+        return MOCK_ENOMEM;
     s->daemon = MHD_start_daemon(
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL,
         NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_CONNECTION_LIMIT, s->o.connection_limit,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->o.per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
         s->o.connection_timeout_s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_NOTIFY_CONNECTION, mock__deadlines_notify, s->deadlines,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
-    if (!s->daemon)
+    if (!s->daemon) {
+        mock__deadlines_destroy(s->deadlines);
+        s->deadlines = NULL;
         return cx_error_set(err, MOCK_ELISTEN, "cannot listen on %s:%u (in use, or not allowed)",
                             s->bind, s->o.port);
+    }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : s->o.port;
     return MOCK_OK;
@@ -541,6 +550,8 @@ void mock_server_stop(mock_server *s)
     if (s && s->daemon) {
         MHD_stop_daemon(s->daemon);
         s->daemon = NULL;
+        mock__deadlines_destroy(s->deadlines);
+        s->deadlines = NULL;
     }
 }
 

@@ -58,7 +58,10 @@ static const char usage[] =
     "  --window fcc|ofcom|S    the regulatory window of /stats (fcc: 30 days)\n"
     "  --connection-limit N    simultaneous connections (256)\n"
     "  --per-ip-limit N        simultaneous connections from one address (64)\n"
-    "  --connection-timeout S  idle or slow connections are closed after S (30)\n"
+    "  --connection-timeout S  idle connections are closed after S (30)\n"
+    "  --request-timeout S     a request must arrive whole within S of its connection\n"
+    "                          opening or the previous answer, however it trickles (30;\n"
+    "                          0 = off)\n"
     "  --journal-max N         journal entries kept (20000; older are counted)\n"
     "  -h, --help              this text\n"
     "\n"
@@ -93,7 +96,7 @@ int main(int argc, char **argv)
     bool no_sim = false;
     enum { O_BIND = 256, O_PORT, O_ID, O_SECRET, O_SCOPE, O_CAMPAIGN, O_TTL, O_FAULTS, O_SEED,
            O_RATE, O_BURST, O_MODEL, O_NOSIM, O_WINDOW, O_CLIMIT,
-    O_PERIP, O_CTIMEOUT, O_JMAX, O_PROFILE,
+    O_PERIP, O_RTIMEOUT, O_CTIMEOUT, O_JMAX, O_PROFILE,
            O_AK_ID, O_AK_SECRET, O_TENANT, O_ICS, O_IGS, O_ACCEPT, O_RA };
     int retry_after = -1;
     static const struct option opts[] = {
@@ -113,6 +116,7 @@ int main(int argc, char **argv)
         {"window", required_argument, NULL, O_WINDOW},
         {"connection-limit", required_argument, NULL, O_CLIMIT},
         {"per-ip-limit", required_argument, NULL, O_PERIP},
+        {"request-timeout", required_argument, NULL, O_RTIMEOUT},
         {"connection-timeout", required_argument, NULL, O_CTIMEOUT},
         {"journal-max", required_argument, NULL, O_JMAX},
         {"profile", required_argument, NULL, O_PROFILE},
@@ -207,6 +211,9 @@ int main(int argc, char **argv)
         case O_CLIMIT:
             if (number(name, optarg, 1, 100000, &d)) return 2;
             o.connection_limit = (unsigned)d;
+            break;
+        case O_RTIMEOUT:
+            if (number(name, optarg, 0, 86400, &o.request_timeout_s)) return 2;
             break;
         case O_PERIP:
             if (number(name, optarg, 1, 100000, &d)) return 2;

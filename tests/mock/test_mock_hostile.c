@@ -5,7 +5,9 @@
  * other sends its headers and a few bytes of a long body and stops. A
  * normal client on 127.0.0.1 is served all along, because one address may
  * hold only so many connections (the rest are closed at once), and the
- * server closes what stays idle past its connection timeout. */
+ * server closes what stays idle past its connection timeout. A client that
+ * trickles a byte more often than that timeout is cut at its request
+ * deadline; one that is merely slow but finishes in time is answered. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -139,8 +141,65 @@ static void test_slow_clients_cannot_starve(void)
     fx_stop(&f);
 }
 
+/* Whether the server has closed the connection, leaving any answer unread. */
+static bool peek_closed(int fd)
+{
+    char c;
+    ssize_t r = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    return r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
+/* Sends `text` a byte at a time, `gap_ms` apart; false when the server
+ * closed the connection before it was all sent. */
+static bool trickle(int fd, const char *text, int gap_ms)
+{
+    for (const char *p = text; *p; p++) {
+        if (send(fd, p, 1, MSG_NOSIGNAL) != 1 || peek_closed(fd))
+            return false;
+        usleep((useconds_t)gap_ms * 1000);
+    }
+    return true;
+}
+
+static void test_trickle_cut_at_deadline(void)
+{
+    mock_options o;
+    mock_options_default(&o);
+    o.connection_timeout_s = 2;  /* idle: never reached by a byte every 0.3 s */
+    o.request_timeout_s = 2;
+    fixture f;
+    fx_start(&f, &o);
+    unsigned port = mock_server_port(f.s);
+    /* a header that never ends, a byte every 0.3 s: cut after about 2 s */
+    int fd = hold("127.0.0.4", port, "GET /__admin/health HTTP/1.1\r\n");
+    CX_REQUIRE(fd >= 0);
+    char endless[200];
+    memset(endless, 'a', sizeof endless - 1);
+    endless[sizeof endless - 1] = '\0';
+    memcpy(endless, "X-Slow: ", 8);
+    CU_ASSERT(!trickle(fd, endless, 300)); /* 60 s if never cut */
+    close(fd);
+    /* slow, but whole within the deadline: answered */
+    fd = hold("127.0.0.4", port, "");
+    CX_REQUIRE(fd >= 0);
+    CU_ASSERT(trickle(fd, "GET /__admin/health HTTP/1.1\r\nHost: x\r\n\r\n", 10));
+    char buf[256] = "";
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    CU_ASSERT(poll(&p, 1, 5000) == 1 && recv(fd, buf, sizeof buf - 1, 0) > 0);
+    CX_ASSERT_CONTAINS(buf, "HTTP/1.1 200");
+    /* and the same connection may take its time over the next one too */
+    CU_ASSERT(trickle(fd, "GET /__admin/health HTTP/1.1\r\nHost: x\r\n\r\n", 10));
+    memset(buf, 0, sizeof buf);
+    CU_ASSERT(poll(&p, 1, 5000) == 1 && recv(fd, buf, sizeof buf - 1, 0) > 0);
+    CX_ASSERT_CONTAINS(buf, "HTTP/1.1 200");
+    close(fd);
+    served(&f);
+    fx_stop(&f);
+}
+
 static const cx_test_case cases[] = {
     {"slow_clients_cannot_starve", test_slow_clients_cannot_starve},
+    {"trickle_cut_at_deadline", test_trickle_cut_at_deadline},
     {NULL, NULL},
 };
 static const cx_test_suite suites[] = {
