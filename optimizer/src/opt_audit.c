@@ -7,6 +7,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,9 +43,28 @@ static int make_parent(const char *path)
     return rc;
 }
 
-/* A record cut short (a write that failed half way) is ended with a newline,
- * so the next record starts a line of its own. */
-static int end_torn_line(int fd)
+/* Appends all of buf to fd (O_APPEND); 0 or -1. */
+static int write_all(int fd, const char *buf, size_t len)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, buf + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        done += (size_t)w;
+    }
+    return 0;
+}
+
+/* A record cut short - the process killed inside its write(2), which Linux
+ * may leave done in part, or a disk that filled - is moved to PATH.torn and
+ * cut from the log, so the log holds whole records only and nothing is
+ * lost. The record it was is either an intent (the write it announced was
+ * never sent: the process died first) or an outcome (its intent stays, and
+ * is reported as a cycle without one). Called with the log locked. */
+static int repair_tail(int fd, const char *path)
 {
     struct stat st;
     if (fstat(fd, &st) != 0)
@@ -55,10 +76,44 @@ static int end_torn_line(int fd)
         return -1;
     if (last == '\n')
         return 0;
-    ssize_t w;
-    while ((w = write(fd, "\n", 1)) < 0 && errno == EINTR)
-        ;
-    return w == 1 && fsync(fd) == 0 ? 0 : -1;
+    /* back to the last newline */
+    off_t end = st.st_size, keep = 0;
+    char buf[4096];
+    while (end > 0 && !keep) {
+        off_t from = end > (off_t)sizeof buf ? end - (off_t)sizeof buf : 0;
+        ssize_t n = pread(fd, buf, (size_t)(end - from), from);
+        if (n <= 0)
+            return -1;
+        for (ssize_t i = n; i-- > 0;)
+            if (buf[i] == '\n') {
+                keep = from + i + 1;
+                break;
+            }
+        end = from;
+    }
+    size_t tail = (size_t)(st.st_size - keep);
+    char *frag = malloc(tail + 1);
+    if (!frag || pread(fd, frag, tail, keep) != (ssize_t)tail) {
+        free(frag);
+        return -1;
+    }
+    frag[tail] = '\n';
+    size_t n = strlen(path) + 8;
+    char *side = malloc(n);
+    int sfd = -1;
+    if (side) {
+        snprintf(side, n, "%s.torn", path);
+        sfd = open(side, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    }
+    int rc = sfd >= 0 && write_all(sfd, frag, tail + 1) == 0 && fsync(sfd) == 0 ? 0 : -1;
+    if (sfd >= 0)
+        close(sfd);
+    free(side);
+    free(frag);
+    /* cut only what is kept elsewhere */
+    if (rc == 0 && (ftruncate(fd, keep) != 0 || fsync(fd) != 0))
+        rc = -1;
+    return rc;
 }
 
 opt_status opt__audit_open(const char *path, opt__audit **out, cx_error *err)
@@ -76,7 +131,8 @@ opt_status opt__audit_open(const char *path, opt__audit **out, cx_error *err)
     }
     if (make_parent(path) != 0 ||
         (a->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0 ||
-        end_torn_line(a->fd) != 0) {
+        flock(a->fd, LOCK_EX) != 0 || repair_tail(a->fd, path) != 0 ||
+        flock(a->fd, LOCK_UN) != 0) {
         int e = errno;
         opt__audit_close(a);
         return cx_error_set(err, OPT_EIO, "audit log %s: %s", path, strerror(e));
@@ -100,20 +156,22 @@ opt_status opt__audit_append(opt__audit *a, const cJSON *record, cx_error *err)
     line[len + 1] = '\0';
     opt_status st = OPT_OK;
     pthread_mutex_lock(&a->lock);
-    size_t done = 0;
-    while (done < len + 1) {
-        ssize_t w = write(a->fd, line + done, len + 1 - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
+    /* other processes may append to the same log: one record at a time,
+     * and never while one of them repairs a torn tail */
+    if (flock(a->fd, LOCK_EX) != 0)
+        st = cx_error_set(err, OPT_EIO, "audit log %s: lock: %s", a->path, strerror(errno));
+    else {
+        if (repair_tail(a->fd, a->path) != 0) /* another process died mid-record */
+            st = cx_error_set(err, OPT_EIO, "audit log %s: moving a torn record aside: %s",
+                              a->path, strerror(errno));
+        else if (write_all(a->fd, line, len + 1) != 0)
             st = cx_error_set(err, OPT_EIO, "audit log %s: write: %s", a->path,
-                              w < 0 ? strerror(errno) : "no progress");
-            break;
-        }
-        done += (size_t)w;
+                              errno ? strerror(errno) : "no progress");
+        else if (fsync(a->fd) != 0)
+            st = cx_error_set(err, OPT_EIO, "audit log %s: fsync: %s", a->path,
+                              strerror(errno));
+        flock(a->fd, LOCK_UN);
     }
-    if (st == OPT_OK && fsync(a->fd) != 0)
-        st = cx_error_set(err, OPT_EIO, "audit log %s: fsync: %s", a->path, strerror(errno));
     pthread_mutex_unlock(&a->lock);
     free(line);
     return st;

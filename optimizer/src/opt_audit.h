@@ -1,12 +1,13 @@
 /* opt_audit.h - the durable audit log (internal).
  *
- * Append-only JSON Lines: one complete record per line, each written with a
- * single write(2) on an O_APPEND descriptor and fsync(2)ed before the call
- * returns, so a record the caller was told is written survives a crash and
- * concurrent writers never interleave inside a line. A failed write can at
- * worst leave a last line without its newline: opening the log ends such a
- * line first, so the torn record stays alone on its line, where
- * opt_audit_check() reports it. */
+ * Append-only JSON Lines: one complete record per line, each written on an
+ * O_APPEND descriptor under an exclusive flock(2) (processes sharing a log
+ * append one record at a time) and fsync(2)ed before the call returns, so a
+ * record the caller was told is written survives a crash. A process killed
+ * inside its write(2) can leave a record cut short (Linux may complete a
+ * write in part on SIGKILL): the next writer, under the lock, moves that
+ * fragment to PATH.torn and cuts it from the log, so the log holds whole
+ * records only and nothing is lost. */
 #ifndef OPT_AUDIT_H
 #define OPT_AUDIT_H
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 
 #include "opt_audit.h"
 #include "opt_internal.h"
@@ -95,6 +96,7 @@ opt_status opt_audit_check(const char *path, bool ack, cx_clock *clk, opt_audit_
         return errno == ENOENT ? OPT_OK
                                : cx_error_set(err, OPT_EIO, "audit log %s: %s", path,
                                               strerror(errno));
+    flock(fileno(fp), LOCK_SH); /* no record half written while we read */
     open_set o = {0};
     opt_status st = OPT_OK;
     char *line = NULL;
@@ -129,7 +131,7 @@ opt_status opt_audit_check(const char *path, bool ack, cx_clock *clk, opt_audit_
     if (st == OPT_OK && ferror(fp))
         st = cx_error_set(err, OPT_EIO, "audit log %s: read: %s", path, strerror(errno));
     free(line);
-    fclose(fp);
+    fclose(fp); /* and the lock with it */
     if (st == OPT_OK) {
         out->unfinished = (int)o.n;
         for (size_t i = 0; i < o.n && i < OPT_AUDIT_SCAN_IDS; i++) {
