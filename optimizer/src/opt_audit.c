@@ -58,6 +58,17 @@ static int write_all(int fd, const char *buf, size_t len)
     return 0;
 }
 
+/* A kill inside an earlier move can leave PATH.torn itself cut short: the
+ * next fragment starts on a line of its own. */
+static int fresh_line(int fd)
+{
+    struct stat st;
+    char last = '\n';
+    if (fstat(fd, &st) != 0 || (st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1))
+        return -1;
+    return last == '\n' ? 0 : write_all(fd, "\n", 1);
+}
+
 /* A record cut short - the process killed inside its write(2), which Linux
  * may leave done in part, or a disk that filled - is moved to PATH.torn and
  * cut from the log, so the log holds whole records only and nothing is
@@ -103,9 +114,12 @@ static int repair_tail(int fd, const char *path)
     int sfd = -1;
     if (side) {
         snprintf(side, n, "%s.torn", path);
-        sfd = open(side, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+        sfd = open(side, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     }
-    int rc = sfd >= 0 && write_all(sfd, frag, tail + 1) == 0 && fsync(sfd) == 0 ? 0 : -1;
+    int rc = sfd >= 0 && fresh_line(sfd) == 0 && write_all(sfd, frag, tail + 1) == 0 &&
+                     fsync(sfd) == 0
+                 ? 0
+                 : -1;
     if (sfd >= 0)
         close(sfd);
     free(side);

@@ -7,7 +7,9 @@
  * inside its write(2) can leave a record cut short (Linux may complete a
  * write in part on SIGKILL): the next writer, under the lock, moves that
  * fragment to PATH.torn and cuts it from the log, so the log holds whole
- * records only and nothing is lost. */
+ * records only and nothing is lost. (A kill inside that move can leave the
+ * fragment in PATH.torn twice, or a line of PATH.torn cut short; never a
+ * fragment lost.) */
 #ifndef OPT_AUDIT_H
 #define OPT_AUDIT_H
 
