@@ -51,22 +51,9 @@ static void base_url(const mock__req *req, char *out, size_t n)
     snprintf(out, n, "http://%s", host && !strpbrk(host, "\r\n\" ") ? host : "127.0.0.1");
 }
 
-static void cx_message(mock__resp *r, int status, const char *fmt, ...) CX_PRINTF(3, 4);
-
 /* CXone documents no error envelope; clients read error_description,
  * errorDescription, message or error: the mock answers {"message": ...}. */
-static void cx_message(mock__resp *r, int status, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    cJSON *j = cJSON_CreateObject();
-    if (j)
-        cJSON_AddStringToObject(j, "message", msg);
-    mock__resp_json(r, status, j);
-}
+#define cx_message(r, status, ...) mock__resp_error((r), (status), NULL, __VA_ARGS__)
 
 static void oauth_error(mock__resp *r, int status, const char *code, const char *desc)
 {

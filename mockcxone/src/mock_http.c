@@ -76,7 +76,8 @@ void mock__resp_error(mock__resp *r, int status, const char *code, const char *f
     va_end(ap);
     cJSON *j = cJSON_CreateObject();
     if (j) {
-        cJSON_AddStringToObject(j, "error", code);
+        if (code)
+            cJSON_AddStringToObject(j, "error", code);
         cJSON_AddStringToObject(j, "message", msg);
     }
     mock__resp_json(r, status, j);

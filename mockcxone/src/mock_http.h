@@ -41,7 +41,8 @@ void mock__resp_header(mock__resp *r, const char *name, const char *fmt, ...)
     CX_PRINTF(3, 4);
 /* Sets a JSON body (consumes j). */
 void mock__resp_json(mock__resp *r, int status, struct cJSON *j);
-/* {"error": code, "message": ...} */
+/* {"error": code, "message": ...}; {"message": ...} alone when code is NULL
+ * (the CXone profile: CXone documents no error code). */
 void mock__resp_error(mock__resp *r, int status, const char *code, const char *fmt, ...)
     CX_PRINTF(4, 5);
 void mock__resp_text(mock__resp *r, int status, const char *content_type, const char *text);
