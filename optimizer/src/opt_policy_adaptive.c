@@ -29,8 +29,9 @@
  *     control steers to it and needs headroom under the budget.
  *  4. Ask the compliance gate before proposing: a refused target changes
  *     nothing for a whole period, so when the gate (the same prediction on
- *     the same seed as the cycle's) would refuse the step, take half of it,
- *     or a quarter, or only its retreating parts.
+ *     the same seed as the cycle's) would refuse the step, take the largest
+ *     share of it the gate allows (bisection, to 1/16 of the step), or only
+ *     its retreating parts.
  *
  * oracle: the same search, fed the simulation's true live-answer probability
  * averaged over the next period, with no estimation error: what no real
@@ -46,6 +47,7 @@
 #define LAMBDA 0.7
 #define Z_ESTIMATE 0.5 /* the cautious side of p: half a standard error (69%) */
 #define SEARCH_STEPS 6
+#define GATE_STEPS 4
 
 #define TREND_PERIODS 6
 
@@ -137,8 +139,9 @@ static opt_params retreat_only(const opt_params *cur, const opt_params *t)
 
 /* A target the compliance gate refuses changes nothing, so the policy asks
  * the gate first (the same prediction, on the same seed, as the cycle's
- * gate will make) and, refused, takes half the step towards it, or a
- * quarter, or only the parts that retreat, or stays. */
+ * gate will make) and, refused, takes the largest share of the step the
+ * gate allows, found by bisection (GATE_STEPS gate calls: a share within
+ * 1/16 of the step), or only the parts that retreat, or stays. */
 static opt_status fit_gate(opt_optimizer *o, const opt__policy_in *in, opt_params *cand,
                            cx_error *err)
 {
@@ -156,13 +159,16 @@ static opt_status fit_gate(opt_optimizer *o, const opt__policy_in *in, opt_param
         *cand = *cur;
         return OPT_OK;
     }
-    opt_params fallback = retreat_only(cur, cand);
+    opt_params best = retreat_only(cur, cand);
     if (c.breach || !c.target_ok) {
-        *cand = fallback;
+        *cand = best;
         return OPT_OK;
     }
-    /* the prediction refuses: a half step, then a quarter */
-    for (double share = 0.5; share > 0.2; share /= 2) {
+    /* the prediction refuses the whole step: the largest share it allows
+     * (predicted abandons grow with the share) */
+    double lo = 0, hi = 1;
+    for (int i = 0; i < GATE_STEPS; i++) {
+        double share = (lo + hi) / 2;
         opt_params part = *cand;
         part.answer_rate = cur->answer_rate + share * (cand->answer_rate - cur->answer_rate);
         part.abandon_rate = cur->abandon_rate + share * (cand->abandon_rate - cur->abandon_rate);
@@ -170,11 +176,13 @@ static opt_status fit_gate(opt_optimizer *o, const opt__policy_in *in, opt_param
         if ((rc = opt__gate(o, cur, &part, in->stats, &c, &pr, err)) != OPT_OK)
             return rc;
         if (c.compliant) {
-            *cand = part;
-            return OPT_OK;
+            best = part;
+            lo = share;
+        } else {
+            hi = share;
         }
     }
-    *cand = fallback;
+    *cand = best;
     return OPT_OK;
 }
 

@@ -190,6 +190,29 @@ static void test_compare_and_plot(void)
     CX_ASSERT_CONTAINS(err, "unknown policy \"greedy\"");
 }
 
+static void test_adaptive_asks_the_gate_first(void)
+{
+    /* adaptive proposes only what the compliance gate will pass (the same
+     * prediction on the same seed): on the seed's example, whose first
+     * steps the gate cuts short, it moves and is never refused */
+    char path[1024];
+    cx_test_src(path, sizeof path, "scenarios/seed-example.json");
+    /* (its expectations, written for the static policy's three changes,
+     * may or may not hold: the exit status is 0 or 1, and not the point) */
+    int rc = cx_run((char *const[]){"optimizer/cxopt", "run", path, "--policy", "adaptive",
+                                    "--json", NULL},
+                    NULL, out, sizeof out, err, sizeof err);
+    CU_ASSERT(rc == 0 || rc == 1);
+    cJSON *j = cJSON_Parse(out);
+    CX_REQUIRE(j != NULL && cJSON_GetArraySize(j) == 1);
+    const cJSON *r = cJSON_GetArrayItem(j, 0);
+    const cJSON *outcomes = cJSON_GetObjectItem(r, "outcomes");
+    CU_ASSERT(cJSON_GetObjectItem(outcomes, "rejected-compliance") == NULL);
+    CX_ASSERT_GE(cJSON_GetObjectItem(r, "applied")->valueint, 2);
+    CX_ASSERT_GE(0.03, cJSON_GetObjectItem(r, "maxWindowAbandonRate")->valuedouble);
+    cJSON_Delete(j);
+}
+
 static void test_real_time_mode(void)
 {
     /* the same loop on the wall clock: two one-second cycles */
@@ -215,6 +238,7 @@ static const cx_test_case cases[] = {
     {"run_reproducible", test_run_reproducible},
     {"failing_expectations_and_junit", test_failing_expectations_and_junit},
     {"compare_and_plot", test_compare_and_plot},
+    {"adaptive_asks_the_gate_first", test_adaptive_asks_the_gate_first},
     {"real_time_mode", test_real_time_mode},
     {NULL, NULL},
 };
