@@ -305,6 +305,8 @@ typedef struct opt_cycle_report {
     opt_params target;
     opt_params after;         /* as the server has it after the cycle */
     bool have_before, have_after;
+    bool written;             /* the server accepted the write, or a part of it, even if
+                                 the cycle failed after (a read-back that failed) */
     opt_validation validation;
     opt_compliance compliance;
     opt_prediction prediction;

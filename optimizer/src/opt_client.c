@@ -208,7 +208,10 @@ opt_status opt__client_call(opt__client *c, const char *method, const char *path
     char url[2048];
     if ((size_t)snprintf(url, sizeof url, "%s%s", c->base, path) >= sizeof url)
         return cx_error_set(err, OPT_EUSAGE, "URL too long: %s%s", c->base, path);
-    return call(c, method, path, url, false, body, body_len, if_match, resp, log, err);
+    opt_status st = call(c, method, path, url, false, body, body_len, if_match, resp, log, err);
+    if (st == OPT_OK && strcmp(method, "GET") != 0)
+        log->writes++;
+    return st;
 }
 
 opt_status opt__client_fetch(opt__client *c, const char *url, opt__response *resp,

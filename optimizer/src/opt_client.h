@@ -24,6 +24,7 @@ typedef struct opt__call_log {
     int retries;          /* attempts beyond the first of each call */
     int reauths;          /* tokens dropped after a 401 */
     long last_status;     /* of the last attempt, 0 = no answer */
+    int writes;           /* calls other than GET the server answered 2xx */
     char last_request_id[OPT_UUID_LEN];
 } opt__call_log;
 

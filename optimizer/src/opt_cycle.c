@@ -213,6 +213,7 @@ static void do_apply(cycle *c)
                                          &after, note, sizeof note, &c->log, &e);
     note_request(c);
     c->rep->http_status = c->log.last_status;
+    c->rep->written = c->log.writes > 0;
     if (st == OPT_OK) {
         c->rep->after = after.params;
         c->rep->have_after = true;

@@ -114,6 +114,7 @@ cJSON *opt_report_to_json(const opt_cycle_report *r)
         cJSON_AddItemToObject(o, "applied_parameters", opt_params_to_json(&r->after));
     else
         cJSON_AddNullToObject(o, "applied_parameters");
+    cJSON_AddBoolToObject(o, "written", r->written);
     if (r->validation.count) {
         cJSON *v = cJSON_AddArrayToObject(o, "validation");
         for (int i = 0; v && i < r->validation.count; i++) {

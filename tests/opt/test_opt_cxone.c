@@ -268,6 +268,38 @@ static void test_concurrent_change_reported(void)
     ofx_stop(&f);
 }
 
+static void test_failed_read_back_says_written(void)
+{
+    /* the PUT lands, then reading it back fails every time: the cycle fails,
+     * and its record says the write was accepted, so nobody takes the
+     * campaign for unchanged */
+    ofx f;
+    start(&f, NULL);
+    ofx_open(&f);
+    ofx_faults(&f, "{\"faults\":[{\"method\":\"GET\",\"path\":\"" SK "/parameters\","
+                   "\"after\":1,\"status\":503}]}");
+    opt_cycle_report r = apply(&f, target_ar(0.78));
+    CX_ASSERT_STR_EQ(opt_outcome_name(r.outcome), "failed-api");
+    CU_ASSERT(r.written);
+    CX_ASSERT_CONTAINS(r.message, "written, but reading it back failed");
+    CX_ASSERT_INT_EQ(ofx_count(&f, "PUT", SK "/parameters/general-settings"), 1);
+    cJSON *cycles = ofx_audit(&f, "cycle");
+    const cJSON *rec = cJSON_GetArrayItem(cycles, cJSON_GetArraySize(cycles) - 1);
+    CU_ASSERT(cJSON_IsTrue(cJSON_GetObjectItem(rec, "written")));
+    cJSON_Delete(cycles);
+    /* a cycle the server refuses before any write says it was not */
+    ofx_faults(&f, "{\"faults\":[{\"method\":\"PUT\",\"path\":\"" SK "/parameters/*\","
+                   "\"status\":400,\"body\":{\"message\":\"no\"}}]}");
+    r = apply(&f, target_ar(0.72));
+    CX_ASSERT_STR_EQ(opt_outcome_name(r.outcome), "failed-api");
+    CU_ASSERT(!r.written);
+    cycles = ofx_audit(&f, "cycle");
+    rec = cJSON_GetArrayItem(cycles, cJSON_GetArraySize(cycles) - 1);
+    CU_ASSERT(cJSON_IsFalse(cJSON_GetObjectItem(rec, "written")));
+    cJSON_Delete(cycles);
+    ofx_stop(&f);
+}
+
 static void test_invalid_grant_without_secret(void)
 {
     static const int statuses[] = {401, 400};
@@ -388,6 +420,7 @@ static const cx_test_case cases[] = {
     {"edited_mapping_file", test_edited_mapping_file},
     {"cpa_block_written_apart", test_cpa_block_written_apart},
     {"concurrent_change_reported", test_concurrent_change_reported},
+    {"failed_read_back_says_written", test_failed_read_back_says_written},
     {"invalid_grant_without_secret", test_invalid_grant_without_secret},
     {"error_text_whatever_its_key", test_error_text_whatever_its_key},
     {"client_credentials_refused_message", test_client_credentials_refused_message},

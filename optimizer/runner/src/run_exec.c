@@ -78,6 +78,8 @@ static void read_audit(const char *path, run_facts *f, run_result *r, opt_params
         const cJSON *outcome = cJSON_GetObjectItem(rec, "outcome");
         if (cJSON_IsString(type) && strcmp(type->valuestring, "cycle") == 0) {
             f->audit_cycles++;
+            if (cJSON_IsTrue(cJSON_GetObjectItem(rec, "written")))
+                f->audit_written++;
             if (cJSON_IsString(outcome) && strcmp(outcome->valuestring, "applied") == 0) {
                 opt_params p = opt_params_seed();
                 const cJSON *ap = cJSON_GetObjectItem(rec, "applied_parameters");

@@ -58,6 +58,7 @@ struct run_scenario {
 typedef struct run_facts {
     bool audit_parses;
     int audit_cycles;
+    int audit_written; /* cycle records whose write the server accepted */
     int patches_accepted;       /* accepted writes in the journal (PATCH, or PUT for cxone) */
     int patches_without_if_match; /* seed only: CXone has no ETag */
     bool final_matches_audit;   /* the campaign has the last applied target */
