@@ -166,6 +166,9 @@ mock_status mock_server_campaign(mock_server *s, const char *id, mock_campaign_s
 size_t mock_server_journal_length(mock_server *s);
 /* The journal as GET /__admin/journal returns it (caller frees). */
 struct cJSON *mock_server_journal(mock_server *s);
+/* The webhooks received, as GET /__admin/webhooks returns them (caller
+ * frees). */
+struct cJSON *mock_server_webhooks(mock_server *s);
 /* The stats as GET /api/v2/campaigns/{id}/stats returns them, brought to the
  * server's clock (caller frees). MOCK_ENOENT: no such simulated campaign. */
 mock_status mock_server_stats(mock_server *s, const char *id, double window_s, double period_s,

@@ -585,6 +585,8 @@ mock_status mock_server_set_faults(mock_server *s, const cJSON *doc, cx_error *e
 
 cJSON *mock_server_journal(mock_server *s) { return mock__journal_list(s->journal, 0); }
 
+cJSON *mock_server_webhooks(mock_server *s) { return mock__journal_list(s->sink, 0); }
+
 mock_status mock_server_stats(mock_server *s, const char *id, double window_s, double period_s,
                               cJSON **out)
 {

@@ -1,7 +1,9 @@
 /* test_scenarios.c - the scenario runner: bad files are refused with file and
  * key path (and nothing runs), expectations can fail, runs are reproducible,
  * results go to a table, JSON and JUnit XML, and compare plots. */
+#include <dirent.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include <cjson/cJSON.h>
@@ -9,6 +11,7 @@
 #include "cxproc.h"
 #include "cxrun.h"
 #include "cxtest.h"
+#include "mockcxone.h"
 
 static char *dir;
 static char out[1 << 17], err[1 << 14];
@@ -213,6 +216,79 @@ static void test_adaptive_asks_the_gate_first(void)
     cJSON_Delete(j);
 }
 
+/* Whether `text` holds something shaped like a token the mock issues: the
+ * seed profile's "mock_" and 43 base64url characters, or a CXone JWT. */
+static bool holds_token(const char *text)
+{
+    if (strstr(text, "eyJhbGciOi") || strstr(text, "eyJ0eXAiOi"))
+        return true;
+    for (const char *p = text; (p = strstr(p, "mock_")) != NULL; p++) {
+        size_t n = strspn(p + 5, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                 "0123456789-_");
+        if (n >= 40)
+            return true;
+    }
+    return false;
+}
+
+static void test_no_secret_in_any_output(void)
+{
+    /* a scenario whose tokens expire every few minutes, under both
+     * profiles: stdout, stderr, the audit log, the mock's journal and the
+     * webhooks it received hold no secret and no token */
+    static const char *const profiles[] = {"seed", "cxone"};
+    static const char *const secrets[] = {RUN_CLIENT_SECRET, RUN_WEBHOOK_SECRET,
+                                          MOCK_DEFAULT_ACCESS_KEY_SECRET,
+                                          "mock%2Baccess%2Fkey", "c2NlbmFyaW8tcnVubmVy"};
+    char path[1024];
+    cx_test_src(path, sizeof path, "scenarios/token-expiry.json");
+    for (int i = 0; i < 2; i++) {
+        char keep[1024];
+        snprintf(keep, sizeof keep, "%s/keep-%s", dir, profiles[i]);
+        CX_REQUIRE(mkdir(keep, 0700) == 0);
+        CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "run", path, "--profile",
+                                                (char *)profiles[i], "--audit-dir", keep,
+                                                "--json", NULL},
+                                NULL, out, sizeof out, err, sizeof err),
+                         0);
+        int files = 0, tokens = 0, hooks = 0;
+        const char *texts[2] = {out, err};
+        for (int k = 0; k < 5; k++)
+            for (int t = 0; t < 2; t++)
+                CX_ASSERT_NOT_CONTAINS(texts[t], secrets[k]);
+        CU_ASSERT(!holds_token(out) && !holds_token(err));
+        DIR *d = opendir(keep);
+        CX_REQUIRE(d != NULL);
+        for (struct dirent *e; (e = readdir(d)) != NULL;) {
+            if (e->d_name[0] == '.')
+                continue;
+            char file[1400];
+            snprintf(file, sizeof file, "%s/%s", keep, e->d_name);
+            char *text = cx_slurp(file);
+            CX_REQUIRE(text != NULL);
+            files++;
+            for (int k = 0; k < 5; k++)
+                CX_ASSERT_NOT_CONTAINS(text, secrets[k]);
+            if (holds_token(text)) {
+                CU_FAIL("a token in a file the run wrote");
+                fprintf(stderr, "a token in %s\n", file);
+            }
+            /* the check is not vacuous: the tokens and the webhooks went by */
+            if (strstr(e->d_name, ".journal.json"))
+                for (const char *p = text; (p = strstr(p, "\"/auth/token\"")) != NULL; p++)
+                    tokens++;
+            if (strstr(e->d_name, ".webhooks.json"))
+                for (const char *p = text; (p = strstr(p, "\"webhook-signature\"")) != NULL; p++)
+                    hooks++;
+            free(text);
+        }
+        closedir(d);
+        CX_ASSERT_INT_EQ(files, 3); /* .jsonl, .journal.json, .webhooks.json */
+        CX_ASSERT_GE(tokens, 3);
+        CX_ASSERT_GE(hooks, 1);
+    }
+}
+
 static void test_real_time_mode(void)
 {
     /* the same loop on the wall clock: two one-second cycles */
@@ -239,6 +315,7 @@ static const cx_test_case cases[] = {
     {"failing_expectations_and_junit", test_failing_expectations_and_junit},
     {"compare_and_plot", test_compare_and_plot},
     {"adaptive_asks_the_gate_first", test_adaptive_asks_the_gate_first},
+    {"no_secret_in_any_output", test_no_secret_in_any_output},
     {"real_time_mode", test_real_time_mode},
     {NULL, NULL},
 };

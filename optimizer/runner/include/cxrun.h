@@ -46,11 +46,18 @@ void run_scenario_destroy(run_scenario *s);
 const char *run_scenario_name(const run_scenario *s);
 const char *run_scenario_policy(const run_scenario *s);
 
+/* The credentials the runner's embedded mock and its optimizer share. They
+ * are secrets like any other: no output, audit log or journal shows them. */
+#define RUN_CLIENT_ID "scenario-runner"
+#define RUN_CLIENT_SECRET "scenario-runner-secret"
+#define RUN_WEBHOOK_SECRET "whsec_c2NlbmFyaW8tcnVubmVyLXdlYmhvb2stc2VjcmV0"
+
 typedef struct run_options {
     const char *policy;        /* NULL: the scenario's */
     const char *profile;       /* API profile, "seed" or "cxone"; NULL: the scenario's */
     uint64_t seed_offset;      /* added to the scenario's seed (repeat runs) */
-    const char *audit_dir;     /* keep the audit log there (NULL: a temporary one) */
+    const char *audit_dir;     /* keep the audit log there (NULL: a temporary one), and
+                                  beside it the mock's journal and the webhooks it got */
     bool real_time;            /* the wall clock instead of virtual time */
 } run_options;
 

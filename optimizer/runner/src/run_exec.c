@@ -7,6 +7,8 @@
  * clock further. After each cycle the runner samples the campaign's
  * regulatory window and last period straight from the server. */
 #include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +21,6 @@
 #include "run_internal.h"
 
 #define START_EPOCH 1767600000.0 /* 2026-01-05T08:00:00Z, a Monday morning */
-#define CLIENT_ID "scenario-runner"
-#define CLIENT_SECRET "scenario-runner-secret"
-#define HOOK_SECRET "whsec_c2NlbmFyaW8tcnVubmVyLXdlYmhvb2stc2VjcmV0"
 #define CAMPAIGN_ID "c-1"
 
 typedef struct truth {
@@ -126,6 +125,42 @@ static void read_journal(mock_server *m, bool cxone, run_facts *f)
     cJSON_Delete(j);
 }
 
+/* Writes `j` (consumed) to `path` whole or not at all. */
+static run_status write_json(const char *path, cJSON *j, cx_error *err)
+{
+    char tmp[1100];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    char *text = j ? cJSON_Print(j) : NULL;
+    cJSON_Delete(j);
+    if (!text)
+        return cx_error_set(err, RUN_EIO, "%s: out of memory", path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (fd >= 0 && !f)
+        close(fd);
+    bool ok = f && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
+    ok = (f && fclose(f) == 0) && ok && rename(tmp, path) == 0;
+    cJSON_free(text);
+    if (!ok) {
+        unlink(tmp);
+        return cx_error_set(err, RUN_EIO, "%s: cannot write: %s", path, strerror(errno));
+    }
+    return RUN_OK;
+}
+
+/* With an audit directory, what the mock saw is kept beside the audit log:
+ * BASE.journal.json (every request and answer, secrets redacted) and
+ * BASE.webhooks.json (every webhook delivered). */
+static run_status keep_mock_record(mock_server *m, const char *audit, cx_error *err)
+{
+    char base[1024], path[1100];
+    snprintf(base, sizeof base, "%.*s", (int)(strlen(audit) - strlen(".jsonl")), audit);
+    snprintf(path, sizeof path, "%s.journal.json", base);
+    run_status st = write_json(path, mock_server_journal(m), err);
+    snprintf(path, sizeof path, "%s.webhooks.json", base);
+    return st == RUN_OK ? write_json(path, mock_server_webhooks(m), err) : st;
+}
+
 static void sample(mock_server *m, const run_scenario *s, double hours, double answer_rate,
                    run_sample *out)
 {
@@ -192,7 +227,7 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     /* the server */
     mock_options mo;
     mock_options_default(&mo);
-    mock_client client = {CLIENT_ID, CLIENT_SECRET, s->scope};
+    mock_client client = {RUN_CLIENT_ID, RUN_CLIENT_SECRET, s->scope};
     mock_campaign_def camp = {CAMPAIGN_ID, s->name, s->campaign, s->dialer};
     mo.clients = &client;
     mo.n_clients = 1;
@@ -246,8 +281,8 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     opt_settings os;
     opt_settings_defaults(&os);
     os.profile = r->profile;
-    os.client_id = CLIENT_ID;
-    os.client_secret = CLIENT_SECRET;
+    os.client_id = RUN_CLIENT_ID;
+    os.client_secret = RUN_CLIENT_SECRET;
     os.auth_url = auth;
     os.api_url = cxone ? NULL : base; /* cxone finds its host by discovery */
     os.access_key_id = MOCK_DEFAULT_ACCESS_KEY_ID;
@@ -255,7 +290,7 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     os.tenant_id = MOCK_DEFAULT_TENANT;
     os.campaign_id = CAMPAIGN_ID;
     os.webhook_url = s->webhook ? hook : NULL;
-    os.webhook_secret = HOOK_SECRET;
+    os.webhook_secret = RUN_WEBHOOK_SECRET;
     os.audit_path = audit;
     os.constraints = s->constraints;
     os.limit = s->limit;
@@ -377,7 +412,7 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
                      "the campaign changed (version %ld) with no applied record", cs.version);
     }
     run__check(s, cxone ? &s->expect_cxone : &s->expect, &facts, r);
-    st = RUN_OK;
+    st = o->audit_dir ? keep_mock_record(m, audit, err) : RUN_OK;
 out:
     r->wall_s = cx_wall_monotonic() - wall0;
     opt_policy_destroy(pol);
