@@ -273,6 +273,15 @@ static void test_kill_9_at_random_points(void)
     ofx_stop(&f);
 }
 
+/* What a process killed inside its write(2) leaves: `text`, no newline. */
+static void append(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "a");
+    CX_REQUIRE(fp != NULL);
+    fputs(text, fp);
+    fclose(fp);
+}
+
 static void test_torn_tail_moved_aside(void)
 {
     /* a record cut short (a process killed inside its write) is reported by
@@ -323,10 +332,7 @@ static void test_torn_tail_moved_aside(void)
     free(text);
 
     /* a writer already running meets a fragment another process left */
-    fp = fopen(f.audit, "a");
-    CX_REQUIRE(fp != NULL);
-    fputs("{\"type\":\"inte", fp);
-    fclose(fp);
+    append(f.audit, "{\"type\":\"inte");
     t = target_ar(0.8);
     CX_ASSERT_INT_EQ(opt_apply(f.o, &t, false, &r, &err), OPT_OK);
     CX_ASSERT_INT_EQ(opt_audit_check(f.audit, false, NULL, &scan, &err), OPT_OK);
@@ -338,14 +344,8 @@ static void test_torn_tail_moved_aside(void)
 
     /* a kill inside an earlier move left .torn itself cut short: the next
      * fragment still starts a line of its own */
-    fp = fopen(torn, "a");
-    CX_REQUIRE(fp != NULL);
-    fputs("{\"ty", fp);
-    fclose(fp);
-    fp = fopen(f.audit, "a");
-    CX_REQUIRE(fp != NULL);
-    fputs("{\"type\":\"unfin", fp);
-    fclose(fp);
+    append(torn, "{\"ty");
+    append(f.audit, "{\"type\":\"unfin");
     t = target_ar(0.78);
     CX_ASSERT_INT_EQ(opt_apply(f.o, &t, false, &r, &err), OPT_OK);
     frag = cx_slurp(torn);
