@@ -1,12 +1,12 @@
 #!/bin/sh
 # bench/policies/run.sh [BUILD_DIR] [SEEDS] [PROFILE] - issue 5's outcome
 # quality: every scenario of the library under adaptive, vicidial and
-# oracle with the same SEEDS (5) seeds each, side by side: the worst
+# oracle with the same SEEDS (20) seeds each, side by side: the worst
 # regulatory window over all seeds, mean and minimum occupancy. Then, per
 # scenario, adaptive's occupancy minus VICIdial's and minus the oracle's.
 set -eu
 B=${1:-build}
-SEEDS=${2:-5}
+SEEDS=${2:-20}
 PROFILE=${3:-seed}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(mktemp)
