@@ -7,11 +7,10 @@
 # (python3, gnuplot, sh) are not traced.
 set -u
 logs=$(mktemp -d "${TMPDIR:-/tmp}/cxvg.XXXXXX") || exit 1
-here=$(cd "$(dirname "$0")" && pwd)
 valgrind -q --tool=memcheck --leak-check=full --show-leak-kinds=definite,indirect \
     --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
     --trace-children=yes --trace-children-skip='/usr/*,/bin/*,/sbin/*' \
-    --suppressions="$here/valgrind.supp" --log-file="$logs/vg.%p" "$@"
+    --log-file="$logs/vg.%p" "$@"
 rc=$?
 bad=0
 for f in "$logs"/vg.*; do

@@ -8,7 +8,6 @@
  * regulatory window and last period straight from the server. */
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,39 +124,42 @@ static void read_journal(mock_server *m, bool cxone, run_facts *f)
     cJSON_Delete(j);
 }
 
-/* Writes `j` (consumed) to `path` whole or not at all. */
+/* DIR/NAME-POLICY-SEED.EXT: the files --audit-dir keeps of a run. */
+static void kept_path(char *out, size_t n, const run_options *o, const run_scenario *s,
+                      const run_result *r, const char *ext)
+{
+    snprintf(out, n, "%s/%s-%s-%llu.%s", o->audit_dir, s->name, r->policy,
+             (unsigned long long)r->seed, ext);
+}
+
+/* Writes `j` (consumed) to `path`, mode 0600, whole or not at all. */
 static run_status write_json(const char *path, cJSON *j, cx_error *err)
 {
-    char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
     char *text = j ? cJSON_Print(j) : NULL;
     cJSON_Delete(j);
     if (!text)
         return cx_error_set(err, RUN_EIO, "%s: out of memory", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (fd >= 0 && !f)
-        close(fd);
-    bool ok = f && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
-    ok = (f && fclose(f) == 0) && ok && rename(tmp, path) == 0;
+    char tmp[4200];
+    FILE *f = run__create(path, 0600, tmp, sizeof tmp);
+    run_status st;
+    if (f)
+        st = run__commit(f, fputs(text, f) >= 0 && fputc('\n', f) != EOF, tmp, path, err);
+    else
+        st = cx_error_set(err, RUN_EIO, "%s: cannot write: %s", path, strerror(errno));
     cJSON_free(text);
-    if (!ok) {
-        unlink(tmp);
-        return cx_error_set(err, RUN_EIO, "%s: cannot write: %s", path, strerror(errno));
-    }
-    return RUN_OK;
+    return st;
 }
 
 /* With an audit directory, what the mock saw is kept beside the audit log:
- * BASE.journal.json (every request and answer, secrets redacted) and
- * BASE.webhooks.json (every webhook delivered). */
-static run_status keep_mock_record(mock_server *m, const char *audit, cx_error *err)
+ * .journal.json (every request and answer, secrets redacted) and
+ * .webhooks.json (every webhook delivered). */
+static run_status keep_mock_record(mock_server *m, const run_options *o, const run_scenario *s,
+                                   const run_result *r, cx_error *err)
 {
-    char base[1024], path[1100];
-    snprintf(base, sizeof base, "%.*s", (int)(strlen(audit) - strlen(".jsonl")), audit);
-    snprintf(path, sizeof path, "%s.journal.json", base);
+    char path[4096];
+    kept_path(path, sizeof path, o, s, r, "journal.json");
     run_status st = write_json(path, mock_server_journal(m), err);
-    snprintf(path, sizeof path, "%s.webhooks.json", base);
+    kept_path(path, sizeof path, o, s, r, "webhooks.json");
     return st == RUN_OK ? write_json(path, mock_server_webhooks(m), err) : st;
 }
 
@@ -264,8 +266,7 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
 
     /* the audit log */
     if (o->audit_dir) {
-        snprintf(audit, sizeof audit, "%s/%s-%s-%llu.jsonl", o->audit_dir, s->name, r->policy,
-                 (unsigned long long)r->seed);
+        kept_path(audit, sizeof audit, o, s, r, "jsonl");
         unlink(audit);
     } else {
         char tmpl[] = "/tmp/cxrun-XXXXXX";
@@ -412,7 +413,7 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
                      "the campaign changed (version %ld) with no applied record", cs.version);
     }
     run__check(s, cxone ? &s->expect_cxone : &s->expect, &facts, r);
-    st = o->audit_dir ? keep_mock_record(m, audit, err) : RUN_OK;
+    st = o->audit_dir ? keep_mock_record(m, o, s, r, err) : RUN_OK;
 out:
     r->wall_s = cx_wall_monotonic() - wall0;
     opt_policy_destroy(pol);

@@ -67,4 +67,10 @@ typedef struct run_facts {
 
 void run__check(const run_scenario *s, const run_expect *x, const run_facts *f, run_result *r);
 
+/* A file written whole or not at all: run__create opens PATH.tmp.PID (its
+ * name in tmp[n]) with `mode`; run__commit closes it and, when `ok` and the
+ * close succeeds, renames it over PATH, else removes it and says so. */
+FILE *run__create(const char *path, int mode, char *tmp, size_t n);
+run_status run__commit(FILE *f, bool ok, const char *tmp, const char *path, cx_error *err);
+
 #endif

@@ -1,5 +1,7 @@
 /* run_report.c - results as a table, as JSON, as JUnit XML. */
 #include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,13 +112,35 @@ static void xml_escape(FILE *f, const char *s)
     }
 }
 
+FILE *run__create(const char *path, int mode, char *tmp, size_t n)
+{
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (fd >= 0 && !f) {
+        close(fd);
+        unlink(tmp);
+    }
+    return f;
+}
+
+run_status run__commit(FILE *f, bool ok, const char *tmp, const char *path, cx_error *err)
+{
+    ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return cx_error_set(err, RUN_EIO, "%s: cannot write: %s", path, strerror(e));
+    }
+    return RUN_OK;
+}
+
 run_status run_write_junit(const char *path, const run_result *r, int n, cx_error *err)
 {
     char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
+    FILE *f = run__create(path, 0666, tmp, sizeof tmp);
     if (!f)
-        return cx_error_set(err, RUN_EIO, "%s: cannot write", path);
+        return cx_error_set(err, RUN_EIO, "%s: cannot write: %s", path, strerror(errno));
     int failures = 0;
     double total = 0;
     for (int i = 0; i < n; i++) {
@@ -150,10 +174,5 @@ run_status run_write_junit(const char *path, const run_result *r, int n, cx_erro
                 r[i].max_window_rate, r[i].occupancy);
         fputs("    </testcase>\n", f);
     }
-    fputs("  </testsuite>\n</testsuites>\n", f);
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        unlink(tmp);
-        return cx_error_set(err, RUN_EIO, "%s: cannot write", path);
-    }
-    return RUN_OK;
+    return run__commit(f, fputs("  </testsuite>\n</testsuites>\n", f) >= 0, tmp, path, err);
 }
