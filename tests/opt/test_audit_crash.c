@@ -192,9 +192,7 @@ static void test_kill_9_at_random_points(void)
     char *envp[8];
     env_list(env, envp, 8);
     CX_ASSERT_INT_EQ(cx_run(argv, envp, out, sizeof out, errs, sizeof errs), 0);
-    int reported = 0;
-    for (const char *p = errs; (p = strstr(p, "but no outcome")) != NULL; p++)
-        reported++;
+    int reported = cx_count(errs, "but no outcome");
     CX_ASSERT_INT_EQ(reported, before.unfinished < OPT_AUDIT_SCAN_IDS ? before.unfinished
                                                                       : OPT_AUDIT_SCAN_IDS);
     /* once: they are acknowledged in the log */

@@ -89,3 +89,11 @@ char *cx_slurp(const char *path)
         buf[len] = '\0';
     return buf;
 }
+
+int cx_count(const char *text, const char *needle)
+{
+    int n = 0;
+    for (const char *p = text; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}

@@ -18,4 +18,7 @@ const char *cx_bin(char *buf, size_t n, const char *rel);
 /* Reads a whole file (NULL when missing); the caller frees it. */
 char *cx_slurp(const char *path);
 
+/* How many times `needle` occurs in `text`. */
+int cx_count(const char *text, const char *needle);
+
 #endif
