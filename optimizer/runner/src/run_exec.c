@@ -97,9 +97,8 @@ static void read_audit(const char *path, run_facts *f, run_result *r, opt_params
 /* Counts the accepted writes: PATCHes, each with If-Match (seed), or PUTs of
  * general settings (cxone: no ETag, one PUT per applied cycle with the
  * default mapping). */
-static void read_journal(mock_server *m, bool cxone, run_facts *f)
+static void read_journal(const cJSON *j, bool cxone, run_facts *f)
 {
-    cJSON *j = mock_server_journal(m);
     const cJSON *e;
     cJSON_ArrayForEach(e, j)
     {
@@ -121,7 +120,6 @@ static void read_journal(mock_server *m, bool cxone, run_facts *f)
         if (!cJSON_GetObjectItem(cJSON_GetObjectItem(e, "headers"), "If-Match"))
             f->patches_without_if_match++;
     }
-    cJSON_Delete(j);
 }
 
 /* DIR/NAME-POLICY-SEED.EXT: the files --audit-dir keeps of a run. */
@@ -152,13 +150,13 @@ static run_status write_json(const char *path, cJSON *j, cx_error *err)
 
 /* With an audit directory, what the mock saw is kept beside the audit log:
  * .journal.json (every request and answer, secrets redacted) and
- * .webhooks.json (every webhook delivered). */
-static run_status keep_mock_record(mock_server *m, const run_options *o, const run_scenario *s,
-                                   const run_result *r, cx_error *err)
+ * .webhooks.json (every webhook delivered). Consumes `journal`. */
+static run_status keep_mock_record(mock_server *m, cJSON *journal, const run_options *o,
+                                   const run_scenario *s, const run_result *r, cx_error *err)
 {
     char path[4096];
     kept_path(path, sizeof path, o, s, r, "journal.json");
-    run_status st = write_json(path, mock_server_journal(m), err);
+    run_status st = write_json(path, journal, err);
     kept_path(path, sizeof path, o, s, r, "webhooks.json");
     return st == RUN_OK ? write_json(path, mock_server_webhooks(m), err) : st;
 }
@@ -390,7 +388,8 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     opt_optimizer_destroy(opt); /* closes the audit log */
     opt = NULL;
     read_audit(audit, &facts, r, &last, &have_last);
-    read_journal(m, cxone, &facts);
+    cJSON *journal = mock_server_journal(m);
+    read_journal(journal, cxone, &facts);
     mock_campaign_state cs;
     mock_server_campaign(m, CAMPAIGN_ID, &cs);
     opt_params now_p = last;
@@ -413,7 +412,12 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
                      "the campaign changed (version %ld) with no applied record", cs.version);
     }
     run__check(s, cxone ? &s->expect_cxone : &s->expect, &facts, r);
-    st = o->audit_dir ? keep_mock_record(m, o, s, r, err) : RUN_OK;
+    if (o->audit_dir) {
+        st = keep_mock_record(m, journal, o, s, r, err);
+    } else {
+        cJSON_Delete(journal);
+        st = RUN_OK;
+    }
 out:
     r->wall_s = cx_wall_monotonic() - wall0;
     opt_policy_destroy(pol);
