@@ -179,6 +179,13 @@ typedef struct conn_state {
     bool answered; /* a response was queued early (413) */
 } conn_state;
 
+/* A body over the limit but under this is read and thrown away before the
+ * 413: answering early and closing on a client still sending makes its
+ * kernel see a reset, and the client never reads the 413. Past this, or
+ * with a Content-Length that does not parse, the request is refused
+ * before its body is read. */
+#define DRAIN_MAX (16u << 20)
+
 static const char *status_word(int s)
 {
     switch (s) {
@@ -312,7 +319,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             char *end;
             errno = 0;
             unsigned long long n = strtoull(cl, &end, 10);
-            if (errno || *end || n > s->o.body_max) {
+            if (errno || *end || (n > s->o.body_max && n > DRAIN_MAX)) {
                 /* refuse before reading it */
                 cs->req.too_large = true;
                 cs->answered = true;

@@ -7,7 +7,8 @@
  * hold only so many connections (the rest are closed at once), and the
  * server closes what stays idle past its connection timeout. A client that
  * trickles a byte more often than that timeout is cut at its request
- * deadline; one that is merely slow but finishes in time is answered. */
+ * deadline; one that is merely slow but finishes in time is answered. A
+ * body announced far past the limit is refused before it is sent. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -197,9 +198,31 @@ static void test_trickle_cut_at_deadline(void)
     fx_stop(&f);
 }
 
+static void test_huge_body_refused_unread(void)
+{
+    /* a client announcing a gigabyte is answered 413 at once, without the
+     * server waiting for (or reading) any of it; bodies just over the limit
+     * are read and discarded first (test_mock_api's sizes_methods_paths) */
+    fixture f;
+    fx_start(&f, NULL);
+    int fd = hold("127.0.0.1", mock_server_port(f.s),
+                  "PATCH /api/v2/campaigns/c-1001 HTTP/1.1\r\nHost: x\r\n"
+                  "Content-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n{");
+    CX_REQUIRE(fd >= 0);
+    char buf[512] = "";
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    CU_ASSERT(poll(&p, 1, 10000) == 1 && recv(fd, buf, sizeof buf - 1, 0) > 0);
+    CX_ASSERT_CONTAINS(buf, "HTTP/1.1 413");
+    CX_ASSERT_CONTAINS(buf, "payload_too_large");
+    close(fd);
+    served(&f);
+    fx_stop(&f);
+}
+
 static const cx_test_case cases[] = {
     {"slow_clients_cannot_starve", test_slow_clients_cannot_starve},
     {"trickle_cut_at_deadline", test_trickle_cut_at_deadline},
+    {"huge_body_refused_unread", test_huge_body_refused_unread},
     {NULL, NULL},
 };
 static const cx_test_suite suites[] = {
