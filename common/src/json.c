@@ -11,6 +11,85 @@
 
 #define CX_JSON_FILE_MAX (16u << 20)
 
+/* Line and column (1-based) of byte `off` in text. */
+static void position(const char *text, size_t off, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (text[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlongs, no
+ * surrogates, nothing past U+10FFFF), or 0 when it is not one. */
+static size_t utf8_seq(const unsigned char *p, size_t left)
+{
+    unsigned char c = p[0];
+    if (c < 0x80)
+        return 1;
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if (left < n || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (p[i] < 0x80 || p[i] > 0xBF)
+            return 0;
+    return n;
+}
+
+/* What cJSON lets through and JSON text must not hold: bytes that are not
+ * UTF-8 (RFC 8259 section 8.1), and an escaped NUL (\u0000), which cJSON
+ * decodes into a C string that then ends early, so {"status\u0000junk":1}
+ * would read as the key "status". Returns the offset of the first problem
+ * and its description, or (size_t)-1. */
+static size_t refused_bytes(const char *text, size_t len, const char **why)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    bool in_string = false;
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_seq(u + i, len - i);
+        if (n == 0) {
+            *why = "not UTF-8";
+            return i;
+        }
+        if (n == 1 && in_string && u[i] == '\\' && i + 1 < len) {
+            if (u[i + 1] == 'u' && i + 5 < len && memcmp(text + i + 2, "0000", 4) == 0) {
+                *why = "an escaped NUL (\\u0000) in a string";
+                return i;
+            }
+            i += 2; /* the escaped character, whatever it is */
+            continue;
+        }
+        if (n == 1 && u[i] == '"')
+            in_string = !in_string;
+        i += n;
+    }
+    return (size_t)-1;
+}
+
 cJSON *cx_json_parse(const char *text, size_t len, const char *name, cx_error *err)
 {
     /* cJSON wants a NUL within the length to reject trailing garbage. */
@@ -27,21 +106,24 @@ cJSON *cx_json_parse(const char *text, size_t len, const char *name, cx_error *e
         free(copy);
         return NULL;
     }
+    const char *why = NULL;
+    size_t bad = refused_bytes(copy, len, &why);
+    if (bad != (size_t)-1) {
+        int line, col;
+        position(copy, bad, &line, &col);
+        cx_error_set(err, -1, "%s: invalid JSON at line %d, column %d: %s", name, line, col,
+                     why);
+        free(copy);
+        return NULL;
+    }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(copy, len + 1, &end, 1);
     if (!root) {
         size_t off = end ? (size_t)(end - copy) : 0;
         if (off > len)
             off = len;
-        int line = 1, col = 1;
-        for (size_t i = 0; i < off; i++) {
-            if (copy[i] == '\n') {
-                line++;
-                col = 1;
-            } else {
-                col++;
-            }
-        }
+        int line, col;
+        position(copy, off, &line, &col);
         char near[24];
         size_t k = 0;
         for (size_t i = off; i < len && k < sizeof near - 1 && copy[i] != '\n'; i++)

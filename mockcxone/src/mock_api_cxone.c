@@ -469,6 +469,11 @@ static void put_block(mock_server *s, const mock__req *req, const char *id, cons
         cx_message(r, 404, "skill %s not found", id);
         return;
     }
+    if (!mock__req_is_json(req)) {
+        cx_message(r, 415, "the body must be application/json, not %.100s",
+                   mock__req_header(req, "Content-Type"));
+        return;
+    }
     cx_error err = {0};
     cJSON *body = cx_json_parse(req->body.data ? req->body.data : "", req->body.len,
                                 "request body", &err);
@@ -507,12 +512,17 @@ static void put_block(mock_server *s, const mock__req *req, const char *id, cons
                                         round(f->valuedouble * (v.agents > 0 ? v.agents : 1)));
             continue;
         }
+        /* decided under the lock: a concurrent PUT may replace (free) the
+         * item as soon as it is released */
         pthread_mutex_lock(&s->extras_lock);
         const cJSON *known = cJSON_GetObjectItemCaseSensitive(
             cJSON_GetObjectItem(extras_of(s, id), block), f->string);
+        bool same_type = known && cJSON_IsNumber(known) == cJSON_IsNumber(f) &&
+                         cJSON_IsString(known) == cJSON_IsString(f) &&
+                         cJSON_IsBool(known) == cJSON_IsBool(f);
+        known = NULL;
         pthread_mutex_unlock(&s->extras_lock);
-        if (!known || (cJSON_IsNumber(known) != cJSON_IsNumber(f)) ||
-            (cJSON_IsString(known) != cJSON_IsString(f)) || (cJSON_IsBool(known) != cJSON_IsBool(f))) {
+        if (!same_type) {
             snprintf(bad, sizeof bad, "%s.%.80s is not a known field of this type", block,
                      f->string);
             break;

@@ -178,6 +178,12 @@ static void campaign_patch(mock_server *s, const mock__req *req, char p[MOCK_MAX
         mock__resp_error(r, 404, "not_found", "campaign %s does not exist", p[0]);
         return;
     }
+    if (!mock__req_is_json(req)) {
+        mock__resp_error(r, 415, "unsupported_media_type",
+                         "the body must be application/json (a JSON merge patch), not %.100s",
+                         mock__req_header(req, "Content-Type"));
+        return;
+    }
     const char *text = req->body.data ? req->body.data : "";
     size_t blank = strspn(text, " \t\r\n");
     cx_error err = {0};

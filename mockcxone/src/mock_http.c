@@ -19,6 +19,18 @@ const char *mock__req_query(const mock__req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+bool mock__req_is_json(const mock__req *r)
+{
+    const char *ct = mock__req_header(r, "Content-Type");
+    if (!ct)
+        return true;
+    size_t n = strcspn(ct, "; \t");
+    if (n == strlen("application/json") && strncasecmp(ct, "application/json", n) == 0)
+        return true;
+    return n > 17 && strncasecmp(ct, "application/", 12) == 0 &&
+           strncasecmp(ct + n - 5, "+json", 5) == 0;
+}
+
 void mock__resp_init(mock__resp *r)
 {
     memset(r, 0, sizeof *r);

@@ -34,6 +34,9 @@ typedef struct mock__resp {
 
 const char *mock__req_header(const mock__req *r, const char *name);
 const char *mock__req_query(const mock__req *r, const char *name);
+/* Whether the body may be read as JSON: no Content-Type, application/json or
+ * application/merge-patch+json (any other "+json"), with any parameters. */
+bool mock__req_is_json(const mock__req *r);
 
 void mock__resp_init(mock__resp *r);
 void mock__resp_free(mock__resp *r);

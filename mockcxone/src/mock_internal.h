@@ -32,6 +32,10 @@ struct mock_server {
     struct cJSON *extras;    /* per skill: CXone settings with no simulated meaning */
     pthread_mutex_t extras_lock;
     bool extras_ready;
+    /* stop_cond wakes the connections a fault's delay holds (mock_server_stop) */
+    pthread_mutex_t stop_lock;
+    pthread_cond_t stop_cond;
+    bool stopping, stop_ready;
 };
 
 /* A route handler: `p` holds the pattern's captured segments. */

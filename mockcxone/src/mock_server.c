@@ -15,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "mock_internal.h"
 
@@ -108,18 +110,21 @@ void mock__dispatch(mock_server *s, const mock__req *req, mock__resp *r)
     const mock__route *const *tables = s->o.profile == MOCK_PROFILE_CXONE ? cxone : seed;
     char p[MOCK_MAX_PARAMS][256];
     char allow[128] = "";
+    /* HEAD is GET without the body (RFC 9110 9.3.2); libmicrohttpd leaves
+     * the body out of a HEAD's answer and keeps its Content-Length */
+    const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
     for (int t = 0; tables[t]; t++)
         for (const mock__route *rt = tables[t]; rt->method; rt++) {
             if (!match(rt->pattern, req->path, p))
                 continue;
-            if (strcmp(rt->method, req->method) == 0) {
+            if (strcmp(rt->method, method) == 0) {
                 rt->fn(s, req, p, r);
                 return;
             }
+            const char *m = strcmp(rt->method, "GET") == 0 ? "GET, HEAD" : rt->method;
             if (!strstr(allow, rt->method)) {
                 size_t used = strlen(allow);
-                snprintf(allow + used, sizeof allow - used, "%s%s", used ? ", " : "",
-                         rt->method);
+                snprintf(allow + used, sizeof allow - used, "%s%s", used ? ", " : "", m);
             }
         }
     if (allow[0]) {
@@ -135,13 +140,19 @@ bool mock__authorize(mock_server *s, const mock__req *req, const char *scope, ch
                      mock__resp *r)
 {
     const char *h = mock__req_header(req, "Authorization");
-    if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !h[7]) {
+    /* RFC 6750 2.1: "Bearer" 1*SP b64token */
+    if (h && strncasecmp(h, "Bearer ", 7) == 0)
+        for (h += 7; *h == ' '; h++)
+            ;
+    else
+        h = NULL;
+    if (!h || !*h) {
         mock__resp_error(r, 401, "unauthorized", "a bearer token is required");
         mock__resp_header(r, "WWW-Authenticate", "Bearer realm=\"mockcxone\"");
         return false;
     }
     char sc[256];
-    mock__token_state st = mock__auth_check(s->auth, h + 7, client_id, sc);
+    mock__token_state st = mock__auth_check(s->auth, h, client_id, sc);
     if (st != MOCK_TOKEN_VALID) {
         const char *why = st == MOCK_TOKEN_EXPIRED   ? "the access token expired"
                           : st == MOCK_TOKEN_REVOKED ? "the access token was revoked"
@@ -205,6 +216,27 @@ static const char *status_word(int s)
     }
 }
 
+/* Holds the calling connection for `ms` of real time, or until the server
+ * stops (a fault's delay may be long: a stop must not wait for it). Returns
+ * false when cut short by a stop. */
+static bool hold(mock_server *s, long ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&s->stop_lock);
+    while (!s->stopping && pthread_cond_timedwait(&s->stop_cond, &s->stop_lock, &until) == 0)
+        ;
+    bool stopping = s->stopping;
+    pthread_mutex_unlock(&s->stop_lock);
+    return !stopping;
+}
+
 /* Applies a fired fault; returns true when it answered (or dropped) the
  * request, false when the request goes on to its route. */
 static bool apply_fault(mock_server *s, const mock__req *req, const mock__effect *fx,
@@ -216,10 +248,9 @@ static bool apply_fault(mock_server *s, const mock__req *req, const mock__effect
              : fx->action == MOCK_ACT_EXPIRE_TOKENS ? "expire-tokens"
              : fx->action == MOCK_ACT_LOCK_CAMPAIGN ? "lock-campaign"
                                                     : "");
-    if (fx->delay_ms > 0) {
-        struct timespec ts = {fx->delay_ms / 1000, (fx->delay_ms % 1000) * 1000000L};
-        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-            ;
+    if (fx->delay_ms > 0 && !hold(s, fx->delay_ms)) {
+        r->drop = true; /* the server is stopping */
+        return true;
     }
     switch (fx->action) {
     case MOCK_ACT_RESET:
@@ -259,6 +290,13 @@ static bool apply_fault(mock_server *s, const mock__req *req, const mock__effect
     else
         mock__resp_error(r, fx->status, status_word(fx->status), "injected fault (rule %d)",
                          fx->rule);
+    /* an injected 401 challenges like the server's own (RFC 6750 3),
+     * unless the rule gives its own WWW-Authenticate */
+    if (fx->status == 401)
+        mock__resp_header(r, "WWW-Authenticate",
+                          "Bearer realm=\"mockcxone\", error=\"invalid_token\", "
+                          "error_description=\"injected fault (rule %d)\"",
+                          fx->rule);
     for (int i = 0; i < fx->n_headers; i++)
         mock__resp_header(r, fx->hname[i], "%s", fx->hvalue[i]);
     return true;
@@ -385,6 +423,10 @@ static void free_copies(mock_server *s)
     cJSON_Delete(s->extras);
     if (s->extras_ready)
         pthread_mutex_destroy(&s->extras_lock);
+    if (s->stop_ready) {
+        pthread_cond_destroy(&s->stop_cond);
+        pthread_mutex_destroy(&s->stop_lock);
+    }
     if (s->o.clients) {
         for (size_t i = 0; i < s->o.n_clients; i++) {
             free((char *)s->o.clients[i].id);
@@ -476,6 +518,19 @@ mock_status mock_server_create(const mock_options *o, mock_server **out, cx_erro
     if (pthread_mutex_init(&s->extras_lock, NULL) != 0 || !(s->extras = cJSON_CreateObject()))
         goto fail;
     s->extras_ready = true;
+    pthread_condattr_t ca;
+    if (pthread_condattr_init(&ca) != 0)
+        goto fail;
+    bool cond_ok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
+                   pthread_cond_init(&s->stop_cond, &ca) == 0;
+    pthread_condattr_destroy(&ca);
+    if (!cond_ok)
+        goto fail;
+    if (pthread_mutex_init(&s->stop_lock, NULL) != 0) {
+        pthread_cond_destroy(&s->stop_cond);
+        goto fail;
+    }
+    s->stop_ready = true;
     s->o.faults_path = NULL;
     s->o.faults = NULL;
     if (o->clock) {
@@ -517,6 +572,29 @@ out:
     return st;
 }
 
+/* Why the daemon could not listen on addr: libmicrohttpd does not say, so
+ * a probe bind (with the same SO_REUSEADDR it sets) finds out. */
+static const char *why_not_bound(const struct sockaddr_in *addr)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return "no socket";
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    int rc = bind(fd, (const struct sockaddr *)addr, sizeof *addr);
+    int e = errno;
+    close(fd);
+    if (rc == 0)
+        return "the server could not start";
+    if (e == EADDRINUSE)
+        return "the port is in use";
+    if (e == EACCES)
+        return "not allowed (a port below 1024 needs privileges)";
+    if (e == EADDRNOTAVAIL)
+        return "no such local address";
+    return strerror(e);
+}
+
 mock_status mock_server_start(mock_server *s, cx_error *err)
 {
     if (s->daemon)
@@ -537,14 +615,18 @@ mock_status mock_server_start(mock_server *s, cx_error *err)
         MHD_OPTION_CONNECTION_LIMIT, s->o.connection_limit,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->o.per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
         s->o.connection_timeout_s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_NOTIFY_CONNECTION, mock__deadlines_notify, s->deadlines,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_CONNECTION, mock__deadlines_notify, s->deadlines, MHD_OPTION_END);
+    /* No MHD_OPTION_LISTENING_ADDRESS_REUSE: with SO_REUSEPORT a second
+     * server on the port would share its connections with the first. */
     if (!s->daemon) {
         mock__deadlines_destroy(s->deadlines);
         s->deadlines = NULL;
-        return cx_error_set(err, MOCK_ELISTEN, "cannot listen on %s:%u (in use, or not allowed)",
-                            s->bind, s->o.port);
+        return cx_error_set(err, MOCK_ELISTEN, "cannot listen on %s:%u: %s", s->bind, s->o.port,
+                            why_not_bound(&addr));
     }
+    pthread_mutex_lock(&s->stop_lock);
+    s->stopping = false;
+    pthread_mutex_unlock(&s->stop_lock);
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : s->o.port;
     return MOCK_OK;
@@ -555,6 +637,11 @@ unsigned mock_server_port(const mock_server *s) { return s->port; }
 void mock_server_stop(mock_server *s)
 {
     if (s && s->daemon) {
+        /* wake every held delay first: MHD_stop_daemon joins their threads */
+        pthread_mutex_lock(&s->stop_lock);
+        s->stopping = true;
+        pthread_cond_broadcast(&s->stop_cond);
+        pthread_mutex_unlock(&s->stop_lock);
         MHD_stop_daemon(s->daemon);
         s->daemon = NULL;
         mock__deadlines_destroy(s->deadlines);

@@ -280,7 +280,7 @@ int main(int argc, char **argv)
     if ((st = mock_server_start(s, &err)) != MOCK_OK) {
         fprintf(stderr, "mockcxone: %s\n", err.msg);
         mock_server_destroy(s);
-        return st == MOCK_EINVAL ? 2 : 1;
+        return 2; /* the address, the port (in use?) or the options are wrong */
     }
     printf("listening on http://%s:%u\n", o.bind, mock_server_port(s));
     fflush(stdout);

@@ -25,6 +25,49 @@ static void test_parse_error_position(void)
     cJSON_Delete(j);
 }
 
+/* Parses text and expects a refusal whose message contains `want`. */
+static void refused(const char *text, size_t len, const char *want)
+{
+    cx_error err = {0};
+    cJSON *j = cx_json_parse(text, len, "in.json", &err);
+    cx__assert_fmt(j == NULL, __LINE__, __FILE__, "accepted %s", text);
+    cJSON_Delete(j);
+    CX_ASSERT_CONTAINS(err.msg, want);
+}
+
+static void accepted(const char *text)
+{
+    cx_error err = {0};
+    cJSON *j = cx_json_parse(text, strlen(text), "in.json", &err);
+    cx__assert_fmt(j != NULL, __LINE__, __FILE__, "refused %s: %s", text, err.msg);
+    cJSON_Delete(j);
+}
+
+/* An escaped NUL would end the C string cJSON decodes into: the key
+ * "status\u0000junk" would read as "status". Refused, with its position. */
+static void test_parse_refuses_escaped_nul(void)
+{
+    const char *key = "{\"status\\u0000junk\":\"paused\"}";
+    refused(key, strlen(key), "in.json: invalid JSON at line 1, column 9: an escaped NUL");
+    const char *val = "{\n \"a\": \"x\\u0000\"}";
+    refused(val, strlen(val), "at line 2, column 9: an escaped NUL");
+    /* an escaped backslash before "u0000" is six ordinary characters */
+    accepted("{\"a\":\"\\\\u0000\"}");
+    accepted("{\"a\":\"\\u0001\\u00e9\"}");
+}
+
+/* RFC 8259 8.1: JSON text is UTF-8; anything else is refused where it is. */
+static void test_parse_refuses_invalid_utf8(void)
+{
+    refused("{\"\xff\xfe\":1}", 8, "in.json: invalid JSON at line 1, column 3: not UTF-8");
+    refused("{\"a\":\"\xc0\x80\"}", 10, "column 7: not UTF-8");   /* overlong NUL */
+    refused("{\"a\":\"\xed\xa0\x80\"}", 11, "column 7: not UTF-8"); /* a surrogate */
+    refused("{\"a\":\"\xf4\x90\x80\x80\"}", 12, "not UTF-8");    /* past U+10FFFF */
+    refused("{\"a\":\"\xe2\x82\"}", 10, "not UTF-8");              /* cut short */
+    refused("{\"a\":1} \x80", 9, "column 9: not UTF-8");             /* outside strings */
+    accepted("{\"caf\xc3\xa9\":\"\xe2\x82\xac \xf0\x9f\x93\x9e\"}");
+}
+
 static void test_load_missing_file(void)
 {
     cx_error err = {0};
@@ -159,6 +202,8 @@ static void test_error_prefix(void)
 
 static const cx_test_case json_cases[] = {
     {"parse_error_position", test_parse_error_position},
+    {"parse_refuses_escaped_nul", test_parse_refuses_escaped_nul},
+    {"parse_refuses_invalid_utf8", test_parse_refuses_invalid_utf8},
     {"load_missing_file", test_load_missing_file},
     {"jobj_paths", test_jobj_paths},
     {"jobj_duplicate_and_int", test_jobj_duplicate_and_int},

@@ -460,7 +460,7 @@ static void test_sizes_methods_paths(void)
     free(body);
     CX_ASSERT_INT_EQ(fx_call(&f, "DELETE", "/api/v2/campaigns/c-1001", NULL, NULL, &r), 405);
     char allow[64];
-    CX_ASSERT_STR_EQ(cx_http_header(&r, "Allow", allow, sizeof allow), "GET, PATCH");
+    CX_ASSERT_STR_EQ(cx_http_header(&r, "Allow", allow, sizeof allow), "GET, HEAD, PATCH");
     CX_ASSERT_CONTAINS(r.body, "\"error\":\"method_not_allowed\"");
     cx_http_resp_free(&r);
     CX_ASSERT_INT_EQ(fx_call(&f, "GET", "/api/v3/whatever", NULL, NULL, &r), 404);

@@ -1,7 +1,12 @@
 /* test_mockcxone_cli.c - the mockcxone program: one "listening on" line,
  * a real server behind it, a graceful stop on SIGTERM and SIGINT, --help,
  * and exit 2 on bad arguments or a bad faults file. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -11,8 +16,9 @@
 #include "cxproc.h"
 #include "cxtest.h"
 
-/* Starts mockcxone with args; returns its pid and the first stdout line. */
-static pid_t spawn(char *const args[], char *line, size_t n, int *out_fd)
+/* Starts mockcxone with args; returns its pid and the first line of its
+ * stdout (with `with_stderr`, of stdout and stderr together). */
+static pid_t spawn_out(char *const args[], bool with_stderr, char *line, size_t n, int *out_fd)
 {
     int p[2];
     CX_REQUIRE(pipe(p) == 0);
@@ -21,6 +27,8 @@ static pid_t spawn(char *const args[], char *line, size_t n, int *out_fd)
     pid_t pid = fork();
     if (pid == 0) {
         dup2(p[1], 1);
+        if (with_stderr)
+            dup2(p[1], 2);
         close(p[0]);
         execv(path, args);
         _exit(127);
@@ -33,6 +41,11 @@ static pid_t spawn(char *const args[], char *line, size_t n, int *out_fd)
     line[k] = '\0';
     *out_fd = p[0];
     return pid;
+}
+
+static pid_t spawn(char *const args[], char *line, size_t n, int *out_fd)
+{
+    return spawn_out(args, false, line, n, out_fd);
 }
 
 static void run_and_stop(int sig)
@@ -74,6 +87,109 @@ static void run_and_stop(int sig)
 static void test_sigterm(void) { run_and_stop(SIGTERM); }
 static void test_sigint(void) { run_and_stop(SIGINT); }
 
+/* Waits up to `bound_s` for pid to end; returns its wait status, or -1
+ * (after killing it) when it did not end. */
+static int wait_bounded(pid_t pid, double bound_s)
+{
+    int status = 0;
+    for (int i = 0; i < (int)(bound_s * 50); i++) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return status;
+        usleep(20000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return -1;
+}
+
+static unsigned port_of(const char *line)
+{
+    unsigned port = 0;
+    if (sscanf(line, "listening on http://127.0.0.1:%u", &port) != 1)
+        return 0;
+    return port;
+}
+
+/* A second server on a port in use fails, naming the port, exit 2; the
+ * first keeps it and answers alone. */
+static void test_port_in_use(void)
+{
+    char line[256];
+    int fd;
+    pid_t pid = spawn((char *const[]){"mockcxone", "--port", "0", NULL}, line, sizeof line, &fd);
+    unsigned port = port_of(line);
+    CX_REQUIRE(port > 0);
+    char ps[16], second[256], want[64];
+    snprintf(ps, sizeof ps, "%u", port);
+    int fd2;
+    pid_t pid2 = spawn_out((char *const[]){"mockcxone", "--port", ps, NULL}, true, second,
+                           sizeof second, &fd2);
+    snprintf(want, sizeof want, "127.0.0.1:%u: the port is in use", port);
+    CX_ASSERT_CONTAINS(second, want);
+    if (strstr(second, "listening"))
+        kill(pid2, SIGTERM);
+    int st2 = wait_bounded(pid2, 10);
+    CU_ASSERT(st2 != -1 && WIFEXITED(st2) && WEXITSTATUS(st2) == 2);
+    close(fd2);
+    char url[128];
+    cx_http_resp r;
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/__admin/health", port);
+    CX_ASSERT_INT_EQ(cx_http("GET", url, NULL, NULL, &r), 200);
+    cx_http_resp_free(&r);
+    kill(pid, SIGTERM);
+    CX_ASSERT_INT_EQ(wait_bounded(pid, 10), 0);
+    close(fd);
+}
+
+/* SIGTERM or SIGINT ends the server while a fault's 600 s delay holds a
+ * request (the bound below is generous on purpose: it tells "stops" from
+ * "waits for the delay", it measures nothing). */
+static void stop_while_held(int sig)
+{
+    char *dir = cx_test_tmpdir("mockhold");
+    char faults[512];
+    snprintf(faults, sizeof faults, "%s/f.json", dir);
+    FILE *f = fopen(faults, "w");
+    CX_REQUIRE(f != NULL);
+    fputs("{\"faults\":[{\"path\":\"/api/**\",\"delayMs\":600000}]}", f);
+    fclose(f);
+    char line[256];
+    int fd;
+    pid_t pid = spawn((char *const[]){"mockcxone", "--port", "0", "--faults", faults, NULL}, line,
+                      sizeof line, &fd);
+    unsigned port = port_of(line);
+    CX_REQUIRE(port > 0);
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+    CX_REQUIRE(connect(c, (struct sockaddr *)&to, sizeof to) == 0);
+    const char *req = "GET /api/v2/campaigns/c-1001 HTTP/1.1\r\nHost: x\r\n\r\n";
+    CX_REQUIRE(send(c, req, strlen(req), MSG_NOSIGNAL) == (ssize_t)strlen(req));
+    /* wait until the rule has fired: the request is held */
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/__admin/faults", port);
+    bool held = false;
+    for (int i = 0; i < 500 && !held; i++) {
+        cx_http_resp r;
+        if (cx_http("GET", url, NULL, NULL, &r) == 200 && strstr(r.body, "\"fired\":1"))
+            held = true;
+        cx_http_resp_free(&r);
+        if (!held)
+            usleep(10000);
+    }
+    CU_ASSERT(held);
+    kill(pid, sig);
+    int status = wait_bounded(pid, 10);
+    CU_ASSERT(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    close(c);
+    close(fd);
+    cx_test_rmtree(dir);
+    free(dir);
+}
+
+static void test_sigterm_while_held(void) { stop_while_held(SIGTERM); }
+static void test_sigint_while_held(void) { stop_while_held(SIGINT); }
+
 static void test_help_and_bad_args(void)
 {
     char out[8192], err[2048];
@@ -108,6 +224,9 @@ static const cx_test_case cases[] = {
     {"sigterm", test_sigterm},
     {"sigint", test_sigint},
     {"help_and_bad_args", test_help_and_bad_args},
+    {"port_in_use", test_port_in_use},
+    {"sigterm_while_held", test_sigterm_while_held},
+    {"sigint_while_held", test_sigint_while_held},
     {NULL, NULL},
 };
 static const cx_test_suite suites[] = {
