@@ -18,6 +18,7 @@ typedef struct rule {
     long after;
     double probability; /* 1: always */
     double from, until; /* seconds since start; until < 0: open */
+    char *note;         /* owned; NULL when none */
     mock__effect fx;    /* template (body owned here) */
     long matched, fired;
 } rule;
@@ -47,6 +48,7 @@ static void free_rules(rule *r, int n)
     for (int i = 0; i < n; i++) {
         free(r[i].fx.body);
         free(r[i].fx.patch);
+        free(r[i].note);
     }
     free(r);
 }
@@ -69,8 +71,18 @@ void mock__faults_clear(mock__faults *f)
     pthread_mutex_unlock(&f->lock);
 }
 
-static const char *const actions[] = {"none",          "reset",          "expire-tokens",
-                                      "lock-campaign", "patch-campaign", NULL};
+static const char *const actions[] = {
+#define ACTION_NAME(id, name) name,
+    MOCK_ACTIONS(ACTION_NAME)
+#undef ACTION_NAME
+    NULL};
+_Static_assert(sizeof actions / sizeof *actions == MOCK_ACT_COUNT + 1,
+               "one name per fault action");
+
+const char *mock__action_name(mock__action a)
+{
+    return a >= 0 && a < MOCK_ACT_COUNT ? actions[a] : "?";
+}
 
 static int parse_rule(const cJSON *node, const char *file, const char *array, int index,
                       cx_error *err, rule *r)
@@ -82,7 +94,7 @@ static int parse_rule(const cJSON *node, const char *file, const char *array, in
     char path[300];
     snprintf(path, sizeof path, "%s[%d]", array, index);
     cx_jobj o;
-    const char *method = "*", *glob = "**";
+    const char *method = "*", *glob = "**", *note = NULL;
     long times = -1, after = 0, status = 0, delay = 0;
     int action = 0;
     memset(r, 0, sizeof *r);
@@ -97,8 +109,11 @@ static int parse_rule(const cJSON *node, const char *file, const char *array, in
         cx_jobj_num(&o, "until", false, 0, 1e12, &r->until) ||
         cx_jobj_int(&o, "status", false, 100, 599, &status) ||
         cx_jobj_int(&o, "delayMs", false, 0, 600000, &delay) ||
-        cx_jobj_enum(&o, "action", false, actions, &action))
+        cx_jobj_enum(&o, "action", false, actions, &action) ||
+        cx_jobj_str(&o, "note", false, &note))
         return -1;
+    if (note && !(r->note = strdup(note)))
+        return cx_error_set(err, MOCK_ENOMEM, "out of memory"), -1;
     if (!cx_copy(r->method, sizeof r->method, method) || !cx_copy(r->path, sizeof r->path, glob))
         return cx_jobj_fail(&o, "path", "too long");
     if (glob[0] != '/' && strcmp(glob, "**") != 0)
@@ -224,6 +239,7 @@ mock_status mock_faults_check(const cJSON *rules, const char *file, const char *
         int rc = parse_rule(it, file, path, i++, err, &r);
         free(r.fx.body);
         free(r.fx.patch);
+        free(r.note);
         if (rc != 0)
             return MOCK_EINVAL;
     }
@@ -304,18 +320,35 @@ cJSON *mock__faults_json(mock__faults *f)
         cJSON *o = cJSON_CreateObject();
         if (!o)
             break;
+        /* every field as read, defaults included; what is absent stays
+         * absent, so the list (less matched and fired) loads back as is */
         cJSON_AddStringToObject(o, "method", r->method);
         cJSON_AddStringToObject(o, "path", r->path);
-        if (r->fx.status)
-            cJSON_AddNumberToObject(o, "status", r->fx.status);
-        if (r->fx.action)
-            cJSON_AddStringToObject(o, "action", actions[r->fx.action]);
-        if (r->fx.patch)
-            cJSON_AddItemToObject(o, "patch", cJSON_Parse(r->fx.patch));
-        if (r->fx.delay_ms)
-            cJSON_AddNumberToObject(o, "delayMs", (double)r->fx.delay_ms);
         if (r->times >= 0)
             cJSON_AddNumberToObject(o, "times", (double)r->times);
+        cJSON_AddNumberToObject(o, "after", (double)r->after);
+        cJSON_AddNumberToObject(o, "probability", r->probability);
+        cJSON_AddNumberToObject(o, "from", r->from);
+        if (r->until >= 0)
+            cJSON_AddNumberToObject(o, "until", r->until);
+        if (r->fx.status)
+            cJSON_AddNumberToObject(o, "status", r->fx.status);
+        if (r->fx.n_headers) {
+            cJSON *h = cJSON_AddObjectToObject(o, "headers");
+            for (int k = 0; h && k < r->fx.n_headers; k++)
+                cJSON_AddStringToObject(h, r->fx.hname[k], r->fx.hvalue[k]);
+        }
+        if (r->fx.body)
+            cJSON_AddItemToObject(o, "body", r->fx.body_json ? cJSON_Parse(r->fx.body)
+                                                             : cJSON_CreateString(r->fx.body));
+        if (r->fx.delay_ms)
+            cJSON_AddNumberToObject(o, "delayMs", (double)r->fx.delay_ms);
+        if (r->fx.action)
+            cJSON_AddStringToObject(o, "action", mock__action_name(r->fx.action));
+        if (r->fx.patch)
+            cJSON_AddItemToObject(o, "patch", cJSON_Parse(r->fx.patch));
+        if (r->note)
+            cJSON_AddStringToObject(o, "note", r->note);
         cJSON_AddNumberToObject(o, "matched", (double)r->matched);
         cJSON_AddNumberToObject(o, "fired", (double)r->fired);
         cJSON_AddItemToArray(arr, o);

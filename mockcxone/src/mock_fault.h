@@ -14,13 +14,25 @@
 
 struct cJSON;
 
+/* The fault actions: one table drives the enum, the rule parser's names,
+ * GET /__admin/faults and the journal's label. patch-campaign: another
+ * process changes the campaign (the rule's "patch"). */
+#define MOCK_ACTIONS(X)                                                                    \
+    X(NONE, "none")                                                                        \
+    X(RESET, "reset")                                                                      \
+    X(EXPIRE_TOKENS, "expire-tokens")                                                      \
+    X(LOCK_CAMPAIGN, "lock-campaign")                                                      \
+    X(PATCH_CAMPAIGN, "patch-campaign")
+
 typedef enum mock__action {
-    MOCK_ACT_NONE = 0,
-    MOCK_ACT_RESET,
-    MOCK_ACT_EXPIRE_TOKENS,
-    MOCK_ACT_LOCK_CAMPAIGN,
-    MOCK_ACT_PATCH_CAMPAIGN /* another process changes the campaign (rule's "patch") */
+#define MOCK__ACTION_ENUM(id, name) MOCK_ACT_##id,
+    MOCK_ACTIONS(MOCK__ACTION_ENUM)
+#undef MOCK__ACTION_ENUM
+    MOCK_ACT_COUNT
 } mock__action;
+
+/* "reset", "patch-campaign", ...; "?" for a value out of range. */
+const char *mock__action_name(mock__action a);
 
 /* What a fired rule does (a copy: rules may change meanwhile). */
 typedef struct mock__effect {

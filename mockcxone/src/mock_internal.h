@@ -1,4 +1,19 @@
-/* mock_internal.h - the server handle and the route tables (internal). */
+/* mock_internal.h - the server handle and the route tables (internal).
+ *
+ * Threads: libmicrohttpd runs each connection on its own thread, so every
+ * handler runs concurrently with every other. Each shared structure has
+ * one lock (the store's per-campaign locks, auth's, the faults', the
+ * journal's, extras_lock below), and one rule holds for all of them:
+ *
+ *   Nothing borrowed escapes a lock.
+ *
+ * A pointer into a structure a lock guards (a cJSON item of `extras`, a
+ * rule, a campaign) is used only while that lock is held. Decide under the
+ * lock, or copy what is needed out under it (mock__effect, mock__view and
+ * mock_campaign_state are such copies); never carry the pointer past the
+ * unlock, where another request may replace and free what it points to.
+ * The ThreadSanitizer build (cmake -DCX_TSAN=ON, run by ./dev test) checks
+ * this over the mock's tests and the scenario library. */
 #ifndef MOCK_INTERNAL_H
 #define MOCK_INTERNAL_H
 

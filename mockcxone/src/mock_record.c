@@ -83,6 +83,43 @@ static char *journal_body(const mock__req *req, size_t cap)
     return s ? s : strdup("");
 }
 
+/* The response as sent: its headers (as libmicrohttpd gets them) and its
+ * body, parsed when it is JSON, with token values redacted (a token
+ * response must not put a live token in the journal). A body past
+ * RESPONSE_BODY_MAX is cut and marked so. */
+#define RESPONSE_BODY_MAX (64 * 1024)
+
+static cJSON *response_of(const mock__resp *r)
+{
+    static const char *const secret_keys[] = {"access_token", "refresh_token", "id_token",
+                                              NULL};
+    cJSON *o = cJSON_CreateObject();
+    cJSON *h = cJSON_AddObjectToObject(o, "headers");
+    if (!o || !h) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    cJSON_AddStringToObject(h, "Content-Type", r->content_type);
+    for (int i = 0; i < r->n_headers; i++)
+        cJSON_AddStringToObject(h, r->hname[i], r->hvalue[i]);
+    const char *text = r->body.data ? r->body.data : "";
+    cJSON *json = NULL;
+    if (r->body.len && strncasecmp(r->content_type, "application/json", 16) == 0)
+        json = cJSON_ParseWithLength(text, r->body.len);
+    if (cJSON_IsObject(json))
+        for (int i = 0; secret_keys[i]; i++)
+            if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(json, secret_keys[i])))
+                cJSON_ReplaceItemInObjectCaseSensitive(json, secret_keys[i],
+                                                       cJSON_CreateString("***"));
+    if (json)
+        cJSON_AddItemToObject(o, "body", json);
+    else if (r->body.len > RESPONSE_BODY_MAX)
+        cJSON_AddBoolToObject(o, "bodyCut", true);
+    else
+        cJSON_AddStringToObject(o, "body", text);
+    return o;
+}
+
 void mock__journal_request(mock__journal *j, const mock__req *req, const mock__resp *r,
                            double now)
 {
@@ -115,6 +152,8 @@ void mock__journal_request(mock__journal *j, const mock__req *req, const mock__r
                             round((cx_wall_monotonic() - req->wall_start) * 1e6) / 1e3);
     if (r->fault[0])
         cJSON_AddStringToObject(e, "fault", r->fault);
+    if (!r->drop)
+        cJSON_AddItemToObject(e, "response", response_of(r));
     free(body);
     mock__journal_add(j, e, status);
 }

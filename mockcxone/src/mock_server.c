@@ -242,12 +242,11 @@ static bool hold(mock_server *s, long ms)
 static bool apply_fault(mock_server *s, const mock__req *req, const mock__effect *fx,
                         mock__resp *r)
 {
-    snprintf(r->fault, sizeof r->fault, "rule %d%s%s", fx->rule,
-             fx->action ? ": " : "",
-             fx->action == MOCK_ACT_RESET           ? "reset"
-             : fx->action == MOCK_ACT_EXPIRE_TOKENS ? "expire-tokens"
-             : fx->action == MOCK_ACT_LOCK_CAMPAIGN ? "lock-campaign"
-                                                    : "");
+    if (fx->action)
+        snprintf(r->fault, sizeof r->fault, "rule %d: %s", fx->rule,
+                 mock__action_name(fx->action));
+    else
+        snprintf(r->fault, sizeof r->fault, "rule %d", fx->rule);
     if (fx->delay_ms > 0 && !hold(s, fx->delay_ms)) {
         r->drop = true; /* the server is stopping */
         return true;
@@ -280,6 +279,7 @@ static bool apply_fault(mock_server *s, const mock__req *req, const mock__effect
         break;
     }
     case MOCK_ACT_NONE:
+    case MOCK_ACT_COUNT:
         break;
     }
     if (!fx->status)

@@ -3,6 +3,7 @@
  * tokens, the skills API, Accept enforcement, 429 with and without
  * Retry-After, and what the journal keeps of it all. */
 #include <openssl/evp.h>
+#include <pthread.h>
 
 #include "mock_fixture.h"
 
@@ -324,6 +325,54 @@ static void test_accept_and_429(void)
     fx_stop(&f);
 }
 
+/* Concurrent PUTs of one extra field: each replaces (frees) the item the
+ * others validate against. The check must be decided under the lock that
+ * guards the item; the ThreadSanitizer build (./dev test) reports any
+ * access that escapes it, which this test provokes. */
+struct putter {
+    fixture *f;
+    int seed;
+    int ok;
+};
+
+static void *put_many(void *arg)
+{
+    struct putter *p = arg;
+    for (int i = 0; i < 60; i++) {
+        char body[256];
+        int v = 10 + (p->seed * 60 + i) % 50;
+        snprintf(body, sizeof body,
+                 "{\"generalSettings\":{\"maximumRingingDuration\":%d,\"abandonRateCutoff\":%d,"
+                 "\"beginDampenPercentage\":%d,\"maxWaitTimeSeconds\":%d,"
+                 "\"maximumRatio\":%.2f}}",
+                 v, v % 7, v, v % 5, 1.2 + 0.01 * (v % 10));
+        cx_http_resp r;
+        if (api(p->f, "PUT", SK "/parameters/general-settings", body, &r) == 200)
+            p->ok++;
+        cx_http_resp_free(&r);
+    }
+    return NULL;
+}
+
+static void test_concurrent_puts(void)
+{
+    fixture f;
+    start(&f, NULL);
+    take_token(&f);
+    enum { N = 4 };
+    pthread_t t[N];
+    struct putter p[N];
+    for (int i = 0; i < N; i++) {
+        p[i] = (struct putter){&f, i, 0};
+        CX_REQUIRE(pthread_create(&t[i], NULL, put_many, &p[i]) == 0);
+    }
+    for (int i = 0; i < N; i++) {
+        pthread_join(t[i], NULL);
+        CX_ASSERT_INT_EQ(p[i].ok, 60);
+    }
+    fx_stop(&f);
+}
+
 static const cx_test_case cases[] = {
     {"discovery", test_discovery},
     {"password_grant_and_jwt", test_password_grant_and_jwt},
@@ -331,6 +380,7 @@ static const cx_test_case cases[] = {
     {"skill_parameters", test_skill_parameters},
     {"activity_and_call_data", test_activity_and_call_data},
     {"accept_and_429", test_accept_and_429},
+    {"concurrent_puts", test_concurrent_puts},
     {NULL, NULL},
 };
 static const cx_test_suite suites[] = {

@@ -317,12 +317,165 @@ static void test_webhook_sink(void)
     fx_stop(&f);
 }
 
+/* The last journal entry (caller frees the array it lives in via *all). */
+static const cJSON *last_entry(fixture *f, cJSON **all)
+{
+    cx_http_resp r;
+    CX_ASSERT_INT_EQ(cx_http("GET", fx_url(f, "/__admin/journal"), NULL, NULL, &r), 200);
+    *all = cx_http_json(&r);
+    cx_http_resp_free(&r);
+    CX_REQUIRE(cJSON_IsArray(*all));
+    return cJSON_GetArrayItem(*all, cJSON_GetArraySize(*all) - 1);
+}
+
+/* Each action is journalled by its name, patch-campaign included (it was
+ * "rule N: " with nothing after). */
+static void test_journal_names_every_action(void)
+{
+    static const char *const rules[][2] = {
+        {"expire-tokens", "\"action\":\"expire-tokens\""},
+        {"lock-campaign", "\"action\":\"lock-campaign\""},
+        {"patch-campaign", "\"action\":\"patch-campaign\",\"patch\":{\"predictiveDialer\":"
+                           "{\"answerRate\":0.9}}"},
+        {"reset", "\"action\":\"reset\""},
+    };
+    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++) {
+        fixture f;
+        fx_start(&f, NULL);
+        CX_ASSERT_INT_EQ(fx_login_default(&f), 200);
+        char doc[512];
+        snprintf(doc, sizeof doc,
+                 "{\"faults\":[{\"method\":\"GET\",\"path\":\"/api/**\",\"times\":1,%s}]}",
+                 rules[i][1]);
+        CX_ASSERT_INT_EQ(fx_admin_faults(&f, doc), 200);
+        cx_http_resp r;
+        fx_call(&f, "GET", CAMPAIGN, NULL, NULL, &r);
+        cx_http_resp_free(&r);
+        cJSON *all;
+        const cJSON *e = last_entry(&f, &all);
+        char want[64];
+        snprintf(want, sizeof want, "rule 0: %s", rules[i][0]);
+        CX_ASSERT_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(e, "fault")), want);
+        cJSON_Delete(all);
+        fx_stop(&f);
+    }
+}
+
+/* GET /__admin/faults shows every field of a rule as read, and what it
+ * shows loads back unchanged. */
+static void test_faults_shown_as_read(void)
+{
+    fixture f;
+    fx_start(&f, NULL);
+    const char *doc =
+        "{\"faults\":[{\"method\":\"PATCH\",\"path\":\"/api/v2/campaigns/*\",\"times\":3,"
+        "\"after\":2,\"probability\":0.25,\"from\":60,\"until\":900,\"status\":503,"
+        "\"headers\":{\"Retry-After\":7,\"X-Why\":\"maintenance\"},\"body\":{\"error\":\"down\"},"
+        "\"delayMs\":20,\"note\":\"a bad minute\"},"
+        "{\"path\":\"/api/**\",\"action\":\"patch-campaign\",\"patch\":{\"status\":\"paused\"},"
+        "\"status\":500,\"body\":\"plain words\"}]}";
+    CX_ASSERT_INT_EQ(fx_admin_faults(&f, doc), 200);
+    cx_http_resp r;
+    CX_ASSERT_INT_EQ(cx_http("GET", fx_url(&f, "/__admin/faults"), NULL, NULL, &r), 200);
+    cJSON *got = cx_http_json(&r);
+    cx_http_resp_free(&r);
+    const cJSON *rules = cJSON_GetObjectItem(got, "faults");
+    CX_REQUIRE(cJSON_GetArraySize(rules) == 2);
+    const cJSON *a = cJSON_GetArrayItem(rules, 0);
+    cJSON *want = cJSON_Parse(
+        "{\"method\":\"PATCH\",\"path\":\"/api/v2/campaigns/*\",\"times\":3,\"after\":2,"
+        "\"probability\":0.25,\"from\":60,\"until\":900,\"status\":503,"
+        "\"headers\":{\"Retry-After\":\"7\",\"X-Why\":\"maintenance\"},"
+        "\"body\":{\"error\":\"down\"},\"delayMs\":20,\"note\":\"a bad minute\","
+        "\"matched\":0,\"fired\":0}");
+    char *ga = cJSON_PrintUnformatted(a), *wa = cJSON_PrintUnformatted(want);
+    CX_ASSERT_STR_EQ(ga, wa);
+    free(ga);
+    free(wa);
+    cJSON_Delete(want);
+    const cJSON *b = cJSON_GetArrayItem(rules, 1);
+    CX_ASSERT_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(b, "action")), "patch-campaign");
+    CX_ASSERT_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(b, "body")), "plain words");
+    CX_ASSERT_NEAR(cJSON_GetObjectItem(b, "probability")->valuedouble, 1, 0);
+    CU_ASSERT_PTR_NULL(cJSON_GetObjectItem(b, "times"));
+    CU_ASSERT_PTR_NULL(cJSON_GetObjectItem(b, "until"));
+    /* it loads back as is */
+    const cJSON *it;
+    cJSON_ArrayForEach(it, rules)
+    {
+        cJSON_DeleteItemFromObject((cJSON *)it, "matched");
+        cJSON_DeleteItemFromObject((cJSON *)it, "fired");
+    }
+    char *again = cJSON_PrintUnformatted(got);
+    CX_ASSERT_INT_EQ(fx_admin_faults(&f, again), 200);
+    CX_ASSERT_INT_EQ(cx_http("GET", fx_url(&f, "/__admin/faults"), NULL, NULL, &r), 200);
+    cJSON *back = cx_http_json(&r);
+    cx_http_resp_free(&r);
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(back, "faults"))
+    {
+        cJSON_DeleteItemFromObject((cJSON *)it, "matched");
+        cJSON_DeleteItemFromObject((cJSON *)it, "fired");
+    }
+    char *printed = cJSON_PrintUnformatted(back);
+    CX_ASSERT_STR_EQ(printed, again);
+    free(printed);
+    free(again);
+    cJSON_Delete(back);
+    cJSON_Delete(got);
+    fx_stop(&f);
+}
+
+/* The journal records what the client was told: the response's headers
+ * (which Retry-After) and body, token values redacted. */
+static void test_journal_records_response(void)
+{
+    fixture f;
+    fx_start(&f, NULL);
+    CX_ASSERT_INT_EQ(fx_login_default(&f), 200);
+    cJSON *all;
+    const cJSON *e = last_entry(&f, &all);
+    const cJSON *resp = cJSON_GetObjectItem(e, "response");
+    const cJSON *body = cJSON_GetObjectItem(resp, "body");
+    CX_ASSERT_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(body, "access_token")), "***");
+    CX_ASSERT_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(body, "token_type")), "Bearer");
+    char *text = cJSON_PrintUnformatted(all);
+    CX_ASSERT_NOT_CONTAINS(text, f.token);
+    free(text);
+    cJSON_Delete(all);
+    CX_ASSERT_INT_EQ(fx_admin_faults(&f, "{\"faults\":[{\"path\":\"/api/**\",\"status\":429,"
+                                         "\"headers\":{\"Retry-After\":17},\"times\":1}]}"),
+                     200);
+    cx_http_resp r;
+    CX_ASSERT_INT_EQ(fx_call(&f, "GET", CAMPAIGN, NULL, NULL, &r), 429);
+    cx_http_resp_free(&r);
+    e = last_entry(&f, &all);
+    resp = cJSON_GetObjectItem(e, "response");
+    const cJSON *h = cJSON_GetObjectItem(resp, "headers");
+    CX_ASSERT_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(h, "Retry-After")), "17");
+    CX_ASSERT_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(h, "Content-Type")),
+                     "application/json");
+    CX_ASSERT_STR_EQ(cJSON_GetStringValue(
+                         cJSON_GetObjectItem(cJSON_GetObjectItem(resp, "body"), "error")),
+                     "rate_limited");
+    cJSON_Delete(all);
+    CX_ASSERT_INT_EQ(fx_call(&f, "GET", CAMPAIGN, NULL, NULL, &r), 200);
+    cx_http_resp_free(&r);
+    e = last_entry(&f, &all);
+    h = cJSON_GetObjectItem(cJSON_GetObjectItem(e, "response"), "headers");
+    CX_ASSERT_STR_EQ(cJSON_GetStringValue(cJSON_GetObjectItem(h, "ETag")), "\"v1\"");
+    cJSON_Delete(all);
+    fx_stop(&f);
+}
+
 static const cx_test_case fault_cases[] = {
     {"every_status_on_demand", test_every_status_on_demand},
     {"retry_after_forms_and_body", test_retry_after_forms_and_body},
     {"matching_rules", test_matching_rules},
     {"actions", test_actions},
     {"fault_file_errors", test_fault_file_errors},
+    {"journal_names_every_action", test_journal_names_every_action},
+    {"faults_shown_as_read", test_faults_shown_as_read},
+    {"journal_records_response", test_journal_records_response},
     {NULL, NULL},
 };
 static const cx_test_case admin_cases[] = {
