@@ -91,8 +91,9 @@
  * CONVENTIONS. Functions return a sim_status (SIM_OK = 0) and fill a
  * caller-provided cx_error; nothing here prints, exits or keeps global
  * state; each simulation owns its gsl_rng, so simulations may run in
- * parallel threads. Callers must call gsl_set_error_handler_off() once in
- * main(). Same seed, same result, bit for bit.
+ * parallel threads. GSL's abort()ing error handler is switched off by the
+ * library itself (once, at its first sim_run, sim_predict or
+ * sim_live_create), so no caller needs to. Same seed, same result, bit for bit.
  */
 #ifndef DIALSIM_H
 #define DIALSIM_H

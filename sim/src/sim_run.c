@@ -8,6 +8,7 @@
  * from (seed, i) alone, so results do not depend on the thread count. */
 #include <cjson/cJSON.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -16,6 +17,18 @@
 #include "sim_engine.h"
 
 #define BATCHES 20
+
+/* GSL's default error handler calls abort(), and no library may end the
+ * process: every entry point that reaches GSL (sim_run, sim_predict,
+ * sim_live_create) switches it off, once per process, so no caller can
+ * forget. GSL's results are checked here instead (a quantile that is not
+ * finite is SIM_ENUM). The handler is GSL's one process-wide setting; "off"
+ * is the only value any program of this project wants. */
+static pthread_once_t gsl_once = PTHREAD_ONCE_INIT;
+
+static void gsl_quiet(void) { gsl_set_error_handler_off(); }
+
+static void gsl_init(void) { pthread_once(&gsl_once, gsl_quiet); }
 
 /* ------------------------------------------------------------- metrics */
 
@@ -207,6 +220,7 @@ static sim_estimate *field(sim_report *r, enum metric m)
 
 sim_status sim_run(const sim_config *cfg, int threads, sim_report **out, cx_error *err)
 {
+    gsl_init();
     *out = NULL;
     if (!cfg->model)
         return cx_error_set(err, SIM_EINVAL, "the config has no campaign model");
@@ -410,6 +424,7 @@ sim_status sim_predict(const sim_model *m, const sim_dialer *d, double hours,
                        double discard_hours, int replications, uint64_t seed,
                        sim_prediction *out, cx_error *err)
 {
+    gsl_init();
     sim_config cfg;
     sim_status st = sim_config_init(&cfg, m, d, hours, seed, replications < 2 ? 2 : replications,
                                     err);
@@ -442,6 +457,7 @@ struct sim_live {
 sim_status sim_live_create(const sim_model *m, const sim_dialer *d, uint64_t seed,
                            sim_live **out, cx_error *err)
 {
+    gsl_init();
     *out = NULL;
     sim_status st = sim_dialer_check(d, err);
     if (st != SIM_OK)
