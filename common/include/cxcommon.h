@@ -118,6 +118,13 @@ void cx_buf_free(cx_buf *b);
  * The caller owns the result (cJSON_Delete). */
 struct cJSON *cx_json_parse(const char *text, size_t len, const char *name,
                             cx_error *err);
+/* Whether s (len bytes) is well-formed UTF-8 (RFC 3629); when not, *bad_at
+ * (may be NULL) receives the offset of the first byte that is not. */
+bool cx_utf8_valid(const char *s, size_t len, size_t *bad_at);
+/* Appends s to out with each byte that is not part of well-formed UTF-8
+ * replaced by U+FFFD, so text from a peer can be put into JSON. Returns 0,
+ * or -1 when out's cap was reached (out then holds a prefix). */
+int cx_utf8_sanitize(const char *s, size_t len, cx_buf *out);
 /* Reads and parses a file (at most 16 MiB); errors name the file. */
 struct cJSON *cx_json_load_file(const char *path, cx_error *err);
 

@@ -60,6 +60,41 @@ static size_t utf8_seq(const unsigned char *p, size_t left)
     return n;
 }
 
+bool cx_utf8_valid(const char *s, size_t len, size_t *bad_at)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_seq(u + i, len - i);
+        if (n == 0) {
+            if (bad_at)
+                *bad_at = i;
+            return false;
+        }
+        i += n;
+    }
+    return true;
+}
+
+int cx_utf8_sanitize(const char *s, size_t len, cx_buf *out)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        size_t start = i, n;
+        while (i < len && (n = utf8_seq(u + i, len - i)) > 0)
+            i += n;
+        if (i > start && cx_buf_append(out, s + start, i - start) != 0)
+            return -1;
+        if (i < len) {
+            if (cx_buf_append(out, "\xEF\xBF\xBD", 3) != 0)
+                return -1;
+            i++;
+        }
+    }
+    /* an empty input still leaves a NUL-terminated (empty) buffer */
+    return out->data || cx_buf_append(out, "", 0) == 0 ? 0 : -1;
+}
+
 /* What cJSON lets through and JSON text must not hold: bytes that are not
  * UTF-8 (RFC 8259 section 8.1), and an escaped NUL (\u0000), which cJSON
  * decodes into a C string that then ends early, so {"status\u0000junk":1}

@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -29,6 +30,17 @@ bool mock__req_is_json(const mock__req *r)
         return true;
     return n > 17 && strncasecmp(ct, "application/", 12) == 0 &&
            strncasecmp(ct + n - 5, "+json", 5) == 0;
+}
+
+char *mock__utf8_dup(const char *s, size_t len)
+{
+    cx_buf b;
+    cx_buf_init(&b, 3 * len + 1);
+    if (cx_utf8_sanitize(s, len, &b) != 0) {
+        cx_buf_free(&b);
+        return NULL;
+    }
+    return cx_buf_steal(&b);
 }
 
 void mock__resp_init(mock__resp *r)
@@ -86,11 +98,14 @@ void mock__resp_error(mock__resp *r, int status, const char *code, const char *f
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    cJSON *j = cJSON_CreateObject();
+    /* a message may quote the request (its path): keep the answer UTF-8 */
+    char *clean = mock__utf8_dup(msg, strlen(msg));
+    cJSON *j = clean ? cJSON_CreateObject() : NULL;
     if (j) {
         if (code)
             cJSON_AddStringToObject(j, "error", code);
-        cJSON_AddStringToObject(j, "message", msg);
+        cJSON_AddStringToObject(j, "message", clean);
     }
+    free(clean);
     mock__resp_json(r, status, j);
 }

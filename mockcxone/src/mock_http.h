@@ -38,6 +38,11 @@ const char *mock__req_query(const mock__req *r, const char *name);
  * application/merge-patch+json (any other "+json"), with any parameters. */
 bool mock__req_is_json(const mock__req *r);
 
+/* A copy of s with bytes that are not UTF-8 replaced by U+FFFD (what a
+ * client sent may be anything; what goes into JSON must be UTF-8). The
+ * caller frees it; NULL when out of memory. */
+char *mock__utf8_dup(const char *s, size_t len);
+
 void mock__resp_init(mock__resp *r);
 void mock__resp_free(mock__resp *r);
 void mock__resp_header(mock__resp *r, const char *name, const char *fmt, ...)

@@ -18,6 +18,10 @@ static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char
 {
     (void)kind;
     cJSON *h = cls;
+    char *clean = mock__utf8_dup(value ? value : "", value ? strlen(value) : 0);
+    if (!clean)
+        return MHD_YES;
+    value = clean;
     if (strcasecmp(key, "Authorization") == 0 || strcasecmp(key, "Cookie") == 0 ||
         strcasecmp(key, "Proxy-Authorization") == 0) {
         char red[64];
@@ -25,8 +29,9 @@ static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char
         snprintf(red, sizeof red, "%.*s ***", (int)(n < 20 ? n : 20), value ? value : "");
         cJSON_AddStringToObject(h, key, red);
     } else {
-        cJSON_AddStringToObject(h, key, value ? value : "");
+        cJSON_AddStringToObject(h, key, value);
     }
+    free(clean);
     return MHD_YES;
 }
 
@@ -79,8 +84,10 @@ static char *journal_body(const mock__req *req, size_t cap)
     }
     if (req->body.len > cap)
         (void)cx_buf_printf(&b, "...(%zu bytes in all)", req->body.len);
-    char *s = cx_buf_steal(&b);
-    return s ? s : strdup("");
+    /* the journal is JSON: a body that is not UTF-8 is kept with U+FFFD */
+    char *s = mock__utf8_dup(b.data ? b.data : "", b.len);
+    cx_buf_free(&b);
+    return s;
 }
 
 /* The response as sent: its headers (as libmicrohttpd gets them) and its
@@ -140,7 +147,9 @@ void mock__journal_request(mock__journal *j, const mock__req *req, const mock__r
     cx_format_rfc3339(now, when, sizeof when);
     MHD_get_connection_values(req->conn, MHD_HEADER_KIND, add_header, h);
     cJSON_AddStringToObject(e, "method", req->method);
-    cJSON_AddStringToObject(e, "path", req->path);
+    char *path = mock__utf8_dup(req->path, strlen(req->path));
+    cJSON_AddStringToObject(e, "path", path ? path : "?");
+    free(path);
     if (r->drop)
         cJSON_AddStringToObject(e, "status", "reset");
     else

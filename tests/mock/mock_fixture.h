@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cxhttp.h"
 #include "cxtest.h"
@@ -17,6 +18,7 @@ typedef struct fixture {
     char base[64];
     char token[1024]; /* a token for the default client (cxone: a JWT) */
     char auth[1100];  /* "Authorization: Bearer <token>" */
+    mock_profile profile;
 } fixture;
 
 /* Starts a server with `o` (NULL: defaults) on a virtual clock. */
@@ -28,6 +30,7 @@ static inline void fx_start(fixture *f, mock_options *o)
         o = &d;
     }
     memset(f, 0, sizeof *f);
+    f->profile = o->profile;
     f->clk = cx_clock_virtual_create(1795500000.0);
     CU_ASSERT_FATAL(f->clk != NULL);
     if (!o->clock)
@@ -39,8 +42,32 @@ static inline void fx_start(fixture *f, mock_options *o)
     snprintf(f->base, sizeof f->base, "http://127.0.0.1:%u", mock_server_port(f->s));
 }
 
+/* With CX_JOURNAL_DIR set (tests/mock/check_contract.py sets it), every
+ * fixture leaves its server's journal there as PID-N-PROFILE.json, for the
+ * contract test to check against the OpenAPI files. */
+static inline void fx_keep_journal(fixture *f)
+{
+    static int n;
+    const char *dir = getenv("CX_JOURNAL_DIR");
+    if (!dir || !f->s)
+        return;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%ld-%d-%s.json", dir, (long)getpid(), n++,
+             f->profile == MOCK_PROFILE_CXONE ? "cxone" : "seed");
+    cJSON *j = mock_server_journal(f->s);
+    char *text = j ? cJSON_PrintUnformatted(j) : NULL;
+    FILE *out = text ? fopen(path, "w") : NULL;
+    if (out) {
+        fputs(text, out);
+        fclose(out);
+    }
+    free(text);
+    cJSON_Delete(j);
+}
+
 static inline void fx_stop(fixture *f)
 {
+    fx_keep_journal(f);
     mock_server_destroy(f->s);
     cx_clock_destroy(f->clk);
     f->s = NULL;

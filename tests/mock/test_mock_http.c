@@ -126,6 +126,19 @@ static void test_invalid_utf8_refused(void)
     CX_ASSERT_CONTAINS(r.body, "not UTF-8");
     cx_http_resp_free(&r);
     expect_status(&f, "active");
+    /* a path that decodes to bytes that are not UTF-8 gets a UTF-8 404 */
+    CX_ASSERT_INT_EQ(fx_call(&f, "GET", "/api/v9/%FF%FE", NULL, NULL, &r), 404);
+    CU_ASSERT(cx_utf8_valid(r.body, r.len, NULL));
+    cx_http_resp_free(&r);
+    /* and the journal, which keeps what was sent, stays JSON */
+    CX_ASSERT_INT_EQ(cx_http("GET", fx_url(&f, "/__admin/journal"), NULL, NULL, &r), 200);
+    size_t at = 0;
+    cx__assert_fmt(cx_utf8_valid(r.body, r.len, &at), __LINE__, __FILE__,
+                   "journal not UTF-8 at byte %zu", at);
+    j = cx_json_parse(r.body, r.len, "journal", &err);
+    CU_ASSERT_PTR_NOT_NULL(j);
+    cJSON_Delete(j);
+    cx_http_resp_free(&r);
     fx_stop(&f);
 }
 
