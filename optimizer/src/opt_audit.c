@@ -16,7 +16,15 @@ struct opt__audit {
     int fd;
     pthread_mutex_t lock;
     char *path;
+    opt__audit_io io;
 };
+
+static const opt__audit_io libc_io = {write, fsync, flock};
+
+void opt__audit_set_io(opt__audit *a, const opt__audit_io *io)
+{
+    a->io = io ? *io : libc_io;
+}
 
 /* mkdir -p for the directory part of `path`. */
 static int make_parent(const char *path)
@@ -43,12 +51,12 @@ static int make_parent(const char *path)
     return rc;
 }
 
-/* Appends all of buf to fd (O_APPEND); 0 or -1. */
-static int write_all(int fd, const char *buf, size_t len)
+/* Appends all of buf to fd (O_APPEND) through io; 0 or -1. */
+static int write_io(const opt__audit_io *io, int fd, const char *buf, size_t len)
 {
     size_t done = 0;
     while (done < len) {
-        ssize_t w = write(fd, buf + done, len - done);
+        ssize_t w = io->write(fd, buf + done, len - done);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
@@ -56,6 +64,11 @@ static int write_all(int fd, const char *buf, size_t len)
         done += (size_t)w;
     }
     return 0;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+    return write_io(&libc_io, fd, buf, len);
 }
 
 /* A kill inside an earlier move can leave PATH.torn itself cut short: the
@@ -137,6 +150,7 @@ opt_status opt__audit_open(const char *path, opt__audit **out, cx_error *err)
     if (!a)
         return cx_error_set(err, OPT_ENOMEM, "out of memory");
     a->fd = -1;
+    a->io = libc_io;
     a->path = strdup(path);
     if (!a->path || pthread_mutex_init(&a->lock, NULL) != 0) {
         free(a->path);
@@ -172,19 +186,28 @@ opt_status opt__audit_append(opt__audit *a, const cJSON *record, cx_error *err)
     pthread_mutex_lock(&a->lock);
     /* other processes may append to the same log: one record at a time,
      * and never while one of them repairs a torn tail */
-    if (flock(a->fd, LOCK_EX) != 0)
+    struct stat before;
+    off_t size = -1; /* the log's size before this record, once known */
+    if (a->io.flock(a->fd, LOCK_EX) != 0)
         st = cx_error_set(err, OPT_EIO, "audit log %s: lock: %s", a->path, strerror(errno));
     else {
         if (repair_tail(a->fd, a->path) != 0) /* another process died mid-record */
             st = cx_error_set(err, OPT_EIO, "audit log %s: moving a torn record aside: %s",
                               a->path, strerror(errno));
-        else if (write_all(a->fd, line, len + 1) != 0)
+        else if (fstat(a->fd, &before) != 0)
+            st = cx_error_set(err, OPT_EIO, "audit log %s: stat: %s", a->path, strerror(errno));
+        else if (size = before.st_size, errno = 0, write_io(&a->io, a->fd, line, len + 1) != 0)
             st = cx_error_set(err, OPT_EIO, "audit log %s: write: %s", a->path,
                               errno ? strerror(errno) : "no progress");
-        else if (fsync(a->fd) != 0)
+        else if (a->io.fsync(a->fd) != 0)
             st = cx_error_set(err, OPT_EIO, "audit log %s: fsync: %s", a->path,
                               strerror(errno));
-        flock(a->fd, LOCK_UN);
+        /* a failed record goes: the log keeps whole records only, and none
+         * the caller was told failed (if this cut fails too, the next
+         * writer's repair_tail moves the fragment aside) */
+        if (st == OPT_EIO && size >= 0 && ftruncate(a->fd, size) == 0)
+            (void)fsync(a->fd);
+        a->io.flock(a->fd, LOCK_UN);
     }
     pthread_mutex_unlock(&a->lock);
     free(line);

@@ -13,15 +13,34 @@
 #ifndef OPT_AUDIT_H
 #define OPT_AUDIT_H
 
+#include <sys/types.h>
+
 #include "cxopt.h"
 
 struct cJSON;
 
 typedef struct opt__audit opt__audit;
 
+/* The system calls an append goes through. Each log handle has its own
+ * table (libc's by default): a test swaps in functions that fail with
+ * ENOSPC or EIO, as SQLite's VFS lets its tests do, without any global
+ * state a production build could reach. Same contracts as write(2),
+ * fsync(2) and flock(2). */
+typedef struct opt__audit_io {
+    ssize_t (*write)(int fd, const void *buf, size_t n);
+    int (*fsync)(int fd);
+    int (*flock)(int fd, int op);
+} opt__audit_io;
+
+/* Replaces a's table (io is copied; NULL restores libc's). */
+void opt__audit_set_io(opt__audit *a, const opt__audit_io *io);
+
 /* Opens (creating it and its directory, mode 0600) the log at `path`. */
 opt_status opt__audit_open(const char *path, opt__audit **out, cx_error *err);
-/* Appends `record` as one line and fsyncs. The record must hold no secret. */
+/* Appends `record` as one line and fsyncs. The record must hold no secret.
+ * When the write, the fsync or the lock fails (OPT_EIO, naming the call and
+ * errno), the log is cut back to where it was, so it holds whole records
+ * only and a record the caller was told failed is not there. */
 opt_status opt__audit_append(opt__audit *a, const struct cJSON *record, cx_error *err);
 const char *opt__audit_path(const opt__audit *a);
 void opt__audit_close(opt__audit *a);
