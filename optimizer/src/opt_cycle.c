@@ -183,18 +183,23 @@ static opt_status audit_intent(cycle *c, cx_error *err)
 {
     char now[32];
     cx_format_rfc3339(cx_clock_now(c->o->clk), now, sizeof now);
+    /* every part or none: an intent missing its parameters would let a
+     * write go out that the log cannot account for */
     cJSON *r = cJSON_CreateObject();
-    if (!r)
-        return cx_error_set(err, OPT_ENOMEM, "out of memory");
-    cJSON_AddStringToObject(r, "type", "intent");
-    cJSON_AddStringToObject(r, "cycle_id", c->rep->cycle_id);
-    cJSON_AddStringToObject(r, "time", now);
-    cJSON_AddStringToObject(r, "campaign_id", c->o->campaign_id);
-    cJSON_AddItemToObject(r, "old_parameters", opt_params_to_json(&c->cur.params));
-    cJSON_AddItemToObject(r, "new_parameters", opt_params_to_json(&c->rep->target));
-    if (c->cur.etag[0])
-        cJSON_AddStringToObject(r, "if_match", c->cur.etag);
-    opt_status st = opt__audit_append(c->o->audit, r, err);
+    cJSON *oldp = opt_params_to_json(&c->cur.params);
+    cJSON *newp = opt_params_to_json(&c->rep->target);
+    bool whole = r && oldp && newp && cJSON_AddStringToObject(r, "type", "intent") &&
+                 cJSON_AddStringToObject(r, "cycle_id", c->rep->cycle_id) &&
+                 cJSON_AddStringToObject(r, "time", now) &&
+                 cJSON_AddStringToObject(r, "campaign_id", c->o->campaign_id) &&
+                 cJSON_AddItemToObject(r, "old_parameters", oldp) &&
+                 (oldp = NULL, cJSON_AddItemToObject(r, "new_parameters", newp)) &&
+                 (newp = NULL, !c->cur.etag[0] ||
+                                   cJSON_AddStringToObject(r, "if_match", c->cur.etag));
+    opt_status st = whole ? opt__audit_append(c->o->audit, r, err)
+                          : (opt_status)cx_error_set(err, OPT_ENOMEM, "out of memory");
+    cJSON_Delete(oldp);
+    cJSON_Delete(newp);
     cJSON_Delete(r);
     return st;
 }
@@ -314,23 +319,31 @@ static opt_status do_audit(cycle *c, cx_error *err)
         cJSON_Delete(rec);
         return cx_error_set(err, OPT_ENOMEM, "out of memory");
     }
-    cJSON_AddStringToObject(env, "type", "cycle");
-    cJSON_AddStringToObject(env, "time", now);
-    cJSON_AddStringToObject(env, "campaign_id", c->o->campaign_id);
-    cJSON_AddStringToObject(env, "profile", c->o->profile->name);
-    cJSON_AddBoolToObject(env, "dry_run", c->dry_run);
+    /* every part or none (see opt_report.c) */
+    bool ok = cJSON_AddStringToObject(env, "type", "cycle") &&
+              cJSON_AddStringToObject(env, "time", now) &&
+              cJSON_AddStringToObject(env, "campaign_id", c->o->campaign_id) &&
+              cJSON_AddStringToObject(env, "profile", c->o->profile->name) &&
+              cJSON_AddBoolToObject(env, "dry_run", c->dry_run);
     cJSON *item = rec->child;
-    while (item) {
+    while (ok && item) {
         cJSON *nxt = item->next;
-        cJSON_AddItemToObject(env, item->string, cJSON_DetachItemViaPointer(rec, item));
+        cJSON *moved = cJSON_DetachItemViaPointer(rec, item);
+        if (!cJSON_AddItemToObject(env, moved->string, moved)) {
+            cJSON_Delete(moved);
+            ok = false;
+        }
         item = nxt;
     }
     cJSON_Delete(rec);
-    if (c->request_ids) {
-        cJSON_AddItemToObject(env, "request_ids", c->request_ids);
-        c->request_ids = NULL;
+    if (ok && c->request_ids) {
+        if (cJSON_AddItemToObject(env, "request_ids", c->request_ids))
+            c->request_ids = NULL;
+        else
+            ok = false;
     }
-    opt_status st = opt__audit_append(c->o->audit, env, err);
+    opt_status st = ok ? opt__audit_append(c->o->audit, env, err)
+                       : (opt_status)cx_error_set(err, OPT_ENOMEM, "out of memory");
     cJSON_Delete(env);
     r->audited = st == OPT_OK;
     return st;
