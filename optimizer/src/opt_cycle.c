@@ -259,6 +259,18 @@ static const char *event_action(opt_outcome o)
     }
 }
 
+/* Adds item (NULL: fails) to o; on failure item is freed. */
+static bool put(cJSON *o, const char *key, cJSON *item)
+{
+    if (!item)
+        return false;
+    if (!cJSON_AddItemToObject(o, key, item)) {
+        cJSON_Delete(item);
+        return false;
+    }
+    return true;
+}
+
 static void do_notify(cycle *c)
 {
     opt_cycle_report *r = c->rep;
@@ -273,25 +285,29 @@ static void do_notify(cycle *c)
     char now[32];
     cx_format_rfc3339(cx_clock_now(c->o->clk), now, sizeof now);
     r->latency_ms = (cx_wall_monotonic() - c->wall_start) * 1000.0; /* so far */
-    cJSON_AddStringToObject(ev, "event_id", r->event_id);
-    cJSON_AddStringToObject(ev, "timestamp", now);
-    cJSON_AddStringToObject(ev, "campaign_id", c->o->campaign_id);
-    cJSON_AddStringToObject(ev, "action", event_action(r->outcome));
-    cJSON_AddStringToObject(ev, "outcome", opt_outcome_name(r->outcome));
-    cJSON_AddItemToObject(ev, "new_parameters", opt_params_to_json(&r->target));
-    if (r->have_before)
-        cJSON_AddItemToObject(ev, "old_parameters", opt_params_to_json(&r->before));
-    else
-        cJSON_AddNullToObject(ev, "old_parameters");
-    cJSON_AddItemToObject(ev, "compliance", opt__compliance_to_json(&r->compliance));
-    cJSON_AddItemToObject(ev, "prediction", opt__prediction_to_json(&r->prediction));
-    cJSON_AddNumberToObject(ev, "latency_ms", round(r->latency_ms * 1000) / 1000);
-    cJSON_AddNumberToObject(ev, "answer_rate_delta",
-                            r->have_before
-                                ? round((r->target.answer_rate - r->before.answer_rate) * 1e6) / 1e6
-                                : 0);
-    if (r->message[0])
-        cJSON_AddStringToObject(ev, "message", r->message);
+    /* every part or none: a partial event is not sent */
+    bool ok = cJSON_AddStringToObject(ev, "event_id", r->event_id) &&
+              cJSON_AddStringToObject(ev, "timestamp", now) &&
+              cJSON_AddStringToObject(ev, "campaign_id", c->o->campaign_id) &&
+              cJSON_AddStringToObject(ev, "action", event_action(r->outcome)) &&
+              cJSON_AddStringToObject(ev, "outcome", opt_outcome_name(r->outcome)) &&
+              put(ev, "new_parameters", opt_params_to_json(&r->target)) &&
+              (r->have_before ? put(ev, "old_parameters", opt_params_to_json(&r->before))
+                              : cJSON_AddNullToObject(ev, "old_parameters") != NULL) &&
+              put(ev, "compliance", opt__compliance_to_json(&r->compliance)) &&
+              put(ev, "prediction", opt__prediction_to_json(&r->prediction)) &&
+              cJSON_AddNumberToObject(ev, "latency_ms", round(r->latency_ms * 1000) / 1000) &&
+              cJSON_AddNumberToObject(
+                  ev, "answer_rate_delta",
+                  r->have_before
+                      ? round((r->target.answer_rate - r->before.answer_rate) * 1e6) / 1e6
+                      : 0) &&
+              (!r->message[0] || cJSON_AddStringToObject(ev, "message", r->message));
+    if (!ok) {
+        cJSON_Delete(ev);
+        cx_copy(r->webhook_error, sizeof r->webhook_error, "out of memory");
+        return;
+    }
     opt__delivery d;
     opt__webhook_send(c->o->webhook, ev, r->event_id, &d);
     cJSON_Delete(ev);
