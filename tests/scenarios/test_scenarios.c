@@ -2,6 +2,7 @@
  * key path (and nothing runs), expectations can fail, runs are reproducible,
  * results go to a table, JSON and JUnit XML, and compare plots. */
 #include <dirent.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,6 +13,7 @@
 #include "cxrun.h"
 #include "cxtest.h"
 #include "mockcxone.h"
+#include "run_internal.h"
 
 static char *dir;
 static char out[1 << 17], err[1 << 14];
@@ -307,6 +309,77 @@ static void test_real_time_mode(void)
     run_scenario_destroy(s);
 }
 
+/* An expectation set holding only maxWindowAbandonRate 3%. */
+static void window_only(run_expect *x)
+{
+    memset(x, 0, sizeof *x);
+    x->has_max_window_rate = true;
+    x->max_window_rate = 0.03;
+    x->window_min_live = 1000;
+    x->max_applied = -1;
+    for (int i = 0; i < 3; i++)
+        x->max_latency_ms[i] = -1;
+    for (int i = 0; i < RUN_OUTCOMES; i++)
+        x->outcome_max[i] = -1;
+}
+
+/* The verdict on three readings: the middle one's `live` and `rate`, the
+ * last one's `last_live`. */
+static bool window_verdict(long live, double rate, long last_live, char *detail, size_t n)
+{
+    run_expect x;
+    window_only(&x);
+    run_sample samples[3] = {{.window_rate = 0.01, .window_live = 2000},
+                             {.window_rate = rate, .window_live = live},
+                             {.window_rate = 0.02, .window_live = last_live}};
+    run_result r;
+    memset(&r, 0, sizeof r);
+    r.samples = samples;
+    r.n_samples = 3;
+    run__worst_window(&r, x.window_min_live);
+    run_facts f = {0};
+    run__check(NULL, &x, &f, &r);
+    CX_REQUIRE(r.n_checks == 1);
+    CX_ASSERT_STR_EQ(r.checks[0].name, "maxWindowAbandonRate");
+    snprintf(detail, n, "%s", r.checks[0].detail);
+    CU_ASSERT(r.checks[0].ok == r.passed);
+    return r.passed;
+}
+
+static void test_window_verdict_needs_readings(void)
+{
+    char d[256];
+    /* every reading there, the last with live answers: a verdict */
+    CU_ASSERT(window_verdict(2500, 0.025, 3000, d, sizeof d));
+    CX_ASSERT_CONTAINS(d, "worst window 2.50%");
+    CU_ASSERT(!window_verdict(2500, 0.031, 3000, d, sizeof d));
+    /* a reading that failed (what the runner records when the stats cannot
+     * be read, or a key is missing) is no 0%: the check fails */
+    CU_ASSERT(!window_verdict(-1, NAN, 3000, d, sizeof d));
+    CX_ASSERT_CONTAINS(d, "could not be read at 1 of 3 cycles");
+    CU_ASSERT(!window_verdict(2500, NAN, 3000, d, sizeof d));
+    /* 0 of 0 abandoned in the window a regulator reads proves nothing */
+    CU_ASSERT(!window_verdict(2500, 0.01, 0, d, sizeof d));
+    CX_ASSERT_CONTAINS(d, "no live answers in the last window");
+    /* end to end: a one-second run has no live answer yet */
+    const char *path = write_tmp("blind.json",
+                                 "{\"name\":\"blind\",\"campaign\":{\"agents\":5,"
+                                 "\"liveAnswerProbability\":0.5},\"cycles\":{\"period\":1,"
+                                 "\"count\":1},\"expect\":{\"maxWindowAbandonRate\":0.03}}");
+    run_scenario *s = NULL;
+    cx_error e = {0};
+    CX_REQUIRE(run_scenario_load(path, &s, &e) == RUN_OK);
+    run_result r;
+    CX_ASSERT_INT_EQ(run_scenario_run(s, NULL, &r, &e), RUN_OK);
+    CU_ASSERT(!r.passed);
+    CX_ASSERT_INT_EQ(r.samples[0].window_live, 0);
+    CX_REQUIRE(r.n_checks >= 1);
+    CX_ASSERT_STR_EQ(r.checks[0].name, "maxWindowAbandonRate");
+    CX_ASSERT_CONTAINS(r.checks[0].detail, "no live answers in the last window");
+    run_result_free(&r);
+    run_scenario_destroy(s);
+}
+
 static const cx_test_case cases[] = {
     {"bad_files_name_the_key", test_bad_files_name_the_key},
     {"run_reproducible", test_run_reproducible},
@@ -315,6 +388,7 @@ static const cx_test_case cases[] = {
     {"adaptive_asks_the_gate_first", test_adaptive_asks_the_gate_first},
     {"no_secret_in_any_output", test_no_secret_in_any_output},
     {"real_time_mode", test_real_time_mode},
+    {"window_verdict_needs_readings", test_window_verdict_needs_readings},
     {NULL, NULL},
 };
 static const cx_test_suite suites[] = {

@@ -64,8 +64,8 @@ typedef struct run_options {
 /* One point of the run, taken after each cycle. */
 typedef struct run_sample {
     double hours;              /* since the start */
-    double window_rate;        /* abandon rate over the regulatory window */
-    long window_live;          /* live answers in it */
+    double window_rate;        /* abandon rate over the regulatory window; NaN: unread */
+    long window_live;          /* live answers in it; -1: the stats could not be read */
     double period_rate;        /* abandon rate over the last period */
     double period_occupancy;
     double answer_rate;        /* the setting in force */
@@ -94,10 +94,12 @@ typedef struct run_result {
     double wall_p50, wall_p95, wall_p99;  /* cycle latency, ms of wall time */
     double sim_p50, sim_p95, sim_p99;     /* ms on the scenario clock (waits included) */
     double window_s;
-    double max_window_rate;       /* over evaluations with enough live answers */
-    double final_window_rate;
-    long final_live_answers;
-    double occupancy;             /* over the whole run */
+    double max_window_rate;       /* over evaluations with enough live answers, and
+                                     the last; NaN when a reading is missing */
+    int window_unread;            /* cycles whose stats could not be read */
+    double final_window_rate;     /* NaN: unread */
+    long final_live_answers;      /* -1: unread */
+    double occupancy;             /* over the whole run; NaN: unread */
     int audit_records;            /* "cycle" records */
     run_sample *samples;          /* one per cycle; owned */
     int n_samples;

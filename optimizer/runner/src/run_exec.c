@@ -47,10 +47,12 @@ static double pct(const double *sorted, int n, double q)
     return sorted[i < 0 ? 0 : (i >= n ? n - 1 : i)];
 }
 
+/* A statistic the server reported, or NaN when it did not: a missing reading
+ * must never pass for a good one (0% abandoned). */
 static double num(const cJSON *o, const char *k)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
 }
 
 /* Reads the audit log back: every line must parse; counts cycle records;
@@ -168,11 +170,14 @@ static void sample(mock_server *m, const run_scenario *s, double hours, double a
     memset(out, 0, sizeof *out);
     out->hours = hours;
     out->answer_rate = answer_rate;
+    out->window_rate = out->period_rate = out->period_occupancy = NAN;
+    out->window_live = -1; /* unread */
     if (mock_server_stats(m, CAMPAIGN_ID, s->window_s, s->period_s, &st) != MOCK_OK)
         return;
     const cJSON *w = cJSON_GetObjectItem(st, "window"), *p = cJSON_GetObjectItem(st, "period");
+    double live = num(w, "liveAnswers");
     out->window_rate = num(w, "abandonRate");
-    out->window_live = (long)num(w, "liveAnswers");
+    out->window_live = isnan(live) ? -1 : (long)live;
     out->period_rate = num(p, "abandonRate");
     out->period_occupancy = num(p, "occupancy");
     cJSON_Delete(st);
@@ -368,17 +373,15 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     r->sim_p50 = pct(simt, s->cycles, 0.50);
     r->sim_p95 = pct(simt, s->cycles, 0.95);
     r->sim_p99 = pct(simt, s->cycles, 0.99);
-    /* the worst window: every evaluation with enough live answers to mean
-     * something, and always the last one (the window a regulator reads) */
-    for (int i = 0; i < r->n_samples; i++)
-        if ((r->samples[i].window_live >= s->expect.window_min_live || i == r->n_samples - 1) &&
-            r->samples[i].window_rate > r->max_window_rate)
-            r->max_window_rate = r->samples[i].window_rate;
+    run__worst_window(r, (cxone ? &s->expect_cxone : &s->expect)->window_min_live);
+    r->final_window_rate = r->occupancy = NAN;
+    r->final_live_answers = -1;
     cJSON *fin = NULL;
     if (mock_server_stats(m, CAMPAIGN_ID, s->window_s, s->period_s, &fin) == MOCK_OK) {
         const cJSON *w = cJSON_GetObjectItem(fin, "window"), *t = cJSON_GetObjectItem(fin, "total");
         r->final_window_rate = num(w, "abandonRate");
-        r->final_live_answers = (long)num(w, "liveAnswers");
+        double live = num(w, "liveAnswers");
+        r->final_live_answers = isnan(live) ? -1 : (long)live;
         r->occupancy = num(t, "occupancy");
         cJSON_Delete(fin);
     }

@@ -67,6 +67,13 @@ typedef struct run_facts {
 
 void run__check(const run_scenario *s, const run_expect *x, const run_facts *f, run_result *r);
 
+/* Sets r->max_window_rate from r->samples: the worst window of every
+ * evaluation with at least `min_live` live answers, and always the last one
+ * (the window a regulator reads). NaN when a reading it needs is missing
+ * (window_live < 0: the stats could not be read), so no verdict can pass
+ * on it; r->window_unread counts those readings. */
+void run__worst_window(run_result *r, long min_live);
+
 /* A file written whole or not at all: run__create opens PATH.tmp.PID (its
  * name in tmp[n]) with `mode`; run__commit closes it and, when `ok` and the
  * close succeeds, renames it over PATH, else removes it and says so. */
