@@ -283,7 +283,9 @@ static void test_no_secret_in_any_output(void)
             free(text);
         }
         closedir(d);
-        CX_ASSERT_INT_EQ(files, 3); /* .jsonl, .journal.json, .webhooks.json */
+        /* .jsonl, .journal.json, .webhooks.json, for the policy and for
+         * do-nothing beside it (the scenario claims a gain) */
+        CX_ASSERT_INT_EQ(files, 6);
         CX_ASSERT_GE(tokens, 3);
         CX_ASSERT_GE(hooks, 1);
     }
@@ -380,6 +382,99 @@ static void test_window_verdict_needs_readings(void)
     run_scenario_destroy(s);
 }
 
+static void test_do_nothing_never_writes_and_is_the_baseline(void)
+{
+    /* do-nothing reads and audits every cycle and never writes */
+    run_scenario *s = NULL;
+    cx_error e = {0};
+    CX_REQUIRE(run_scenario_load(data("tiny.json"), &s, &e) == RUN_OK);
+    run_options o = {.policy = "do-nothing"};
+    run_result dn;
+    CX_ASSERT_INT_EQ(run_scenario_run(s, &o, &dn, &e), RUN_OK);
+    CX_ASSERT_INT_EQ(dn.applied, 0);
+    CX_ASSERT_INT_EQ(dn.outcomes[OPT_OUTCOME_UNCHANGED], dn.cycles);
+    CX_ASSERT_INT_EQ(dn.audit_records, 6);
+    CU_ASSERT(dn.passed); /* noLostUpdate: the campaign is still at version 1 */
+    run_scenario_destroy(s);
+    /* a claimed gain runs do-nothing beside, on the same seed */
+    char *text = cx_slurp(data("tiny.json"));
+    CX_REQUIRE(text != NULL);
+    cJSON *j = cJSON_Parse(text);
+    free(text);
+    CX_REQUIRE(j != NULL);
+    cJSON_AddNumberToObject(cJSON_GetObjectItem(j, "expect"), "minOccupancyGainOverDoNothing",
+                            0.5);
+    char *claim = cJSON_Print(j);
+    cJSON_Delete(j);
+    CX_REQUIRE(run_scenario_load(write_tmp("claim.json", claim), &s, &e) == RUN_OK);
+    free(claim);
+    run_result r;
+    CX_ASSERT_INT_EQ(run_scenario_run(s, NULL, &r, &e), RUN_OK);
+    CU_ASSERT(r.has_baseline);
+    CX_ASSERT_NEAR(r.baseline_occupancy, dn.occupancy, 0);
+    CU_ASSERT(!r.passed); /* 50 points over doing nothing: no policy can */
+    bool named = false;
+    for (int i = 0; i < r.n_checks; i++)
+        if (strcmp(r.checks[i].name, "minOccupancyGainOverDoNothing") == 0) {
+            named = true;
+            CU_ASSERT(!r.checks[i].ok);
+            CX_ASSERT_CONTAINS(r.checks[i].detail, "do-nothing");
+        }
+    CU_ASSERT(named);
+    run_result_free(&r);
+    run_result_free(&dn);
+    run_scenario_destroy(s);
+}
+
+/* Whether a scenario file claims a gain over doing nothing (at the top or
+ * under a profile). */
+static bool claims_gain(const char *file)
+{
+    char *text = cx_slurp(file);
+    bool yes = text && strstr(text, "\"minOccupancyGainOverDoNothing\"");
+    free(text);
+    return yes;
+}
+
+static void test_library_under_do_nothing_fails_each_claim(void)
+{
+    /* every scenario that says the optimizer helps fails when nothing is
+     * done, on the claim itself */
+    char lib[1024];
+    cx_test_src(lib, sizeof lib, "scenarios");
+    static char big[1 << 20];
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "run", lib, "--policy",
+                                            "do-nothing", "--json", NULL},
+                            NULL, big, sizeof big, err, sizeof err),
+                     1);
+    cJSON *j = cJSON_Parse(big);
+    CX_REQUIRE(j != NULL);
+    int claims = 0;
+    const cJSON *r;
+    cJSON_ArrayForEach(r, j)
+    {
+        const char *name = cJSON_GetObjectItem(r, "scenario")->valuestring;
+        char file[1400];
+        snprintf(file, sizeof file, "%s/%s.json", lib, name);
+        CX_ASSERT_INT_EQ(cJSON_GetObjectItem(r, "applied")->valueint, 0);
+        if (!claims_gain(file))
+            continue;
+        claims++;
+        bool failed_claim = false;
+        const cJSON *c;
+        cJSON_ArrayForEach(c, cJSON_GetObjectItem(r, "expectations"))
+            failed_claim |= strcmp(cJSON_GetObjectItem(c, "name")->valuestring,
+                                   "minOccupancyGainOverDoNothing") == 0 &&
+                            cJSON_IsFalse(cJSON_GetObjectItem(c, "ok"));
+        if (!failed_claim || cJSON_IsTrue(cJSON_GetObjectItem(r, "passed"))) {
+            CU_FAIL("a scenario claiming a gain does not fail under do-nothing on it");
+            fprintf(stderr, "%s passes its gain claim under do-nothing\n", name);
+        }
+    }
+    CX_ASSERT_GE(claims, 8); /* the library's claims, so the check is not vacuous */
+    cJSON_Delete(j);
+}
+
 static const cx_test_case cases[] = {
     {"bad_files_name_the_key", test_bad_files_name_the_key},
     {"run_reproducible", test_run_reproducible},
@@ -389,6 +484,8 @@ static const cx_test_case cases[] = {
     {"no_secret_in_any_output", test_no_secret_in_any_output},
     {"real_time_mode", test_real_time_mode},
     {"window_verdict_needs_readings", test_window_verdict_needs_readings},
+    {"do_nothing_never_writes_and_is_the_baseline", test_do_nothing_never_writes_and_is_the_baseline},
+    {"library_under_do_nothing_fails_each_claim", test_library_under_do_nothing_fails_each_claim},
     {NULL, NULL},
 };
 static const cx_test_suite suites[] = {

@@ -71,7 +71,7 @@ typedef struct run_sample {
     double answer_rate;        /* the setting in force */
 } run_sample;
 
-#define RUN_MAX_CHECKS 16
+#define RUN_MAX_CHECKS 24
 
 typedef struct run_check {
     char name[40];
@@ -103,13 +103,20 @@ typedef struct run_result {
     int audit_records;            /* "cycle" records */
     run_sample *samples;          /* one per cycle; owned */
     int n_samples;
+    bool has_baseline;            /* do-nothing ran beside (a gap was expected) */
+    double baseline_occupancy;    /* do-nothing's, on the same seed */
+    double baseline_max_window_rate;
     run_check checks[RUN_MAX_CHECKS];
     int n_checks;
     bool passed;                  /* every expectation held */
     double wall_s;                /* the whole run */
 } run_result;
 
-/* Runs a scenario. RUN_OK when it ran (see out->passed for the verdict);
+/* Runs a scenario. When its expectations claim a gain over doing nothing
+ * (minOccupancyGainOverDoNothing), the do-nothing policy runs first on the
+ * same seed and profile, and out->baseline_* hold its figures (under
+ * do-nothing itself the baseline is the run). RUN_OK when it ran (see
+ * out->passed for the verdict);
  * an error when it could not run. run_result_free() in every case. */
 run_status run_scenario_run(const run_scenario *s, const run_options *o, run_result *out,
                             cx_error *err);

@@ -83,6 +83,15 @@ void run__check(const run_scenario *s, const run_expect *x, const run_facts *f, 
     if (x->max_applied >= 0)
         check(r, "maxApplied", r->applied <= x->max_applied, "%d applied, at most %ld",
               r->applied, x->max_applied);
+    if (x->has_min_occupancy_gain) {
+        double gain = r->occupancy - r->baseline_occupancy;
+        check(r, "minOccupancyGainOverDoNothing",
+              r->has_baseline && !isnan(gain) && gain >= x->min_occupancy_gain - 1e-12,
+              "occupancy %.2f%%, do-nothing %.2f%% on the same seed: %+.2f points, at least "
+              "%+.2f",
+              100 * r->occupancy, 100 * r->baseline_occupancy, 100 * gain,
+              100 * x->min_occupancy_gain);
+    }
     if (x->min_retries > 0)
         check(r, "minRetries", r->retries >= x->min_retries, "%d retries, at least %ld",
               r->retries, x->min_retries);

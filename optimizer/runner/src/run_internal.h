@@ -15,6 +15,8 @@ typedef struct run_expect {
     double min_occupancy;
     long min_applied, max_applied; /* max < 0: none */
     long min_retries;
+    bool has_min_occupancy_gain; /* over do-nothing, run beside on the same seed */
+    double min_occupancy_gain;
     bool audit_per_cycle;       /* true */
     bool no_lost_update;        /* true */
     double max_latency_ms[3];   /* p50, p95, p99 on the scenario clock; < 0: none */

@@ -53,7 +53,8 @@ static int read_window(cx_jobj *o, const char *key, double *out)
 
 static int read_policy(run_scenario *s, cx_jobj *top)
 {
-    static const char *const names[] = {"static", "vicidial", "adaptive", "oracle", NULL};
+    static const char *const names[] = {"static", "vicidial", "adaptive", "oracle",
+                                        "do-nothing", NULL};
     const cJSON *v = cx_jobj_get(top, "policy");
     int k = 2;
     if (!v) {
@@ -163,18 +164,13 @@ static int read_expect(run_scenario *s, cx_jobj *top)
 static int read_expect_into(run_scenario *s, cx_jobj *ep, run_expect *x, bool top_level)
 {
     cx_jobj e = *ep;
-    static const char *const keys[] = {"maxWindowAbandonRate", "windowMinLiveAnswers",
-                                       "minOccupancy",         "minApplied",
-                                       "maxApplied",           "minRetries",
-                                       "auditPerCycle",        "noLostUpdate",
-                                       "maxLatencyMs",         "outcomes",
-                                       "byProfile",            NULL};
-    static const char *const inner[] = {"maxWindowAbandonRate", "windowMinLiveAnswers",
-                                        "minOccupancy",         "minApplied",
-                                        "maxApplied",           "minRetries",
-                                        "auditPerCycle",        "noLostUpdate",
-                                        "maxLatencyMs",         "outcomes",
-                                        NULL};
+#define RUN_EXPECT_KEYS                                                                        \
+    "maxWindowAbandonRate", "windowMinLiveAnswers", "minOccupancy",                            \
+        "minOccupancyGainOverDoNothing", "minApplied", "maxApplied", "minRetries",             \
+        "auditPerCycle", "noLostUpdate", "maxLatencyMs", "outcomes"
+    static const char *const keys[] = {RUN_EXPECT_KEYS, "byProfile", NULL};
+    static const char *const inner[] = {RUN_EXPECT_KEYS, NULL};
+#undef RUN_EXPECT_KEYS
     if (cx_jobj_only(&e, top_level ? keys : inner) ||
         cx_jobj_int(&e, "windowMinLiveAnswers", false, 0, 1L << 40, &x->window_min_live) ||
         cx_jobj_int(&e, "minApplied", false, 0, 100000, &x->min_applied) ||
@@ -191,6 +187,12 @@ static int read_expect_into(run_scenario *s, cx_jobj *ep, run_expect *x, bool to
     if (cx_jobj_get(&e, "minOccupancy")) {
         x->has_min_occupancy = true;
         if (cx_jobj_num(&e, "minOccupancy", true, 0, 1, &x->min_occupancy))
+            return -1;
+    }
+    if (cx_jobj_get(&e, "minOccupancyGainOverDoNothing")) {
+        x->has_min_occupancy_gain = true;
+        if (cx_jobj_num(&e, "minOccupancyGainOverDoNothing", true, 0, 1,
+                        &x->min_occupancy_gain))
             return -1;
     }
     cx_jobj l;
