@@ -318,7 +318,7 @@ static void window_only(run_expect *x)
     x->has_max_window_rate = true;
     x->max_window_rate = 0.03;
     x->window_min_live = 1000;
-    x->max_applied = -1;
+    x->max_applied = x->max_retries = x->max_reauths = x->max_webhooks_failed = -1;
     for (int i = 0; i < 3; i++)
         x->max_latency_ms[i] = -1;
     for (int i = 0; i < RUN_OUTCOMES; i++)
@@ -475,6 +475,62 @@ static void test_library_under_do_nothing_fails_each_claim(void)
     cJSON_Delete(j);
 }
 
+static void test_fault_scenarios_fail_without_their_faults(void)
+{
+    /* each scenario with a fault script, the script deleted: an expectation
+     * that sees the faults (retries, re-authentications, webhooks failed,
+     * outcomes) must fail */
+    static const char *const fault_checks[] = {"minRetries", "maxRetries", "minReauths",
+                                               "maxReauths", "minWebhooksFailed",
+                                               "maxWebhooksFailed", "outcomes.", NULL};
+    char lib[1024];
+    cx_test_src(lib, sizeof lib, "scenarios");
+    DIR *d = opendir(lib);
+    CX_REQUIRE(d != NULL);
+    int scripts = 0;
+    for (struct dirent *de; (de = readdir(d)) != NULL;) {
+        size_t n = strlen(de->d_name);
+        if (n < 6 || strcmp(de->d_name + n - 5, ".json") != 0 ||
+            strcmp(de->d_name, "schema.json") == 0)
+            continue;
+        char file[1400];
+        snprintf(file, sizeof file, "%s/%s", lib, de->d_name);
+        char *text = cx_slurp(file);
+        CX_REQUIRE(text != NULL);
+        cJSON *j = cJSON_Parse(text);
+        free(text);
+        CX_REQUIRE(j != NULL);
+        if (!cJSON_GetObjectItem(j, "faults")) {
+            cJSON_Delete(j);
+            continue;
+        }
+        scripts++;
+        cJSON_DeleteItemFromObject(j, "faults");
+        char *bare = cJSON_Print(j);
+        cJSON_Delete(j);
+        run_scenario *s = NULL;
+        cx_error e = {0};
+        CX_REQUIRE(run_scenario_load(write_tmp(de->d_name, bare), &s, &e) == RUN_OK);
+        free(bare);
+        run_result r;
+        CX_ASSERT_INT_EQ(run_scenario_run(s, NULL, &r, &e), RUN_OK);
+        bool seen = false;
+        for (int i = 0; i < r.n_checks; i++)
+            for (int k = 0; fault_checks[k]; k++)
+                seen |= !r.checks[i].ok &&
+                        strncmp(r.checks[i].name, fault_checks[k], strlen(fault_checks[k])) == 0;
+        if (r.passed || !seen) {
+            CU_FAIL("a fault scenario passes, or fails on no fault expectation, without its faults");
+            fprintf(stderr, "%s: no fault expectation failed with its faults deleted\n",
+                    de->d_name);
+        }
+        run_result_free(&r);
+        run_scenario_destroy(s);
+    }
+    closedir(d);
+    CX_ASSERT_GE(scripts, 6); /* the library's fault scenarios: not vacuous */
+}
+
 static const cx_test_case cases[] = {
     {"bad_files_name_the_key", test_bad_files_name_the_key},
     {"run_reproducible", test_run_reproducible},
@@ -486,6 +542,7 @@ static const cx_test_case cases[] = {
     {"window_verdict_needs_readings", test_window_verdict_needs_readings},
     {"do_nothing_never_writes_and_is_the_baseline", test_do_nothing_never_writes_and_is_the_baseline},
     {"library_under_do_nothing_fails_each_claim", test_library_under_do_nothing_fails_each_claim},
+    {"fault_scenarios_fail_without_their_faults", test_fault_scenarios_fail_without_their_faults},
     {NULL, NULL},
 };
 static const cx_test_suite suites[] = {

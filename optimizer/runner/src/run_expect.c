@@ -95,6 +95,21 @@ void run__check(const run_scenario *s, const run_expect *x, const run_facts *f, 
     if (x->min_retries > 0)
         check(r, "minRetries", r->retries >= x->min_retries, "%d retries, at least %ld",
               r->retries, x->min_retries);
+    if (x->max_retries >= 0)
+        check(r, "maxRetries", r->retries <= x->max_retries, "%d retries, at most %ld",
+              r->retries, x->max_retries);
+    if (x->min_reauths > 0)
+        check(r, "minReauths", r->reauths >= x->min_reauths,
+              "%d re-authentications, at least %ld", r->reauths, x->min_reauths);
+    if (x->max_reauths >= 0)
+        check(r, "maxReauths", r->reauths <= x->max_reauths,
+              "%d re-authentications, at most %ld", r->reauths, x->max_reauths);
+    if (x->min_webhooks_failed > 0)
+        check(r, "minWebhooksFailed", r->webhooks_failed >= x->min_webhooks_failed,
+              "%d webhooks failed, at least %ld", r->webhooks_failed, x->min_webhooks_failed);
+    if (x->max_webhooks_failed >= 0)
+        check(r, "maxWebhooksFailed", r->webhooks_failed <= x->max_webhooks_failed,
+              "%d webhooks failed, at most %ld", r->webhooks_failed, x->max_webhooks_failed);
     if (x->audit_per_cycle)
         check(r, "auditPerCycle", f->audit_parses && f->audit_cycles == r->cycles,
               "%d cycle records for %d cycles%s", f->audit_cycles, r->cycles,

@@ -14,7 +14,9 @@ typedef struct run_expect {
     bool has_min_occupancy;
     double min_occupancy;
     long min_applied, max_applied; /* max < 0: none */
-    long min_retries;
+    long min_retries, max_retries;  /* max < 0: none */
+    long min_reauths, max_reauths;  /* max < 0: none */
+    long min_webhooks_failed, max_webhooks_failed; /* max < 0: none */
     bool has_min_occupancy_gain; /* over do-nothing, run beside on the same seed */
     double min_occupancy_gain;
     bool audit_per_cycle;       /* true */

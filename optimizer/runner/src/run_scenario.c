@@ -123,6 +123,9 @@ static void expect_defaults(run_expect *x)
     memset(x, 0, sizeof *x);
     x->window_min_live = 1000;
     x->max_applied = -1;
+    x->max_retries = -1;
+    x->max_reauths = -1;
+    x->max_webhooks_failed = -1;
     x->audit_per_cycle = true;
     x->no_lost_update = true;
     for (int i = 0; i < 3; i++)
@@ -166,12 +169,18 @@ static int read_expect_into(run_scenario *s, cx_jobj *ep, run_expect *x, bool to
     cx_jobj e = *ep;
 #define RUN_EXPECT_KEYS                                                                        \
     "maxWindowAbandonRate", "windowMinLiveAnswers", "minOccupancy",                            \
-        "minOccupancyGainOverDoNothing", "minApplied", "maxApplied", "minRetries",             \
-        "auditPerCycle", "noLostUpdate", "maxLatencyMs", "outcomes"
+        "minOccupancyGainOverDoNothing", "minApplied", "maxApplied", "minRetries", "maxRetries", \
+        "minReauths", "maxReauths", "minWebhooksFailed", "maxWebhooksFailed", "auditPerCycle",   \
+        "noLostUpdate", "maxLatencyMs", "outcomes"
     static const char *const keys[] = {RUN_EXPECT_KEYS, "byProfile", NULL};
     static const char *const inner[] = {RUN_EXPECT_KEYS, NULL};
 #undef RUN_EXPECT_KEYS
     if (cx_jobj_only(&e, top_level ? keys : inner) ||
+        cx_jobj_int(&e, "maxRetries", false, 0, 100000, &x->max_retries) ||
+        cx_jobj_int(&e, "minReauths", false, 0, 100000, &x->min_reauths) ||
+        cx_jobj_int(&e, "maxReauths", false, 0, 100000, &x->max_reauths) ||
+        cx_jobj_int(&e, "minWebhooksFailed", false, 0, 100000, &x->min_webhooks_failed) ||
+        cx_jobj_int(&e, "maxWebhooksFailed", false, 0, 100000, &x->max_webhooks_failed) ||
         cx_jobj_int(&e, "windowMinLiveAnswers", false, 0, 1L << 40, &x->window_min_live) ||
         cx_jobj_int(&e, "minApplied", false, 0, 100000, &x->min_applied) ||
         cx_jobj_int(&e, "maxApplied", false, 0, 100000, &x->max_applied) ||
