@@ -423,8 +423,31 @@ static void test_do_nothing_never_writes_and_is_the_baseline(void)
     CX_ASSERT_INT_EQ(dn.applied, 0);
     CX_ASSERT_INT_EQ(dn.outcomes[OPT_OUTCOME_UNCHANGED], dn.cycles);
     CX_ASSERT_INT_EQ(dn.audit_records, 6);
-    CU_ASSERT(dn.passed); /* noLostUpdate: the campaign is still at version 1 */
+    CU_ASSERT(dn.passed); /* noLostUpdate: the campaign has its first settings */
     run_scenario_destroy(s);
+    /* with nothing applied, noLostUpdate still sees a change of the
+     * dialer's settings behind the records, and takes a lock for none */
+    static const char *const behind[] = {
+        "{\"name\":\"behind\",\"campaign\":{\"agents\":5,\"liveAnswerProbability\":0.5},"
+        "\"cycles\":{\"period\":600,\"count\":3},\"faults\":[{\"fromCycle\":2,\"rules\":"
+        "[{\"on\":\"read\",\"action\":\"patch-campaign\",\"times\":1,"
+        "\"patch\":{\"predictiveDialer\":{\"answerRate\":0.9}}}]}],"
+        "\"expect\":{\"noLostUpdate\":true}}",
+        "{\"name\":\"locked\",\"campaign\":{\"agents\":5,\"liveAnswerProbability\":0.5},"
+        "\"cycles\":{\"period\":600,\"count\":3},\"faults\":[{\"fromCycle\":2,\"rules\":"
+        "[{\"on\":\"read\",\"action\":\"lock-campaign\",\"times\":1}]}],"
+        "\"expect\":{\"noLostUpdate\":true}}"};
+    for (int i = 0; i < 2; i++) {
+        CX_REQUIRE(run_scenario_load(write_tmp("behind.json", behind[i]), &s, &e) == RUN_OK);
+        run_result b;
+        CX_ASSERT_INT_EQ(run_scenario_run(s, &o, &b, &e), RUN_OK);
+        CX_ASSERT_INT_EQ(b.applied, 0);
+        CU_ASSERT(b.passed == (i == 1));
+        if (i == 0)
+            CX_ASSERT_CONTAINS(b.checks[b.n_checks - 1].detail, "with no applied record");
+        run_result_free(&b);
+        run_scenario_destroy(s);
+    }
     /* a claimed gain runs do-nothing beside, on the same seed */
     char *text = cx_slurp(data("tiny.json"));
     CX_REQUIRE(text != NULL);

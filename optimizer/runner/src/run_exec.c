@@ -411,24 +411,31 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     read_journal(journal, cxone, &facts);
     mock_campaign_state cs;
     mock_server_campaign(m, CAMPAIGN_ID, &cs);
-    opt_params now_p = last;
+    /* the dialer's settings the campaign ends with, over what the records
+     * say it should have: the last applied target, or the first settings */
+    opt_params now_p = have_last ? last : s->initial;
+    opt_params want = now_p;
+    now_p.answer_rate = cs.answer_rate;
+    now_p.abandon_rate = cs.abandon_rate;
+    now_p.max_concurrent_calls = cs.max_concurrent_calls;
+    now_p.call_interval_ms = cs.call_interval_ms;
+    now_p.warm_up_s = cs.warm_up_s;
+    opt_strategy_parse(cs.strategy, &now_p.strategy);
     if (have_last) {
-        now_p.answer_rate = cs.answer_rate;
-        now_p.abandon_rate = cs.abandon_rate;
-        now_p.max_concurrent_calls = cs.max_concurrent_calls;
-        now_p.call_interval_ms = cs.call_interval_ms;
-        now_p.warm_up_s = cs.warm_up_s;
-        opt_strategy_parse(cs.strategy, &now_p.strategy);
-        facts.final_matches_audit = opt_params_equal(&now_p, &last);
+        facts.final_matches_audit = opt_params_equal(&now_p, &want);
         if (!facts.final_matches_audit)
             snprintf(facts.lost_update_detail, sizeof facts.lost_update_detail,
                      "the campaign has answerRate %.4g, the last applied record says %.4g",
                      now_p.answer_rate, last.answer_rate);
     } else {
-        facts.final_matches_audit = cs.version == 1; /* nothing applied, nothing changed */
+        /* nothing applied, so nothing of the dialer's changed (a lock
+         * changes the campaign's status and version, not its settings) */
+        facts.final_matches_audit = opt_params_equal(&now_p, &want);
         if (!facts.final_matches_audit)
             snprintf(facts.lost_update_detail, sizeof facts.lost_update_detail,
-                     "the campaign changed (version %ld) with no applied record", cs.version);
+                     "the campaign's settings changed (version %ld, answerRate %.4g, first "
+                     "%.4g) with no applied record",
+                     cs.version, now_p.answer_rate, want.answer_rate);
     }
     if (do_nothing) { /* its own baseline: it gains nothing over itself */
         r->has_baseline = true;
