@@ -255,6 +255,10 @@ static void test_fault_scenarios_fail_without_their_faults(void)
     DIR *d = opendir(lib);
     CX_REQUIRE(d != NULL);
     int scripts = 0;
+    /* under valgrind (CX_VALGRIND set by the build) each adaptive run is
+     * some fifty times slower: one scenario shows the memory side, the
+     * normal pass checks them all */
+    bool one = getenv("CX_VALGRIND") != NULL;
     for (struct dirent *de; (de = readdir(d)) != NULL;) {
         size_t n = strlen(de->d_name);
         if (n < 6 || strcmp(de->d_name + n - 5, ".json") != 0 ||
@@ -267,7 +271,7 @@ static void test_fault_scenarios_fail_without_their_faults(void)
         cJSON *j = cJSON_Parse(text);
         free(text);
         CX_REQUIRE(j != NULL);
-        if (!cJSON_GetObjectItem(j, "faults")) {
+        if (!cJSON_GetObjectItem(j, "faults") || (one && scripts == 1)) {
             cJSON_Delete(j);
             continue;
         }
@@ -295,7 +299,7 @@ static void test_fault_scenarios_fail_without_their_faults(void)
         run_scenario_destroy(s);
     }
     closedir(d);
-    CX_ASSERT_GE(scripts, 6); /* the library's fault scenarios: not vacuous */
+    CX_ASSERT_GE(scripts, one ? 1 : 6); /* the library's fault scenarios: not vacuous */
 }
 
 static const cx_test_case cases[] = {
