@@ -247,7 +247,9 @@ static bool apply_fault(mock_server *s, const mock__req *req, const mock__effect
                  mock__action_name(fx->action));
     else
         snprintf(r->fault, sizeof r->fault, "rule %d", fx->rule);
-    if (fx->delay_ms > 0 && !hold(s, fx->delay_ms)) {
+    if (fx->delay_ms > 0 && s->o.delay) {
+        s->o.delay(s->o.delay_ud, fx->delay_ms);
+    } else if (fx->delay_ms > 0 && !hold(s, fx->delay_ms)) {
         r->drop = true; /* the server is stopping */
         return true;
     }
