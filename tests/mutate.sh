@@ -46,7 +46,7 @@ mutations() {
         "test_opt_units test_opt_cycle" '^(test_opt_units|test_opt_cycle)$'
     mutation "the audit fsync is removed" \
         optimizer/src/opt_audit.c 1 \
-        'else if (fsync(a->fd) != 0)' \
+        'else if (a->io.fsync(a->fd) != 0)' \
         'else if (0)' \
         "test_opt_units" '^test_opt_units$'
     mutation "Retry-After is ignored" \
