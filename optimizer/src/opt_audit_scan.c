@@ -104,7 +104,9 @@ opt_status opt_audit_check(const char *path, bool ack, cx_clock *clk, opt_audit_
     ssize_t len;
     while ((len = getline(&line, &cap, fp)) >= 0) {
         out->lines++;
-        cJSON *r = len > 0 && line[len - 1] == '\n' ? cJSON_ParseWithLength(line, (size_t)len)
+        /* a line that is not whole JSON (cut short, not UTF-8, an escaped
+         * NUL) is not a record */
+        cJSON *r = len > 0 && line[len - 1] == '\n' ? cx_json_parse(line, (size_t)len, path, NULL)
                                                      : NULL;
         if (!cJSON_IsObject(r)) {
             cJSON_Delete(r);

@@ -103,7 +103,12 @@ static void oauth_error_text(const char *body, char *out, size_t n)
 
 opt_status opt__grant_parse(const char *body, opt__grant *g, cx_error *err)
 {
-    cJSON *j = cJSON_Parse(body);
+    /* the common parser: an escaped NUL (a key read short) or bytes that
+     * are not UTF-8 make the response refused, as any JSON input is */
+    cx_error perr = {0};
+    cJSON *j = cx_json_parse(body, strlen(body), "token endpoint response", &perr);
+    if (!j)
+        return cx_error_set(err, OPT_EAUTH, "%s", perr.msg);
     if (!cJSON_IsObject(j)) {
         cJSON_Delete(j);
         return cx_error_set(err, OPT_EAUTH, "token endpoint: the response is not a JSON object");
