@@ -175,6 +175,21 @@ opt_status opt__audit_append(opt__audit *a, const cJSON *record, cx_error *err)
     if (!text)
         return cx_error_set(err, OPT_ENOMEM, "out of memory");
     size_t len = strlen(text);
+    if (!cx_utf8_valid(text, len, NULL)) {
+        /* a server's text quoted verbatim may hold bytes that are not UTF-8:
+         * the log stays JSON (they become U+FFFD), or its readers would
+         * take the record for a torn one */
+        cx_buf b;
+        cx_buf_init(&b, 3 * len + 1);
+        int rc = cx_utf8_sanitize(text, len, &b);
+        free(text);
+        if (rc != 0) {
+            cx_buf_free(&b);
+            return cx_error_set(err, OPT_ENOMEM, "out of memory");
+        }
+        len = b.len;
+        text = cx_buf_steal(&b);
+    }
     char *line = realloc(text, len + 2);
     if (!line) {
         free(text);

@@ -81,7 +81,7 @@ void opt__auth_destroy(opt__auth *a)
 /* The description an OAuth error body gives, whatever its spelling. */
 static void oauth_error_text(const char *body, char *out, size_t n)
 {
-    cJSON *j = cJSON_Parse(body);
+    cJSON *j = cx_json_parse(body, strlen(body), "", NULL);
     const char *keys[] = {"error_description", "errorDescription", "message", NULL};
     const cJSON *code = j ? cJSON_GetObjectItemCaseSensitive(j, "error") : NULL;
     const char *desc = NULL;

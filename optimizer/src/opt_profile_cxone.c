@@ -101,7 +101,8 @@ static opt_status ensure_base(opt__client *c, opt__endpoint *ep, opt__call_log *
         opt__response_init(&resp);
         opt_status st = opt__client_fetch(c, url, &resp, log, err);
         if (st == OPT_OK) {
-            cJSON *j = cJSON_Parse(resp.body.data ? resp.body.data : "");
+            cJSON *j = cx_json_parse(resp.body.data ? resp.body.data : "", resp.body.len, url,
+                                     NULL);
             const cJSON *api = cJSON_GetObjectItemCaseSensitive(j, "api_endpoint");
             if (cJSON_IsString(api) && api->valuestring[0])
                 cx_copy(ep->discovered, sizeof ep->discovered, api->valuestring);

@@ -170,7 +170,7 @@ static opt_status seed_stats(opt__client *c, opt__endpoint *ep, double window_s,
         return OPT_OK;
     }
     if (st == OPT_OK) {
-        cJSON *j = cJSON_Parse(resp.body.data ? resp.body.data : "");
+        cJSON *j = cx_json_parse(resp.body.data ? resp.body.data : "", resp.body.len, path, NULL);
         const cJSON *w = cJSON_GetObjectItemCaseSensitive(j, "window");
         const cJSON *p = cJSON_GetObjectItemCaseSensitive(j, "period");
         if (!cJSON_IsObject(w) || !cJSON_IsObject(p)) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "cxtest.h"
+#include "opt_audit.h"
 #include "opt_auth.h"
 
 static void test_token_response(void)
@@ -48,9 +49,39 @@ static void test_audit_scan(void)
     free(dir);
 }
 
+/* A server's text quoted in a record may hold bytes that are not UTF-8:
+ * the log stays JSON, and its reader takes the record for one. */
+static void test_audit_keeps_utf8(void)
+{
+    char *dir = cx_test_tmpdir("jsonin");
+    CX_REQUIRE(dir != NULL);
+    char path[512];
+    snprintf(path, sizeof path, "%s/audit.jsonl", dir);
+    opt__audit *a = NULL;
+    cx_error err = {0};
+    CX_REQUIRE(opt__audit_open(path, &a, &err) == OPT_OK);
+    cJSON *r = cJSON_Parse("{\"type\":\"cycle\",\"cycle_id\":\"c9\"}");
+    cJSON_AddStringToObject(r, "message", "503: \xff\xfe upstream says no");
+    CX_ASSERT_INT_EQ(opt__audit_append(a, r, &err), OPT_OK);
+    cJSON_Delete(r);
+    opt__audit_close(a);
+    FILE *f = fopen(path, "rb");
+    char line[512] = "";
+    CX_REQUIRE(f && fgets(line, sizeof line, f));
+    fclose(f);
+    CU_ASSERT(cx_utf8_valid(line, strlen(line), NULL));
+    CX_ASSERT_CONTAINS(line, "503: \xef\xbf\xbd\xef\xbf\xbd upstream says no");
+    opt_audit_scan scan;
+    CX_ASSERT_INT_EQ(opt_audit_check(path, false, NULL, &scan, &err), OPT_OK);
+    CX_ASSERT_INT_EQ(scan.torn, 0);
+    cx_test_rmtree(dir);
+    free(dir);
+}
+
 static const cx_test_case cases[] = {
     {"token_response", test_token_response},
     {"audit_scan", test_audit_scan},
+    {"audit_keeps_utf8", test_audit_keeps_utf8},
     {NULL, NULL},
 };
 static const cx_test_suite suites[] = {
