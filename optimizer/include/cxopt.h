@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "cxcommon.h"
+#include "dialsim.h"
 
 struct cJSON;
 
@@ -77,8 +78,14 @@ typedef struct opt_params {
     int warm_up_s;            /* progressive dialing before predictive pacing */
 } opt_params;
 
-/* The seed's current config: 0.72, 0.025, 80, 120, predictive, 30. */
+/* The seed's current config: dialsim's default dialer (sim_dialer_default,
+ * where the numbers are written), as opt_params. */
 opt_params opt_params_seed(void);
+/* The same settings in dialsim's shape and back (the four strategies map
+ * one to one; fixed-rate, which the API cannot carry, reads as predictive;
+ * times are rounded to whole ms and s). */
+opt_params opt_params_from_sim(const sim_dialer *d);
+sim_dialer opt_params_to_sim(const opt_params *p);
 
 /* Reads a `predictiveDialer`-shaped object. With `partial`, absent members
  * keep the values already in *p (a target may name only what changes);
@@ -98,7 +105,7 @@ bool opt_params_equal(const opt_params *a, const opt_params *b);
  * for concurrent calls and call interval; warm-up and strategy may change
  * freely within their bounds. */
 typedef struct opt_constraints {
-    double min_answer_rate, max_answer_rate;    /* 0.40, 0.95 */
+    double min_answer_rate, max_answer_rate;    /* 0.05, 0.95 */
     double max_abandon_rate;                    /* 0.03: the regulatory limit */
     int min_concurrent_calls, max_concurrent_calls; /* 5, 150 */
     int min_call_interval, max_call_interval;   /* 50, 500 ms */
@@ -107,7 +114,12 @@ typedef struct opt_constraints {
     double max_adjustment_delta;                /* 0.10 */
 } opt_constraints;
 
+/* The seed engine's bounds (sim_seed_bounds, where the numbers are
+ * written), all four strategies, and a step of 0.10. */
 opt_constraints opt_constraints_seed(void);
+/* The engine's part of the constraints (for a mock engine that checks the
+ * same bounds). */
+sim_bounds opt_constraints_bounds(const opt_constraints *c);
 
 /* Loads constraints from a JSON file whose keys are the seed's field names in
  * camelCase (minAnswerRate, maxAnswerRate, maxAbandonRate, minConcurrentCalls,

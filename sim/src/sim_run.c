@@ -20,7 +20,7 @@
 /* ------------------------------------------------------------- metrics */
 
 enum metric {
-    M_ATTEMPTS, M_LIVE, M_MACHINE, M_NOANSWER, M_BUSY, M_BLOCKED, M_CONNECTED, M_ABANDONED,
+    M_ATTEMPTS, M_LIVE, M_MACHINE, M_NOANSWER, M_BUSY, M_INVALID, M_BLOCKED, M_CONNECTED, M_ABANDONED,
     M_AMD_FP, M_MACH_AGENT, M_ABANDON_RATE, M_OFCOM, M_WAITED, M_OCCUPANCY, M_CPAH,
     M_MEAN_WAIT, M_BUSY_AGENTS, M_CONNECT_RATE, M_P50, M_P90, M_P95, M_P99, M_COUNT
 };
@@ -37,6 +37,7 @@ static double metric(enum metric m, const sim__tally *t, double dur)
     case M_MACHINE: return (double)t->machine_answers;
     case M_NOANSWER: return (double)t->no_answers;
     case M_BUSY: return (double)t->busy;
+    case M_INVALID: return (double)t->invalid;
     case M_BLOCKED: return (double)t->blocked;
     case M_CONNECTED: return (double)t->connected;
     case M_ABANDONED: return (double)t->abandoned;
@@ -183,6 +184,7 @@ static sim_estimate *field(sim_report *r, enum metric m)
     case M_MACHINE: return &r->machine_answers;
     case M_NOANSWER: return &r->no_answers;
     case M_BUSY: return &r->busy;
+    case M_INVALID: return &r->invalid;
     case M_BLOCKED: return &r->blocked;
     case M_CONNECTED: return &r->connected;
     case M_ABANDONED: return &r->abandoned;
@@ -366,6 +368,7 @@ cJSON *sim_report_to_json(const sim_report *r)
     add_est(o, ci, "machineAnswers", &r->machine_answers, C);
     add_est(o, ci, "noAnswers", &r->no_answers, C);
     add_est(o, ci, "busy", &r->busy, C);
+    add_est(o, ci, "invalid", &r->invalid, C);
     add_est(o, ci, "blocked", &r->blocked, C);
     add_est(o, ci, "connected", &r->connected, C);
     add_est(o, ci, "abandoned", &r->abandoned, C);
@@ -491,6 +494,7 @@ void sim_live_counters(const sim_live *l, sim_counters *c)
     c->machine_answers = t->machine_answers;
     c->no_answers = t->no_answers;
     c->busy = t->busy;
+    c->invalid = t->invalid;
     c->blocked = t->blocked;
     c->connected = t->connected;
     c->abandoned = t->abandoned;

@@ -75,6 +75,7 @@ static void print_table(const sim_config *cfg, const sim_report *r)
     row("machine answers", &r->machine_answers, 1, "");
     row("no answers", &r->no_answers, 1, "");
     row("busy", &r->busy, 1, "");
+    row("invalid numbers", &r->invalid, 1, "");
     if (r->blocked.mean > 0)
         row("blocked (line cap)", &r->blocked, 1, "");
     row("connected", &r->connected, 1, "");

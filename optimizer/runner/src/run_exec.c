@@ -240,15 +240,7 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     mo.burst = s->burst;
     mo.stats_window_s = s->window_s;
     /* the tenant's engine accepts what the scenario's constraints allow */
-    mo.bounds.min_answer_rate = s->constraints.min_answer_rate;
-    mo.bounds.max_answer_rate = s->constraints.max_answer_rate;
-    mo.bounds.max_abandon_rate = s->constraints.max_abandon_rate;
-    mo.bounds.min_concurrent_calls = s->constraints.min_concurrent_calls;
-    mo.bounds.max_concurrent_calls = s->constraints.max_concurrent_calls;
-    mo.bounds.min_call_interval = s->constraints.min_call_interval;
-    mo.bounds.max_call_interval = s->constraints.max_call_interval;
-    mo.bounds.min_warm_up = s->constraints.min_warm_up;
-    mo.bounds.max_warm_up = s->constraints.max_warm_up;
+    mo.bounds = opt_constraints_bounds(&s->constraints);
     mo.journal_max = 200000;
     mo.clock = clk;
     mo.profile = cxone ? MOCK_PROFILE_CXONE : MOCK_PROFILE_SEED;
@@ -392,14 +384,8 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     read_journal(journal, cxone, &facts);
     mock_campaign_state cs;
     mock_server_campaign(m, CAMPAIGN_ID, &cs);
-    opt_params now_p = last;
+    opt_params now_p = opt_params_from_sim(&cs.dialer);
     if (have_last) {
-        now_p.answer_rate = cs.answer_rate;
-        now_p.abandon_rate = cs.abandon_rate;
-        now_p.max_concurrent_calls = cs.max_concurrent_calls;
-        now_p.call_interval_ms = cs.call_interval_ms;
-        now_p.warm_up_s = cs.warm_up_s;
-        opt_strategy_parse(cs.strategy, &now_p.strategy);
         facts.final_matches_audit = opt_params_equal(&now_p, &last);
         if (!facts.final_matches_audit)
             snprintf(facts.lost_update_detail, sizeof facts.lost_update_detail,
