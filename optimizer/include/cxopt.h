@@ -356,8 +356,10 @@ opt_status opt_apply(opt_optimizer *o, const opt_params *target, bool dry_run,
  * intent without an outcome: whether that write landed is unknown until the
  * campaign is read again. */
 #define OPT_AUDIT_SCAN_IDS 16
+#define OPT_AUDIT_SCAN_TAIL (8L << 20) /* bytes read from the end of the log */
 typedef struct opt_audit_scan {
-    long lines;             /* lines read */
+    long long skipped_bytes; /* the log's start, not read (it is past the tail) */
+    long lines;             /* lines read (of the tail) */
     long records;           /* lines that parse as JSON records */
     long torn;              /* lines that do not: a record cut short */
     long first_torn_line;   /* 1-based; 0 when none */
@@ -366,7 +368,9 @@ typedef struct opt_audit_scan {
     char unfinished_time[OPT_AUDIT_SCAN_IDS][40]; /* when each intent was written */
 } opt_audit_scan;
 
-/* Reads the audit log at `path` (a missing file is an empty log). With
+/* Reads the last OPT_AUDIT_SCAN_TAIL bytes of the audit log at `path` (a
+ * missing file is an empty log; anything but a regular file is
+ * OPT_EUSAGE). With
  * `acknowledge`, appends an "unfinished" record for each intent without an
  * outcome, stamped by `clk` (NULL: the wall clock), so that the next scan
  * reports it no more. */
@@ -417,6 +421,11 @@ opt_status opt_policy_create(const char *name, opt_optimizer *o, const opt_polic
                              opt_policy **out, cx_error *err);
 void opt_policy_destroy(opt_policy *p);
 const char *opt_policy_name(const opt_policy *p);
+/* What opt_policy_create checks before it builds anything, for callers that
+ * refuse bad arguments before any work: OPT_EUSAGE for an unknown name, or
+ * a policy missing an option it needs (static: a target; oracle: the
+ * truth), the text saying which. */
+opt_status opt_policy_check(const char *name, const opt_policy_options *opts, cx_error *err);
 
 /* Runs one cycle whose decision is the policy's. */
 opt_status opt_policy_cycle(opt_policy *p, opt_cycle_report *report, cx_error *err);

@@ -90,7 +90,8 @@
  * a fixed logarithmic histogram (memory does not grow with the run).
  * Intervals are reported per intervalMinutes. With one replication, 95%
  * intervals come from 20 batch means; with several, from the replications
- * (Student t). The first discardHours are simulated but not counted.
+ * (Student t). The first discardHours are simulated but not counted. The
+ * series' memory is bounded up front (sim_config_check_memory).
  *
  * CONVENTIONS. Functions return a sim_status (SIM_OK = 0) and fill a
  * caller-provided cx_error; nothing here prints, exits or keeps global
@@ -254,6 +255,14 @@ typedef struct sim_report {
     size_t n_series;
     sim_point *series;           /* means over replications */
 } sim_report;
+
+/* The memory a run's per-interval series would take, in bytes (the rest
+ * of a run is small and does not grow with the simulated time), and the
+ * check sim_run makes before it allocates anything: SIM_EINVAL, with the
+ * estimate, when it passes SIM_MEMORY_BUDGET. */
+#define SIM_MEMORY_BUDGET (2.0 * 1024 * 1024 * 1024)
+double sim_config_memory(const sim_config *cfg, int threads);
+sim_status sim_config_check_memory(const sim_config *cfg, int threads, cx_error *err);
 
 /* Runs cfg->replications replications (each on its own RNG stream derived
  * from cfg->seed and its index) on up to `threads` threads (<= 1: this

@@ -207,6 +207,33 @@ static sim_estimate *field(sim_report *r, enum metric m)
     return NULL;
 }
 
+double sim_config_memory(const sim_config *cfg, int threads)
+{
+    if (!(cfg->interval_minutes > 0))
+        return 0;
+    double ns = ceil(cfg->hours * 60.0 / cfg->interval_minutes);
+    int reps = cfg->replications > 0 ? cfg->replications : 1;
+    int live = threads < 1 ? 1 : (threads < reps ? threads : reps);
+    /* each replication keeps its points; each one running grows a tally
+     * array by doubling (up to twice the need); the report has its own */
+    return ns * ((double)reps * sizeof(sim_point) + live * 2.0 * sizeof(sim__tally) +
+                 sizeof(sim_point));
+}
+
+sim_status sim_config_check_memory(const sim_config *cfg, int threads, cx_error *err)
+{
+    double need = sim_config_memory(cfg, threads);
+    if (need <= SIM_MEMORY_BUDGET)
+        return SIM_OK;
+    return cx_error_set(err, SIM_EINVAL,
+                        "intervalMinutes: the per-interval series would need about %.3g GB "
+                        "(%.0f intervals of %g min over %g h, %d replication%s), over the "
+                        "budget of %.3g GB: raise intervalMinutes or shorten hours",
+                        need / 1e9, ceil(cfg->hours * 60.0 / cfg->interval_minutes),
+                        cfg->interval_minutes, cfg->hours, cfg->replications,
+                        cfg->replications == 1 ? "" : "s", SIM_MEMORY_BUDGET / 1e9);
+}
+
 sim_status sim_run(const sim_config *cfg, int threads, sim_report **out, cx_error *err)
 {
     *out = NULL;
@@ -214,6 +241,8 @@ sim_status sim_run(const sim_config *cfg, int threads, sim_report **out, cx_erro
         return cx_error_set(err, SIM_EINVAL, "the config has no campaign model");
     sim_status st = sim_dialer_check(&cfg->dialer, err);
     if (st != SIM_OK)
+        return st;
+    if ((st = sim_config_check_memory(cfg, threads, err)) != SIM_OK)
         return st;
     int n = cfg->replications;
     pool p = {.cfg = cfg, .n = n, .batches = n == 1};

@@ -186,6 +186,28 @@ void run_result_free(run_result *r)
     r->samples = NULL;
 }
 
+run_status run_options_check(const run_scenario *s, const run_options *o, cx_error *err)
+{
+    const char *policy = o && o->policy ? o->policy : s->policy;
+    const char *profile = o && o->profile ? o->profile : s->profile;
+    if (strcmp(profile, "seed") != 0 && strcmp(profile, "cxone") != 0)
+        return cx_error_set(err, RUN_EINVAL, "%s: unknown API profile \"%s\" (seed, cxone)",
+                            s->file, profile);
+    /* the runner always supplies the oracle's truth; the target is the
+     * scenario's to give */
+    opt_policy_options po = {.target = s->has_target ? &s->target : NULL, .truth = true_p};
+    cx_error e = {0};
+    if (opt_policy_check(policy, &po, &e) == OPT_OK)
+        return RUN_OK;
+    if (strcmp(policy, "static") == 0 && !s->has_target)
+        return cx_error_set(err, RUN_EINVAL,
+                            "%s: the static policy needs a target, and this scenario has none "
+                            "(give it one as \"policy\": {\"name\": ..., \"target\": {...}}, "
+                            "or choose another policy)",
+                            s->file);
+    return cx_error_set(err, RUN_EINVAL, "%s: %s", s->file, e.msg);
+}
+
 run_status run_scenario_run(const run_scenario *s, const run_options *o, run_result *r,
                             cx_error *err)
 {
@@ -193,14 +215,14 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     if (!o)
         o = &defaults;
     memset(r, 0, sizeof *r);
+    run_status cst = run_options_check(s, o, err);
+    if (cst != RUN_OK)
+        return cst;
     double wall0 = cx_wall_monotonic();
     cx_copy(r->name, sizeof r->name, s->name);
     cx_copy(r->policy, sizeof r->policy, o->policy ? o->policy : s->policy);
     cx_copy(r->profile, sizeof r->profile, o->profile ? o->profile : s->profile);
     bool cxone = strcmp(r->profile, "cxone") == 0;
-    if (!cxone && strcmp(r->profile, "seed") != 0)
-        return cx_error_set(err, RUN_EINVAL, "unknown API profile \"%s\" (seed, cxone)",
-                            r->profile);
     r->seed = s->seed + o->seed_offset;
     r->window_s = s->window_s;
     r->samples = calloc((size_t)s->cycles, sizeof *r->samples);
