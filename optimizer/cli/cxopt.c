@@ -333,6 +333,14 @@ static int parse(int argc, char **argv, cli_args *a)
     return 0;
 }
 
+/* Each attempt that got no answer, said as it happens (a server that never
+ * answers is otherwise minutes of silence). */
+static void say_notice(void *ud, const char *msg)
+{
+    (void)ud;
+    cli_error("%s", msg);
+}
+
 static int load_files(cli_args *a)
 {
     cx_error err = {0};
@@ -362,6 +370,7 @@ int main(int argc, char **argv)
         fputs(usage_text, stdout);
         return EXIT_OK;
     }
+    a.s.retry.notice = say_notice;
     if (load_files(&a) != 0) {
         cJSON_Delete(a.model);
         return EXIT_USAGE;

@@ -185,6 +185,12 @@ typedef struct opt_retry_policy {
     double cap_s;     /* 30 */
     int max_attempts; /* 4 */
     double deadline_s; /* 120 */
+    /* Told of each attempt that got no answer (timeout, refused, reset),
+     * as it happens, so that a program can say so instead of waiting in
+     * silence: "POST URL: attempt 1 of 4: <why>". Secrets are redacted.
+     * NULL: nobody is told. Called on the thread making the request. */
+    void (*notice)(void *ud, const char *msg);
+    void *notice_ud;
 } opt_retry_policy;
 
 opt_retry_policy opt_retry_default(void);
@@ -376,6 +382,13 @@ typedef struct opt_audit_scan {
  * reports it no more. */
 opt_status opt_audit_check(const char *path, bool acknowledge, cx_clock *clk,
                            opt_audit_scan *out, cx_error *err);
+
+/* Appends a record of `type` (e.g. "stopped") to the optimizer's audit log,
+ * with "time" and "campaign_id" added to `fields` (borrowed; NULL for
+ * none), locked and fsynced like every record. For what a program around
+ * the cycles must leave on record, such as a ramp stopped by a signal. */
+opt_status opt_audit_note(opt_optimizer *o, const char *type, const struct cJSON *fields,
+                          cx_error *err);
 
 /* Reads the campaign (and its stats where the API has them) into a new JSON
  * object the caller frees. */

@@ -302,3 +302,37 @@ out:
     opt_optimizer_destroy(o);
     return st;
 }
+
+opt_status opt_audit_note(opt_optimizer *o, const char *type, const cJSON *fields,
+                          cx_error *err)
+{
+    char now[32];
+    cx_format_rfc3339(cx_clock_now(o->clk), now, sizeof now);
+    cJSON *r = fields ? cJSON_Duplicate(fields, 1) : cJSON_CreateObject();
+    if (!r || !cJSON_IsObject(r)) {
+        cJSON_Delete(r);
+        return cx_error_set(err, r ? OPT_EINVAL : OPT_ENOMEM,
+                            r ? "an audit note must be an object" : "out of memory");
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(r, "type");
+    cJSON_DeleteItemFromObjectCaseSensitive(r, "time");
+    cJSON_DeleteItemFromObjectCaseSensitive(r, "campaign_id");
+    cJSON *head = cJSON_CreateObject();
+    if (!head) {
+        cJSON_Delete(r);
+        return cx_error_set(err, OPT_ENOMEM, "out of memory");
+    }
+    cJSON_AddStringToObject(head, "type", type);
+    cJSON_AddStringToObject(head, "time", now);
+    cJSON_AddStringToObject(head, "campaign_id", o->campaign_id);
+    cJSON *it = r->child;
+    while (it) {
+        cJSON *nx = it->next;
+        cJSON_AddItemToObject(head, it->string, cJSON_DetachItemViaPointer(r, it));
+        it = nx;
+    }
+    cJSON_Delete(r);
+    opt_status st = opt__audit_append(o->audit, head, err);
+    cJSON_Delete(head);
+    return st;
+}
