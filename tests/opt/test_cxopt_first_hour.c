@@ -266,7 +266,7 @@ static void stop_ramp_with(int sig, int want_status)
     pid_t pid = spawn_cxopt(argv, env_for(f.base, NULL), log);
     CX_REQUIRE(pid > 0);
     /* the first step lands, then the ramp waits its interval */
-    for (int i = 0; i < 600 && count_in_file(audit, "\"type\":\"cycle\"") < 1; i++)
+    for (int i = 0; i < 4000 && count_in_file(audit, "\"type\":\"cycle\"") < 1; i++)
         usleep(50000);
     CX_ASSERT_INT_EQ(count_in_file(audit, "\"type\":\"cycle\""), 1);
     kill(pid, sig);
