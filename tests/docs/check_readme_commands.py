@@ -13,7 +13,10 @@ adjusted, and only these:
   - after a line that starts mockcxone in the background, the block waits
     until it listens, as a person typing the next line would; a block marked
     "mock" gets a mock (seed API) started first, since its README says one
-    is running.
+    is running; in a block marked "servers" each line starts a server in the
+    foreground, which must say it is listening, and is stopped after 3 s.
+The JSON examples the READMEs show whole must be the files shipped beside
+them (SAME_AS), so the two cannot drift.
 HOME is the scratch directory, so the audit log's default path is too.
 Background servers are stopped when their block ends."""
 import os
@@ -25,7 +28,7 @@ import tempfile
 
 READMES = ["README.md", "sim/README.md", "mockcxone/README.md", "optimizer/README.md"]
 
-# (file, first line of the block) -> ("run" | "mock" | "skip", why)
+# (file, first line of the block) -> ("run" | "mock" | "servers" | "skip", why)
 BLOCKS = {
     ("README.md", "./dev run     # install what is missing, build, run the scenario library, "
                   "print the outcome table"):
@@ -40,7 +43,7 @@ BLOCKS = {
         ("run", "run, --json, erlang and the sweep on the shipped example"),
     ("mockcxone/README.md", "build/mockcxone/mockcxone --port 0              "
                             "# prints: listening on http://127.0.0.1:PORT"):
-        ("skip", "starts servers in the foreground, one with a faults.json of the reader's"),
+        ("servers", "each line a server in the foreground: it must say it listens"),
     ("mockcxone/README.md", "T=$(curl -s -X POST localhost:8080/auth/token "
                             "-d grant_type=client_credentials \\"):
         ("mock", "the seed API with curl, against a running mock"),
@@ -53,9 +56,16 @@ BLOCKS = {
 }
 
 
-def blocks(path):
+# (file, first line of a ```json block) -> the shipped file it shows
+SAME_AS = {
+    ("sim/README.md", "{"): "sim/examples/typical.json",
+    ("mockcxone/README.md", "{\"faults\": ["): "mockcxone/examples/faults.json",
+}
+
+
+def blocks(path, lang="sh"):
     text = open(path).read()
-    return [m.group(1) for m in re.finditer(r"^```sh\n(.*?)^```", text, re.S | re.M)]
+    return [m.group(1) for m in re.finditer(r"^```" + lang + r"\n(.*?)^```", text, re.S | re.M)]
 
 
 def free_port():
@@ -113,6 +123,20 @@ def main():
                 print(f"skip {readme}: {first[:60]}  ({why})")
                 continue
             port = free_port()
+            if kind == "servers":
+                print(f"run  {readme}: {first[:60]}  ({why})", flush=True)
+                for line in block.replace("8080", str(port)).splitlines():
+                    if not line.strip():
+                        continue
+                    cmd = line.split("#")[0].strip()
+                    p = subprocess.run(["timeout", "-s", "TERM", "3", "bash", "-c", cmd],
+                                       cwd=work, env=env, stdout=subprocess.PIPE,
+                                       stderr=subprocess.STDOUT, text=True)
+                    ran += 1
+                    if "listening on http://" not in p.stdout:
+                        failed.append(f"{readme}: {cmd!r} did not start listening:\n"
+                                      f"{p.stdout[-2000:]}")
+                continue
             for n, text in examples.items():
                 with open(os.path.join(work, "examples", n), "w") as f:
                     f.write(text.replace("8080", str(port)))
@@ -124,6 +148,11 @@ def main():
             if p.returncode != 0:
                 failed.append(f"{readme}: the block starting {first!r} exited "
                               f"{p.returncode}:\n{p.stdout[-3000:]}")
+    for (readme, first), shipped in SAME_AS.items():
+        shown = [b for b in blocks(os.path.join(src, readme), "json")
+                 if b.splitlines()[0].rstrip() == first]
+        if not shown or shown[0].strip() != open(os.path.join(src, shipped)).read().strip():
+            failed.append(f"{readme}: its JSON example is not {shipped} any more")
     for key in BLOCKS:
         if key not in seen:
             failed.append(f"{key[0]}: no block starts {key[1]!r} any more: update BLOCKS")
