@@ -13,7 +13,7 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void fmt_duration(char *buf, size_t n, double s)
+void cx_progress_duration(char *buf, size_t n, double s)
 {
     if (s < 60)
         snprintf(buf, n, "%.0f s", s);
@@ -27,16 +27,16 @@ static void draw(cx_progress *p, const char *what)
 {
     double el = now_s() - p->t0;
     char elapsed[32], left[48] = "";
-    fmt_duration(elapsed, sizeof elapsed, el);
-    if (p->done > 0 && p->done < p->total) {
+    cx_progress_duration(elapsed, sizeof elapsed, el);
+    if (!p->own_eta && p->done > 0 && p->done < p->total) {
         char eta[32];
-        fmt_duration(eta, sizeof eta, el / p->done * (p->total - p->done));
+        cx_progress_duration(eta, sizeof eta, el / p->done * (p->total - p->done));
         snprintf(left, sizeof left, ", about %s left", eta);
     }
     char line[256];
     int w = snprintf(line, sizeof line, "%s: %d of %d done (%d%%), %s elapsed%s%s%s", p->label,
                      p->done, p->total, p->total ? 100 * p->done / p->total : 100, elapsed, left,
-                     what ? "; last: " : "", what ? what : "");
+                     what ? "; " : "", what ? what : "");
     if (w < 0)
         return;
     if (w >= (int)sizeof line)
@@ -60,6 +60,12 @@ void cx_progress_start(cx_progress *p, const char *label, int total, bool quiet)
 void cx_progress_step(cx_progress *p, const char *what)
 {
     p->done++;
+    if (p->on)
+        draw(p, what);
+}
+
+void cx_progress_note(cx_progress *p, const char *what)
+{
     if (p->on)
         draw(p, what);
 }

@@ -168,12 +168,23 @@ static void catch_stops(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-/* Waits s seconds of wall time unless a stop comes first. */
-static void wait_between_steps(double s)
+/* Waits s seconds of wall time unless a stop comes first, counting down
+ * on the progress line; `then` more such waits follow the next step. */
+static void wait_between_steps(double s, int then, cx_progress *pr)
 {
-    struct timespec ts = {(time_t)s, (long)(fmod(s, 1.0) * 1e9)};
-    while (!stop_signal && nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
+    double interval = s;
+    while (!stop_signal && s > 0) {
+        char next[32], left[32], note[96];
+        cx_progress_duration(next, sizeof next, s);
+        cx_progress_duration(left, sizeof left, s + then * interval);
+        snprintf(note, sizeof note, "next step in %s, the last in about %s", next, left);
+        cx_progress_note(pr, note);
+        double slice = s < 1 ? s : 1;
+        struct timespec ts = {(time_t)slice, (long)(fmod(slice, 1.0) * 1e9)};
+        if (nanosleep(&ts, NULL) != 0 && errno != EINTR)
+            break;
+        s -= slice; /* a signal's early wake-up ends the wait through stop_signal */
+    }
 }
 
 /* Records the stop in the audit log, says so, and gives the exit status. */
@@ -204,6 +215,7 @@ static int run_ramp(cli_args *a, opt_optimizer *o, target_file *t, const char *a
 {
     cx_progress pr;
     cx_progress_start(&pr, "cxopt apply --ramp", 1, a->quiet || a->json);
+    pr.own_eta = true;
     for (int step = 1; step <= MAX_RAMP; step++) {
         opt_cycle_report r;
         cx_error err = {0};
@@ -231,9 +243,9 @@ static int run_ramp(cli_args *a, opt_optimizer *o, target_file *t, const char *a
             return EXIT_OK;
         }
         pr.total = steps;
-        cx_progress_step(&pr, "next step after --ramp-interval");
+        cx_progress_step(&pr, NULL);
         if (!stop_signal && a->ramp_interval_s > 0)
-            wait_between_steps(a->ramp_interval_s);
+            wait_between_steps(a->ramp_interval_s, steps - step - 1, &pr);
         if (stop_signal) {
             cx_progress_end(&pr);
             return stopped(o, step, steps, &r.after);

@@ -41,7 +41,7 @@ static void *worker(void *arg)
         job *j = &p->jobs[i];
         j->st = run_scenario_run(j->s, &j->o, &j->r, &j->err);
         char what[200];
-        snprintf(what, sizeof what, "%s (%s)", run_scenario_name(j->s),
+        snprintf(what, sizeof what, "last: %s (%s)", run_scenario_name(j->s),
                  j->o.policy ? j->o.policy : run_scenario_policy(j->s));
         pthread_mutex_lock(&p->lock);
         cx_progress_step(&p->progress, what);

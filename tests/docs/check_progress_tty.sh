@@ -58,6 +58,7 @@ URL=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$DIR/mock.out")
 echo '{"answerRate": 0.52}' >"$DIR/t.json"
 export CXONE_CLIENT_ID=cxopt-dev CXONE_CLIENT_SECRET=cxopt-dev-secret \
        CXONE_AUTH_URL=$URL/auth/token CXONE_API_URL=$URL CXONE_CAMPAIGN_ID=c-1001
-out=$(on_tty "$CXOPT apply --target $DIR/t.json --ramp --ramp-interval 0 --no-predict --audit $DIR/a.jsonl")
+out=$(on_tty "$CXOPT apply --target $DIR/t.json --ramp --ramp-interval 1 --no-predict --audit $DIR/a.jsonl")
 echo "$out" | grep -q "cxopt apply --ramp: 1 of 2 done" || fail "apply --ramp: no progress: $out"
+echo "$out" | grep -q "next step in 1 s, the last in about 1 s" || fail "apply --ramp: no countdown: $out"
 echo "progress shows on a terminal only"
