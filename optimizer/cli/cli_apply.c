@@ -71,7 +71,10 @@ static void params_line(FILE *out, const char *label, const opt_params *p)
 
 void cli_print_report(FILE *out, const opt_cycle_report *r, const char *audit_path)
 {
-    fprintf(out, "cycle %s: %s\n", r->cycle_id, opt_outcome_name(r->outcome));
+    fprintf(out, "cycle %s: %s", r->cycle_id, opt_outcome_name(r->outcome));
+    if (r->write_check)
+        fprintf(out, " (%s)", r->write_check);
+    fputc('\n', out);
     if (r->have_before)
         params_line(out, "before", &r->before);
     params_line(out, "target", &r->target);
@@ -80,20 +83,19 @@ void cli_print_report(FILE *out, const opt_cycle_report *r, const char *audit_pa
     for (int i = 0; i < r->validation.count; i++)
         fprintf(out, "  refused  %s: %s\n", r->validation.v[i].field, r->validation.v[i].msg);
     const opt_compliance *c = &r->compliance;
-    if (r->outcome != OPT_OUTCOME_REJECTED_VALIDATION && r->outcome != OPT_OUTCOME_UNCHANGED &&
-        r->have_before && r->outcome != OPT_OUTCOME_REJECTED_STATE) {
-        fprintf(out, "  gate     limit %.2f%%: %s", 100 * c->limit,
-                c->compliant ? "compliant" : "NOT compliant");
-        if (c->observed)
-            fprintf(out, "; measured %.2f%% (upper95 %.2f%%, %ld live answers)",
-                    100 * c->observed_rate, 100 * c->observed_upper95, c->live_answers);
-        if (r->prediction.done)
-            fprintf(out, "; predicted %.2f%% (upper95 %.2f%%), occupancy %.1f%% [%.1f, %.1f]",
-                    100 * r->prediction.abandon_mean, 100 * r->prediction.abandon_upper95,
-                    100 * r->prediction.occupancy_mean, 100 * r->prediction.occupancy_lo95,
-                    100 * r->prediction.occupancy_hi95);
-        fputc('\n', out);
-    }
+    if (c->verdict != OPT_VERDICT_NONE)
+        fprintf(out, "  gate     %s: %s\n", opt_verdict_name(c->verdict), c->reason);
+    const opt_prediction *p = &r->prediction;
+    if (p->done)
+        fprintf(out, "  predict  abandon %.2f%% (upper95 %.2f%%, half-width %.2f points after "
+                     "%d of at most %d replications), occupancy %.1f%% [%.1f, %.1f], seed %llu "
+                     "(%s)\n",
+                100 * p->abandon_mean, 100 * p->abandon_upper95, 100 * p->half_width,
+                p->replications, p->max_replications, 100 * p->occupancy_mean,
+                100 * p->occupancy_lo95, 100 * p->occupancy_hi95, p->seed,
+                p->seed_derived ? "from the inputs" : "--seed");
+    for (int i = 0; i < r->n_warnings; i++)
+        fprintf(out, "  warning  %s\n", r->warnings[i]);
     if (r->message[0])
         fprintf(out, "  message  %s\n", r->message);
     fprintf(out, "  http     %d attempts (%d retries, %d re-auths, %d conflicts), last status %ld, "
@@ -108,9 +110,12 @@ void cli_print_report(FILE *out, const opt_cycle_report *r, const char *audit_pa
             audit_path);
 }
 
-static bool success(opt_outcome o)
+/* Applied and verified, nothing to do, or a dry run that the gate allowed. */
+static bool success(const opt_cycle_report *r)
 {
-    return o == OPT_OUTCOME_APPLIED || o == OPT_OUTCOME_UNCHANGED || o == OPT_OUTCOME_DRY_RUN;
+    if (r->outcome == OPT_OUTCOME_APPLIED)
+        return r->write_check && strcmp(r->write_check, "accepted, verified") == 0;
+    return r->outcome == OPT_OUTCOME_UNCHANGED || r->outcome == OPT_OUTCOME_DRY_RUN;
 }
 
 static void emit(cli_args *a, const opt_cycle_report *r, const char *audit, cJSON *all)
@@ -149,7 +154,7 @@ static int run_ramp(cli_args *a, opt_optimizer *o, target_file *t, const char *a
         if (!a->json)
             printf("ramp step %d of %d\n", step, step - 1 + (t->plan_n ? t->plan_n : 1));
         emit(a, &r, audit, all);
-        if (!success(r.outcome))
+        if (!success(&r))
             return EXIT_FAILED;
         if (r.outcome == OPT_OUTCOME_UNCHANGED || t->plan_n <= 1)
             return EXIT_OK;
@@ -232,7 +237,7 @@ int cli_apply(cli_args *a)
             rc = EXIT_FAILED;
         } else {
             emit(a, &r, audit_path, all);
-            rc = success(r.outcome) ? EXIT_OK : EXIT_FAILED;
+            rc = success(&r) ? EXIT_OK : EXIT_FAILED;
         }
     }
     if (all) {

@@ -26,7 +26,10 @@ static const char usage_text[] =
     "        fields it leaves out keep their current values). A target further than\n"
     "        maxAdjustmentDelta from the current config is refused with the numbers;\n"
     "        --ramp applies it as a sequence of cycles, each within the delta and\n"
-    "        each audited. --dry-run validates and predicts, and sends nothing.\n"
+    "        each audited. --dry-run validates, gates and predicts, and sends\n"
+    "        nothing (no write, no webhook); only the audit record is written.\n"
+    "        The gate's verdict is compliant, remediation or refused, with its\n"
+    "        reason in numbers (see the README's \"The compliance gate\").\n"
     "  show [--json]\n"
     "        the campaign as the API reports it\n"
     "  run SCENARIO_OR_DIR... [--policy NAME] [--json] [--junit FILE]\n"
@@ -74,9 +77,20 @@ static const char usage_text[] =
     "  --limit X               regulatory abandon limit (default 0.03)\n"
     "  --model FILE.json       dialsim campaign model for predictions (default: a\n"
     "                          built-in 20-agent campaign; see the README)\n"
-    "  --no-predict            skip the simulated prediction in the gate\n"
+    "  --no-predict            skip the simulated prediction in the gate (a change\n"
+    "                          that dials harder is then judged on the measured\n"
+    "                          window alone)\n"
     "  --predict-hours H       simulated hours per replication (default 2)\n"
-    "  --predict-replications N  (default 8)\n"
+    "  --predict-replications N  replications first run (default 8); more are run\n"
+    "                          until the 95% half-width of the predicted abandon\n"
+    "                          rate is at most 0.1 point, or the cap:\n"
+    "  --predict-max-replications N  the cap (default 256)\n"
+    "  --predict-threads N     threads the replications run on (default 2; the\n"
+    "                          answer does not depend on it)\n"
+    "  --horizon S             how long the change stands before the next decision,\n"
+    "                          for the end-of-window projection (default 900)\n"
+    "  --require-stats         refuse any change when the API reports no window\n"
+    "                          stats (compliance cannot be measured)\n"
     "\n"
     "behaviour:\n"
     "  --audit FILE            audit log (default $XDG_STATE_HOME/cxopt/audit.jsonl,\n"
@@ -85,7 +99,10 @@ static const char usage_text[] =
     "  --retry-attempts N      attempts (4)         --retry-deadline S (120)\n"
     "  --token-skew S          refresh the token S before expiry (60)\n"
     "  --connect-timeout MS    (5000)               --timeout MS       (15000)\n"
-    "  --seed N                seed for jitter and predictions (default: random)\n"
+    "  --seed N                seed for jitter and predictions (default: jitter\n"
+    "                          random; the prediction's seed derived from the\n"
+    "                          campaign, its settings, the target and the stats:\n"
+    "                          one state, one answer); recorded in the audit log\n"
     "  --json                  machine-readable output\n"
     "  -h, --help              this text\n"
     "\n"
@@ -107,7 +124,8 @@ enum {
     O_PREDICT_HOURS, O_PREDICT_REPS, O_AUDIT, O_RETRY_BASE, O_RETRY_CAP, O_RETRY_ATTEMPTS,
     O_RETRY_DEADLINE, O_TOKEN_SKEW, O_CONNECT_TIMEOUT, O_TIMEOUT, O_SEED, O_JSON, O_TARGET,
     O_RAMP, O_RAMP_INTERVAL, O_DRY_RUN, O_POLICY, O_POLICIES, O_JUNIT, O_SEEDS, O_PLOT,
-    O_AUDIT_DIR, O_REAL_TIME, O_JOBS, O_AK_ID, O_AK_SECRET, O_TENANT, O_API_VERSION, O_MAPPING
+    O_AUDIT_DIR, O_REAL_TIME, O_JOBS, O_AK_ID, O_AK_SECRET, O_TENANT, O_API_VERSION, O_MAPPING,
+    O_PREDICT_MAX, O_PREDICT_THREADS, O_HORIZON, O_REQUIRE_STATS
 };
 
 static const struct option options[] = {
@@ -125,6 +143,10 @@ static const struct option options[] = {
     {"no-predict", no_argument, NULL, O_NO_PREDICT},
     {"predict-hours", required_argument, NULL, O_PREDICT_HOURS},
     {"predict-replications", required_argument, NULL, O_PREDICT_REPS},
+    {"predict-max-replications", required_argument, NULL, O_PREDICT_MAX},
+    {"predict-threads", required_argument, NULL, O_PREDICT_THREADS},
+    {"horizon", required_argument, NULL, O_HORIZON},
+    {"require-stats", no_argument, NULL, O_REQUIRE_STATS},
     {"audit", required_argument, NULL, O_AUDIT},
     {"retry-base", required_argument, NULL, O_RETRY_BASE},
     {"retry-cap", required_argument, NULL, O_RETRY_CAP},
@@ -214,6 +236,7 @@ static int parse(int argc, char **argv, cli_args *a)
         case O_AUDIT: a->s.audit_path = optarg; break;
         case O_TARGET: a->target_path = optarg; break;
         case O_NO_PREDICT: a->s.predict = false; break;
+        case O_REQUIRE_STATS: a->s.require_stats = true; break;
         case O_JSON: a->json = true; break;
         case O_RAMP: a->ramp = true; break;
         case O_DRY_RUN: a->dry_run = true; break;
@@ -246,6 +269,17 @@ static int parse(int argc, char **argv, cli_args *a)
             if (number(name, optarg, 2, 1000, &d)) return -1;
             a->s.predict_replications = (int)d;
             break;
+        case O_PREDICT_MAX:
+            if (number(name, optarg, 2, 10000, &d)) return -1;
+            a->s.predict_max_replications = (int)d;
+            break;
+        case O_PREDICT_THREADS:
+            if (number(name, optarg, 1, 64, &d)) return -1;
+            a->s.predict_threads = (int)d;
+            break;
+        case O_HORIZON:
+            if (number(name, optarg, 1, 30 * 86400.0, &a->s.horizon_s)) return -1;
+            break;
         case O_RETRY_BASE:
             if (number(name, optarg, 0, 3600, &a->s.retry.base_s)) return -1;
             break;
@@ -275,7 +309,7 @@ static int parse(int argc, char **argv, cli_args *a)
             break;
         case O_SEED:
             if (number(name, optarg, 0, 9007199254740991.0, &d)) return -1;
-            a->s.seed = (unsigned long long)d;
+            a->s.seed = a->s.prediction_seed = (unsigned long long)d;
             break;
         case 'h':
             a->command = "help";

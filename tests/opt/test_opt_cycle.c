@@ -48,7 +48,7 @@ static void test_applied_signed_audited(void)
     t.max_concurrent_calls = 86;
     opt_cycle_report r = run_apply(&f, t);
     CX_ASSERT_STR_EQ(opt_outcome_name(r.outcome), "applied");
-    CU_ASSERT(r.compliance.compliant && r.prediction.done);
+    CU_ASSERT(r.compliance.verdict == OPT_VERDICT_COMPLIANT && r.prediction.done);
     CX_ASSERT_INT_EQ(r.http_status, 200);
     mock_campaign_state st;
     mock_server_campaign(f.mock, "c-1001", &st);
