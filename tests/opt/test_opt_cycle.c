@@ -457,7 +457,9 @@ static void test_compliance_refusal(void)
     CX_ASSERT_STR_EQ(opt_outcome_name(r.outcome), "rejected-compliance");
     CU_ASSERT(r.prediction.done);
     CX_ASSERT_GE(r.prediction.abandon_upper95, 0.03);
-    CX_ASSERT_CONTAINS(r.message, "past the 3.00% limit");
+    CX_ASSERT_STR_EQ(opt_verdict_name(r.compliance.verdict), "refused");
+    CX_ASSERT_CONTAINS(r.message, "dials harder (answerRate) and is predicted to abandon up to");
+    CX_ASSERT_CONTAINS(r.message, "over the 3.00% limit");
     CX_ASSERT_INT_EQ(ofx_count(&f, "PATCH", CAMPAIGN), 0);
     cJSON *cycles = ofx_audit(&f, "cycle");
     const cJSON *rec = last(cycles);
