@@ -96,7 +96,7 @@ void cli_print_report(FILE *out, const opt_cycle_report *r, const char *audit_pa
                 p->seed_derived ? "from the inputs" : "--seed");
     for (int i = 0; i < r->n_warnings; i++)
         fprintf(out, "  warning  %s\n", r->warnings[i]);
-    if (r->message[0])
+    if (r->message[0] && strcmp(r->message, c->reason) != 0) /* a refusal's is the gate's */
         fprintf(out, "  message  %s\n", r->message);
     fprintf(out, "  http     %d attempts (%d retries, %d re-auths, %d conflicts), last status %ld, "
                  "%.1f ms\n",
