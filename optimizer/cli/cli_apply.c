@@ -72,8 +72,8 @@ static void params_line(FILE *out, const char *label, const opt_params *p)
 void cli_print_report(FILE *out, const opt_cycle_report *r, const char *audit_path)
 {
     fprintf(out, "cycle %s: %s", r->cycle_id, opt_outcome_name(r->outcome));
-    if (r->write_check)
-        fprintf(out, " (%s)", r->write_check);
+    if (r->write_check != OPT_WRITE_NONE)
+        fprintf(out, " (%s)", opt_write_check_name(r->write_check));
     fputc('\n', out);
     if (r->have_before)
         params_line(out, "before", &r->before);
@@ -94,8 +94,9 @@ void cli_print_report(FILE *out, const opt_cycle_report *r, const char *audit_pa
                 p->replications, p->max_replications, 100 * p->occupancy_mean,
                 100 * p->occupancy_lo95, 100 * p->occupancy_hi95, p->seed,
                 p->seed_derived ? "from the inputs" : "--seed");
-    for (int i = 0; i < r->n_warnings; i++)
-        fprintf(out, "  warning  %s\n", r->warnings[i]);
+    for (int i = 0; i < OPT_NOT_CHECKED_COUNT; i++)
+        if (r->not_checked & (1u << i))
+            fprintf(out, "  warning  %s\n", opt_not_checked_text(1u << i));
     if (r->message[0] && strcmp(r->message, c->reason) != 0) /* a refusal's is the gate's */
         fprintf(out, "  message  %s\n", r->message);
     fprintf(out, "  http     %d attempts (%d retries, %d re-auths, %d conflicts), last status %ld, "
@@ -114,7 +115,7 @@ void cli_print_report(FILE *out, const opt_cycle_report *r, const char *audit_pa
 static bool success(const opt_cycle_report *r)
 {
     if (r->outcome == OPT_OUTCOME_APPLIED)
-        return r->write_check && strcmp(r->write_check, "accepted, verified") == 0;
+        return r->write_check == OPT_WRITE_VERIFIED;
     return r->outcome == OPT_OUTCOME_UNCHANGED || r->outcome == OPT_OUTCOME_DRY_RUN;
 }
 

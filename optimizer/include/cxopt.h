@@ -346,6 +346,29 @@ typedef struct opt_compliance {
     char reason[512];         /* the verdict's reason, in numbers */
 } opt_compliance;
 
+/* Whether an accepted write shows the target: in the server's answer, or,
+ * when the answer lacks the settings, in a re-read. */
+typedef enum opt_write_check {
+    OPT_WRITE_NONE = 0,      /* no write was accepted */
+    OPT_WRITE_VERIFIED,      /* "accepted, verified" */
+    OPT_WRITE_UNVERIFIED     /* "accepted, not verified": they differ, or the re-read failed */
+} opt_write_check;
+
+/* "accepted, verified", "accepted, not verified"; NULL for none. */
+const char *opt_write_check_name(opt_write_check w);
+
+/* What a cycle could not check (bits of opt_cycle_report.not_checked). */
+enum {
+    OPT_NOT_CHECKED_STATS = 1u << 0, /* the API reports no window stats */
+    OPT_NOT_CHECKED_ETAG = 1u << 1,  /* the server sends no ETag: no If-Match */
+    OPT_NOT_CHECKED_COUNT = 2
+};
+
+/* The sentence for one bit: "compliance not measured: the API reports no
+ * window stats", "no lost-update protection: the server sends no ETag";
+ * NULL for anything else. */
+const char *opt_not_checked_text(unsigned bit);
+
 typedef struct opt_cycle_report {
     opt_outcome outcome;
     char cycle_id[40];
@@ -365,14 +388,8 @@ typedef struct opt_cycle_report {
     char message[512];        /* why it did not apply, verbatim server text included; or,
                                  applied, a change that landed concurrently */
     double latency_ms;        /* wall time of the whole cycle */
-    /* the write: "accepted, verified" when the server's answer, or a re-read
-     * when the answer lacks the settings, shows the target; "accepted, not
-     * verified" when neither does; NULL when no write was accepted */
-    const char *write_check;
-    /* what was not checked, each a sentence: no window stats, no ETag */
-#define OPT_MAX_WARNINGS 4
-    int n_warnings;
-    char warnings[OPT_MAX_WARNINGS][160];
+    opt_write_check write_check;
+    unsigned not_checked;     /* OPT_NOT_CHECKED_* bits */
     bool webhook_attempted, webhook_delivered;
     int webhook_attempts;
     char webhook_error[256];

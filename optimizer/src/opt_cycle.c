@@ -68,17 +68,6 @@ static void note_request(cycle *c)
         cJSON_AddItemToArray(c->request_ids, cJSON_CreateString(c->log.last_request_id));
 }
 
-/* Notes something the cycle could not check (once, however many reads). */
-static void warn(cycle *c, const char *text)
-{
-    opt_cycle_report *r = c->rep;
-    for (int i = 0; i < r->n_warnings; i++)
-        if (strcmp(r->warnings[i], text) == 0)
-            return;
-    if (r->n_warnings < OPT_MAX_WARNINGS)
-        cx_copy(r->warnings[r->n_warnings++], sizeof r->warnings[0], text);
-}
-
 static void do_read(cycle *c)
 {
     cx_error e = {0};
@@ -99,7 +88,7 @@ static void do_read(cycle *c)
     c->rep->before = c->cur.params;
     c->rep->have_before = true;
     if (c->o->profile->etag && !c->cur.etag[0])
-        warn(c, OPT__NO_ETAG);
+        c->rep->not_checked |= OPT_NOT_CHECKED_ETAG;
     memset(&c->rep->stats, 0, sizeof c->rep->stats);
     if (c->o->profile->stats) {
         /* Stats inform the gate and the policies; their absence is not an
@@ -112,7 +101,7 @@ static void do_read(cycle *c)
         note_request(c);
     }
     if (!c->rep->stats.available)
-        warn(c, OPT__NO_STATS);
+        c->rep->not_checked |= OPT_NOT_CHECKED_STATS;
     if (strcmp(c->cur.status, "active") != 0) {
         cx_error_set(&e, OPT_ESTATE, "campaign %s is %s: no change is sent to it", c->cur.id,
                      c->cur.status);
@@ -245,9 +234,9 @@ static void do_apply(cycle *c)
         c->rep->after = after.params;
         c->rep->have_after = after.known;
         c->rep->outcome = OPT_OUTCOME_APPLIED;
-        c->rep->write_check = after.verified ? "accepted, verified" : "accepted, not verified";
+        c->rep->write_check = after.verified ? OPT_WRITE_VERIFIED : OPT_WRITE_UNVERIFIED;
         if (after.known && strcmp(after.id, c->o->campaign_id) != 0) {
-            c->rep->write_check = "accepted, not verified";
+            c->rep->write_check = OPT_WRITE_UNVERIFIED;
             snprintf(note, sizeof note,
                      "asked to write campaign %s, the API answered with campaign %s",
                      c->o->campaign_id, after.id);

@@ -34,7 +34,7 @@ struct opt_optimizer {
     unsigned long cycles;     /* cycles run, for prediction seeds */
 };
 
-/* What the cycle says it did not check. */
+/* What the cycle says it did not check (opt_not_checked_text). */
 #define OPT__NO_STATS "compliance not measured: the API reports no window stats"
 #define OPT__NO_ETAG "no lost-update protection: the server sends no ETag"
 

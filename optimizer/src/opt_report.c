@@ -31,6 +31,31 @@ const char *opt_outcome_name(opt_outcome o)
     return "unknown";
 }
 
+const char *opt_write_check_name(opt_write_check w)
+{
+    switch (w) {
+    case OPT_WRITE_VERIFIED:
+        return "accepted, verified";
+    case OPT_WRITE_UNVERIFIED:
+        return "accepted, not verified";
+    case OPT_WRITE_NONE:
+        break;
+    }
+    return NULL;
+}
+
+const char *opt_not_checked_text(unsigned bit)
+{
+    switch (bit) {
+    case OPT_NOT_CHECKED_STATS:
+        return OPT__NO_STATS;
+    case OPT_NOT_CHECKED_ETAG:
+        return OPT__NO_ETAG;
+    default:
+        return NULL;
+    }
+}
+
 static double r6(double x) { return round(x * 1e6) / 1e6; }
 
 cJSON *opt__compliance_to_json(const opt_compliance *c)
@@ -50,6 +75,8 @@ cJSON *opt__compliance_to_json(const opt_compliance *c)
     if (c->dials_harder)
         cJSON_AddStringToObject(o, "harder_fields", c->harder);
     cJSON *w = cJSON_AddObjectToObject(o, "window");
+    if (w)
+        cJSON_AddBoolToObject(w, "measured", c->measured);
     if (w && c->measured) {
         cJSON_AddNumberToObject(w, "live_answers", (double)c->live_answers);
         cJSON_AddNumberToObject(w, "abandoned", (double)c->abandoned);
@@ -59,8 +86,6 @@ cJSON *opt__compliance_to_json(const opt_compliance *c)
         else
             cJSON_AddNullToObject(w, "abandon_rate");
         cJSON_AddBoolToObject(w, "over_limit", c->over_limit);
-    } else if (w) {
-        cJSON_AddBoolToObject(w, "measured", false);
     }
     if (c->projected) {
         cJSON *p = cJSON_AddObjectToObject(o, "projection");
@@ -151,13 +176,14 @@ cJSON *opt_report_to_json(const opt_cycle_report *r)
             cJSON_AddItemToArray(v, e);
         }
     }
-    if (r->write_check)
-        cJSON_AddStringToObject(o, "write", r->write_check);
+    if (r->write_check != OPT_WRITE_NONE)
+        cJSON_AddStringToObject(o, "write", opt_write_check_name(r->write_check));
     else
         cJSON_AddNullToObject(o, "write");
-    cJSON *warn = cJSON_AddArrayToObject(o, "not_checked");
-    for (int i = 0; warn && i < r->n_warnings; i++)
-        cJSON_AddItemToArray(warn, cJSON_CreateString(r->warnings[i]));
+    cJSON *nc = cJSON_AddArrayToObject(o, "not_checked");
+    for (int i = 0; nc && i < OPT_NOT_CHECKED_COUNT; i++)
+        if (r->not_checked & (1u << i))
+            cJSON_AddItemToArray(nc, cJSON_CreateString(opt_not_checked_text(1u << i)));
     cJSON_AddItemToObject(o, "compliance", opt__compliance_to_json(&r->compliance));
     cJSON_AddItemToObject(o, "prediction", opt__prediction_to_json(&r->prediction));
     cJSON_AddItemToObject(o, "stats", stats_to_json(&r->stats));
