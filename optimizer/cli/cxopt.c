@@ -106,7 +106,8 @@ static const char usage_text[] =
     "  --json                  machine-readable output\n"
     "  -h, --help              this text\n"
     "\n"
-    "exit status: 0 applied or nothing to do, 1 refused or failed, 2 usage error.\n";
+    "exit status: 0 applied and verified, a dry run allowed, or nothing to do; 1\n"
+    "refused, failed, or a write accepted but not verified; 2 usage error.\n";
 
 void cli_error(const char *fmt, ...)
 {

@@ -99,6 +99,10 @@ static void test_applied_signed_audited(void)
                        ->valuedouble,
                    0.8, 0);
     CU_ASSERT(cJSON_IsObject(cJSON_GetObjectItem(ev, "compliance")));
+    /* the gate's word, as in the report and the audit record */
+    CX_ASSERT_STR_EQ(cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "compliance"), "verdict")
+                         ->valuestring,
+                     opt_verdict_name(r.compliance.verdict));
     CU_ASSERT(cJSON_IsObject(cJSON_GetObjectItem(ev, "prediction")));
     CU_ASSERT(cJSON_IsNumber(cJSON_GetObjectItem(ev, "latency_ms")));
     cJSON_Delete(ev);

@@ -558,6 +558,12 @@ static void test_prediction_replications(void)
     CX_ASSERT_GE(p.replications, 4);
     CX_ASSERT_LE(p.replications, 8);
     CX_ASSERT_NEAR(p.half_width, p.abandon_upper95 - p.abandon_mean, 1e-12);
+    /* the thread count does not change the answer */
+    opt_prediction one;
+    o->s.predict_threads = 1;
+    CX_ASSERT_INT_EQ(opt__predict(o, &cur, &cur, &st, &one, &err), OPT_OK);
+    CU_ASSERT(one.seed == p.seed && one.replications == p.replications &&
+              one.abandon_mean == p.abandon_mean && one.abandon_upper95 == p.abandon_upper95);
     /* stopped early only when the goal was met; else at the cap */
     if (p.replications < 8)
         CX_ASSERT_LE(p.half_width, 0.001);
