@@ -385,6 +385,20 @@ static void test_accepted_write_verified(void)
     CX_ASSERT_STR_EQ(str(last, "write"), "accepted, not verified");
     cJSON_Delete(cycles);
 
+    /* an answer about another campaign: accepted, not verified, both named */
+    write_file("soft3.json", "{\"answerRate\":0.76}", target, sizeof target);
+    ofx_faults(&f, "{\"faults\":[{\"method\":\"PATCH\",\"path\":\"/api/v2/campaigns/*\","
+                   "\"status\":200,\"body\":{\"id\":\"c-9999\",\"name\":\"n\",\"status\":"
+                   "\"active\",\"version\":3,\"predictiveDialer\":{\"answerRate\":0.76,"
+                   "\"abandonRate\":0.025,\"maxConcurrentCalls\":80,\"callInterval\":120,"
+                   "\"strategy\":\"predictive\",\"warmUpPeriod\":30}},\"times\":1}]}");
+    CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--audit",
+                                           audit, NULL}),
+                     1);
+    CX_ASSERT_CONTAINS(out, ": applied (accepted, not verified)");
+    CX_ASSERT_CONTAINS(out, "asked to write campaign c-1001, the API answered with campaign "
+                            "c-9999");
+
     /* a ramp: its first step answered bare, verified, and the ramp goes on */
     opt_params cur = opt_params_seed(), full = cur, steps[8];
     cur.answer_rate = 0.75;
