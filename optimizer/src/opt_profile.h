@@ -24,7 +24,6 @@ typedef struct opt__campaign {
     int agents;         /* staffed, when the profile had to read it (0: unknown) */
     /* filled by write(): */
     bool known;         /* params are the server's (its answer, or a re-read) */
-    bool reread;        /* the answer lacked the settings: they were read again */
     bool verified;      /* they show the target */
 } opt__campaign;
 
@@ -53,8 +52,8 @@ typedef struct opt__profile {
     opt_status (*read)(opt__client *c, opt__endpoint *ep, opt__campaign *out,
                        opt__call_log *log, cx_error *err);
     /* Writes `target` over `cur` atomically where the API allows it; fills
-     * *after with the campaign as the server now has it, and its known,
-     * reread and verified flags: a write the server accepted returns OPT_OK
+     * *after with the campaign as the server now has it, and its known and
+     * verified flags: a write the server accepted returns OPT_OK
      * even when its answer lacks the settings and reading them again fails
      * (known false). OPT_ECONFLICT when the campaign changed since `cur` was
      * read (nothing was written).

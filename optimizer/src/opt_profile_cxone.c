@@ -347,7 +347,6 @@ static opt_status cx_write(opt__client *c, opt__endpoint *ep, const opt__campaig
         used += (size_t)w;
     }
     after->known = true;
-    after->reread = true;
     after->verified = used == 0;
     return OPT_OK;
 }

@@ -141,19 +141,18 @@ static opt_status seed_write(opt__client *c, opt__endpoint *ep, const opt__campa
         if (opt__seed_parse_campaign(resp.body.data ? resp.body.data : "", resp.body.len,
                                      resp.etag, what, after, &pe) != OPT_OK) {
             cx_error re = {0};
-            bool read = seed_read(c, ep, after, log, &re) == OPT_OK;
-            after->known = read;
-            after->reread = true;
-            if (!read)
+            after->known = seed_read(c, ep, after, log, &re) == OPT_OK;
+            after->verified = after->known && opt_params_equal(&after->params, target);
+            if (!after->known)
                 snprintf(note, note_n, "the answer to the PATCH lacks the dialer settings (%s), "
                          "and reading them again failed: %s", pe.msg, re.msg);
             else
                 snprintf(note, note_n, "the answer to the PATCH lacks the dialer settings: "
-                         "they were read again");
+                         "read again, they are %s", after->verified ? "the target" : "not the target");
         } else {
             after->known = true;
+            after->verified = opt_params_equal(&after->params, target);
         }
-        after->verified = after->known && opt_params_equal(&after->params, target);
     }
     opt__response_free(&resp);
     free(text);

@@ -351,8 +351,8 @@ static void test_accepted_write_verified(void)
                                          NULL}),
                      0);
     CX_ASSERT_CONTAINS(out, ": applied (accepted, verified)");
-    CX_ASSERT_CONTAINS(out, "the answer to the PATCH lacks the dialer settings: they were read "
-                            "again");
+    CX_ASSERT_CONTAINS(out, "the answer to the PATCH lacks the dialer settings: read again, they "
+                            "are the target");
     CX_ASSERT_NOT_CONTAINS(out, "failed-api");
     cJSON *cycles = ofx_audit(&f, "cycle");
     const cJSON *last = cJSON_GetArrayItem(cycles, cJSON_GetArraySize(cycles) - 1);
@@ -380,6 +380,7 @@ static void test_accepted_write_verified(void)
     CX_ASSERT_CONTAINS(out, ": applied (accepted, not verified)");
     CX_ASSERT_NOT_CONTAINS(out, "failed-api");
     CX_ASSERT_CONTAINS(out, "applied  answerRate 0.75,"); /* what the re-read shows */
+    CX_ASSERT_CONTAINS(out, "read again, they are not the target");
     cycles = ofx_audit(&f, "cycle");
     last = cJSON_GetArrayItem(cycles, cJSON_GetArraySize(cycles) - 1);
     CX_ASSERT_STR_EQ(str(last, "write"), "accepted, not verified");
