@@ -517,6 +517,17 @@ static void test_fresh_campaign_ramp(void)
     cJSON_Delete(model);
 }
 
+/* --help states the replication cap and the switches the gate adds. */
+static void test_help_states_the_cap(void)
+{
+    static char *const env[] = {"HOME=/nonexistent", NULL};
+    CX_ASSERT_INT_EQ(run((char *const[]){"cxopt", "--help", NULL}, env, out, sizeof out), 0);
+    CX_ASSERT_CONTAINS(out, "until the 95% half-width of the predicted abandon");
+    CX_ASSERT_CONTAINS(out, "--predict-max-replications N  the cap (default 256)");
+    CX_ASSERT_CONTAINS(out, "--require-stats");
+    CX_ASSERT_CONTAINS(out, "compliant, remediation or refused");
+}
+
 static const cx_test_case cases[] = {
     {"one_state_one_answer", test_one_state_one_answer},
     {"words_agree", test_words_agree},
@@ -525,6 +536,7 @@ static const cx_test_case cases[] = {
     {"accepted_write_verified", test_accepted_write_verified},
     {"remediation", test_remediation},
     {"fresh_campaign_ramp", test_fresh_campaign_ramp},
+    {"help_states_the_cap", test_help_states_the_cap},
     {NULL, NULL},
 };
 static const cx_test_suite suites[] = {
