@@ -233,8 +233,9 @@ typedef struct opt_settings {
     unsigned long long prediction_seed; /* 0 = derived from the decision's inputs
                                    (campaign id, current settings, target, stats):
                                    one state, one answer */
-    bool require_stats;         /* refuse a change when the API reports no window
-                                   stats (compliance cannot be measured): false */
+    bool require_stats;         /* refuse a change that dials harder when the API
+                                   reports no window stats (compliance cannot be
+                                   measured): false */
     double horizon_s;           /* how long a change is expected to stand before
                                    the next decision: the projection's H; 0 =
                                    stats_period_s */

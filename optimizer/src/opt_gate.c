@@ -2,10 +2,10 @@
  *
  * The verdict is one of three words, each with its reason in numbers:
  *
- *  refused      the abandon target is over the limit; or the API reports no
- *               window stats and require_stats asks for them; or the change
- *               dials harder (opt_harder_fields) and one of these is over
- *               the limit:
+ *  refused      the abandon target is over the limit; or the change dials
+ *               harder (opt_harder_fields) and the API reports no window
+ *               stats while require_stats asks for them, or one of these is
+ *               over the limit:
  *                 - the window's measured rate (a census of the window so
  *                   far, so its point value: no interval), once the window
  *                   holds OPT_MIN_MEASURABLE_LIVE live answers; below that it
@@ -137,10 +137,6 @@ opt_status opt__gate(opt_optimizer *o, const opt_params *current, const opt_para
         refuse(c);
         snprintf(c->reason, sizeof c->reason, "the abandon target %.2f%% is over the %.2f%% limit",
                  100 * target->abandon_rate, 100 * limit);
-    } else if (!c->measured && o->s.require_stats) {
-        refuse(c);
-        snprintf(c->reason, sizeof c->reason, "%s, and --require-stats asks for them",
-                 OPT__NO_STATS);
     } else if (!c->dials_harder) {
         /* a retreat, or a change that only softens: allowed as it is */
         if (c->over_limit) {
@@ -154,6 +150,10 @@ opt_status opt__gate(opt_optimizer *o, const opt_params *current, const opt_para
             snprintf(c->reason, sizeof c->reason, "dials no harder on any field; %s%s", win,
                      c->measurable ? ", within the limit" : "");
         }
+    } else if (!c->measured && o->s.require_stats) {
+        refuse(c);
+        snprintf(c->reason, sizeof c->reason, "dials harder (%s) and %s, and --require-stats "
+                 "asks for them", c->harder, OPT__NO_STATS);
     } else if (c->measurable && c->over_limit) {
         refuse(c);
         snprintf(c->reason, sizeof c->reason,

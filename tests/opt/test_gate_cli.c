@@ -268,7 +268,9 @@ static void test_says_what_was_not_checked(void)
                      0);
     CX_ASSERT_CONTAINS(out, "  warning  compliance not measured: the API reports no window stats");
     CX_ASSERT_NOT_CONTAINS(out, "no lost-update protection");
-    CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--dry-run",
+    char hard[1024];
+    write_file("hard.json", "{\"maxConcurrentCalls\":84}", hard, sizeof hard);
+    CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", hard, "--dry-run",
                                          "--json", "--require-stats", "--audit", audit, NULL}),
                      1);
     cJSON *rep = cJSON_Parse(out);
@@ -278,12 +280,19 @@ static void test_says_what_was_not_checked(void)
     CX_ASSERT_CONTAINS(str(cJSON_GetObjectItem(rep, "compliance"), "reason"),
                        "compliance not measured: the API reports no window stats, and "
                        "--require-stats asks for them");
+    CU_ASSERT(cJSON_IsNull(cJSON_GetObjectItem(rep, "prediction"))); /* refused before it */
     cJSON_Delete(rep);
     cJSON *cycles = ofx_audit(&f, "cycle");
     const cJSON *last = cJSON_GetArrayItem(cycles, cJSON_GetArraySize(cycles) - 1);
     CU_ASSERT(not_checked(last, "compliance not measured: the API reports no window stats"));
     CX_ASSERT_STR_EQ(str(last, "outcome"), "rejected-compliance");
     cJSON_Delete(cycles);
+    /* a retreat needs no measurement: allowed even so */
+    CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--dry-run",
+                                           "--require-stats", "--audit", audit, NULL}),
+                     0);
+    CX_ASSERT_CONTAINS(out, "gate     compliant: dials no harder on any field; the window is not "
+                            "measured");
 
     /* a server that sends no ETag: the campaign answered by a fault rule */
     ofx_faults(&f, "{\"faults\":[{\"method\":\"GET\",\"path\":\"/api/v2/campaigns/c-1001\","

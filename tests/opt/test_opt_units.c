@@ -469,13 +469,16 @@ static void test_gate_rule_measured(void)
     opt_optimizer_destroy(o);
     cx_test_rmtree(dir);
     free(dir);
-    /* no window stats: said, and a refusal when they are required */
+    /* no window stats and they are required: a harder change is refused, a
+     * retreat is still allowed */
     o = gate_optimizer(&dir, false, true);
     opt_stats none = {.available = false};
-    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &softer, &none, &c, &p, &err), OPT_OK);
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &harder, &none, &c, &p, &err), OPT_OK);
     CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "refused");
-    CX_ASSERT_CONTAINS(c.reason, "compliance not measured: the API reports no window stats, "
-                                 "and --require-stats asks for them");
+    CX_ASSERT_CONTAINS(c.reason, "dials harder (answerRate) and compliance not measured: the API "
+                                 "reports no window stats, and --require-stats asks for them");
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &softer, &none, &c, &p, &err), OPT_OK);
+    CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "compliant");
     opt_optimizer_destroy(o);
     cx_test_rmtree(dir);
     free(dir);
