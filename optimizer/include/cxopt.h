@@ -230,9 +230,10 @@ typedef struct opt_settings {
     double predict_half_width;  /* 0.001 (0.1 point) */
     int predict_threads;        /* threads the replications run on: 2 (the result
                                    does not depend on it) */
-    unsigned long long prediction_seed; /* 0 = derived from the decision's inputs
-                                   (campaign id, current settings, target, stats):
-                                   one state, one answer */
+    unsigned long long prediction_seed; /* 0 = derived from the state the decision
+                                   is made in (campaign id, current settings,
+                                   stats): one state, one answer for a target,
+                                   and every target on the same random numbers */
     bool require_stats;         /* refuse a change that dials harder when the API
                                    reports no window stats (compliance cannot be
                                    measured): false */

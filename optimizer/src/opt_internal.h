@@ -44,14 +44,15 @@ opt_status opt__gate(opt_optimizer *o, const opt_params *current, const opt_para
                      const opt_stats *stats, opt_compliance *c, opt_prediction *p,
                      cx_error *err);
 
-/* The prediction seed of one decision: FNV-1a over a canonical text of the
- * campaign id, the current settings, the target and the stats' counts. */
+/* The prediction seed of one state: FNV-1a over a canonical text of the
+ * campaign id, the current settings and the stats' counts. Every target
+ * judged in that state shares it (common random numbers). */
 uint64_t opt__decision_seed(const char *campaign_id, const opt_params *current,
-                            const opt_params *target, const opt_stats *stats);
+                            const opt_stats *stats);
 
 /* The gate's prediction of `target` with the campaign model (the settings'
  * model or the built-in one), the live-answer probability estimated from
- * `stats` when they are available, on the decision's seed (the settings'
+ * `stats` when they are available, on the state's seed (the settings'
  * prediction_seed when given), replicated until the half-width goal or the
  * cap. Fills *p. OPT_EPREDICT when the model is invalid. */
 opt_status opt__predict(opt_optimizer *o, const opt_params *current, const opt_params *target,

@@ -2,9 +2,15 @@
  * libdialsim.
  *
  * A prediction is deterministic in its inputs: its seed is the FNV-1a hash of
- * a canonical text of the campaign id, the current settings, the target and
- * the stats the simulation uses (unless a seed is given), so one state gives
- * one answer, in a dry run and in the apply that follows it.
+ * a canonical text of the state it is made in (the campaign id, the current
+ * settings and the stats the simulation uses), unless a seed is given, so
+ * one state and one target give one answer, in a dry run and in the apply
+ * that follows it. The target is left out of the hash on purpose: every
+ * target judged in one state runs on the same random numbers (common random
+ * numbers), so two candidates differ by what they change, not by their luck;
+ * the adaptive policy's search for the largest step the gate allows depends
+ * on it (hashing the target too cost two scenarios their claimed occupancy
+ * gain).
  *
  * It runs `predict_replications` replications (on `predict_threads`
  * threads; replication i's stream depends on the seed and i alone), then,
@@ -18,7 +24,8 @@
  * the built-in typical campaign below. Before each prediction the model's
  * live-answer probability is replaced by the estimate from the observed
  * stats (the upper 95% bound: the cautious side, since a higher truth means
- * more abandons) and its agents by the staffed count the stats report. Each
+ * more abandons; the higher of the window's and the last period's, so that a
+ * drift is seen before the window averages it) and its agents by the staffed count the stats report. Each
  * replication first runs half an hour unobserved so the dialer's own control
  * settles, then `predict_hours` are counted. */
 #include <cjson/cJSON.h>
@@ -98,11 +105,10 @@ static int params_text(char *buf, size_t n, const opt_params *p)
 }
 
 uint64_t opt__decision_seed(const char *campaign_id, const opt_params *current,
-                            const opt_params *target, const opt_stats *stats)
+                            const opt_stats *stats)
 {
-    char cur[160], tgt[160], st[200] = "none";
+    char cur[160], st[200] = "none";
     params_text(cur, sizeof cur, current);
-    params_text(tgt, sizeof tgt, target);
     if (stats && stats->available)
         snprintf(st, sizeof st, "%.17g,%ld,%ld,%ld,%ld,%d", stats->window_s, stats->attempts,
                  stats->live_answers, stats->abandoned, stats->machine_answers, stats->agents);
@@ -111,8 +117,6 @@ uint64_t opt__decision_seed(const char *campaign_id, const opt_params *current,
     h = fnv1a(h, campaign_id ? campaign_id : "");
     h = fnv1a(h, "|current=");
     h = fnv1a(h, cur);
-    h = fnv1a(h, "|target=");
-    h = fnv1a(h, tgt);
     h = fnv1a(h, "|stats=");
     h = fnv1a(h, st);
     return h ? h : 1;
@@ -204,10 +208,15 @@ opt_status opt__predict(opt_optimizer *o, const opt_params *current, const opt_p
     if (stats && stats->available) {
         if (stats->attempts >= MIN_ATTEMPTS)
             p_live = opt__wilson_upper(stats->live_answers, stats->attempts);
+        /* the last period sees a drift the whole window still averages away:
+         * the higher of the two bounds (more answers, more abandons) */
+        if (stats->period_attempts >= MIN_ATTEMPTS)
+            p_live = fmax(p_live, opt__wilson_upper(stats->period_live_answers,
+                                                    stats->period_attempts));
         agents = stats->agents;
     }
     bool derived = o->s.prediction_seed == 0;
-    uint64_t seed = derived ? opt__decision_seed(o->campaign_id, current, target, stats)
+    uint64_t seed = derived ? opt__decision_seed(o->campaign_id, current, stats)
                             : (uint64_t)o->s.prediction_seed;
     opt_status st = opt__predict_with(o, target, p_live, agents, o->s.predict_hours, seed,
                                       o->s.predict_max_replications, p, err);

@@ -555,16 +555,24 @@ static void test_gate_projection(void)
     if (c.verdict == OPT_VERDICT_COMPLIANT)
         CU_ASSERT(p.abandon_upper95 <= 0.03 && c.projected_rate <= 0.03 &&
                   c.measured_rate <= 0.03);
-    /* the same inputs, the same seed and numbers; another target, another seed */
+    /* the same inputs, the same seed and numbers; another target in the same
+     * state, the same random numbers; another state, another seed */
     opt_prediction p2;
     opt_compliance c2;
     CX_ASSERT_INT_EQ(opt__gate(o, &cur, &harder, &st, &c2, &p2, &err), OPT_OK);
     CU_ASSERT(p2.seed == p.seed && p2.abandon_mean == p.abandon_mean &&
               p2.replications == p.replications && c2.verdict == c.verdict);
     CU_ASSERT(p.seed_derived);
-    CU_ASSERT(p.seed == opt__decision_seed("c", &cur, &harder, &st));
-    harder.max_concurrent_calls = 85;
-    CU_ASSERT(opt__decision_seed("c", &cur, &harder, &st) != p.seed);
+    CU_ASSERT(p.seed == opt__decision_seed("c", &cur, &st));
+    opt_params other = harder;
+    other.max_concurrent_calls = 85;
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &other, &st, &c2, &p2, &err), OPT_OK);
+    CU_ASSERT(p2.seed == p.seed);
+    opt_stats later = st;
+    later.live_answers++;
+    CU_ASSERT(opt__decision_seed("c", &cur, &later) != p.seed);
+    CU_ASSERT(opt__decision_seed("c", &other, &st) != p.seed);
+    CU_ASSERT(opt__decision_seed("c-2", &cur, &st) != p.seed);
     opt_optimizer_destroy(o);
     cx_test_rmtree(dir);
     free(dir);
@@ -591,6 +599,16 @@ static void test_prediction_replications(void)
     CX_ASSERT_INT_EQ(opt__predict(o, &cur, &cur, &st, &one, &err), OPT_OK);
     CU_ASSERT(one.seed == p.seed && one.replications == p.replications &&
               one.abandon_mean == p.abandon_mean && one.abandon_upper95 == p.abandon_upper95);
+    /* a rising answer rate shows in the last period before the window: the
+     * higher of the two bounds is simulated */
+    opt_stats drift = {.available = true, .attempts = 4000, .live_answers = 2000,
+                       .period_attempts = 400, .period_live_answers = 320, .agents = 20};
+    opt_prediction pd;
+    CX_ASSERT_INT_EQ(opt__predict(o, &cur, &cur, &drift, &pd, &err), OPT_OK);
+    CX_ASSERT_NEAR(pd.live_probability, opt__wilson_upper(320, 400), 1e-6);
+    drift.period_live_answers = 100; /* falling: the window's bound stands */
+    CX_ASSERT_INT_EQ(opt__predict(o, &cur, &cur, &drift, &pd, &err), OPT_OK);
+    CX_ASSERT_NEAR(pd.live_probability, opt__wilson_upper(2000, 4000), 1e-6);
     /* stopped early only when the goal was met; else at the cap */
     if (p.replications < 8)
         CX_ASSERT_LE(p.half_width, 0.001);
