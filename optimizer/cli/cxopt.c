@@ -26,13 +26,17 @@ static const char usage_text[] =
     "        fields it leaves out keep their current values). A target further than\n"
     "        maxAdjustmentDelta from the current config is refused with the numbers;\n"
     "        --ramp applies it as a sequence of cycles, each within the delta and\n"
-    "        each audited. --dry-run validates, gates and predicts, and sends\n"
-    "        nothing (no write, no webhook); only the audit record is written.\n"
+    "        each audited, waiting --ramp-interval seconds between steps (default\n"
+    "        900: one 15-minute stats period, so that each step is gated on what the\n"
+    "        dialer did under the step before; 0 waits not at all). SIGINT or SIGTERM\n"
+    "        stops a ramp after the step in progress, audited (exit 130 or 143).\n"
+    "        --dry-run validates, gates and predicts, and sends nothing (no write,\n"
+    "        no webhook); only the audit record is written.\n"
     "        The gate's verdict is compliant, remediation or refused, with its\n"
     "        reason in numbers (see the README's \"The compliance gate\").\n"
     "  show [--json]\n"
     "        the campaign as the API reports it\n"
-    "  run SCENARIO_OR_DIR... [--policy NAME] [--json] [--junit FILE]\n"
+    "  run SCENARIO_OR_DIR... [--policy NAME] [--json] [--junit FILE] [--quiet]\n"
     "        runs scenarios (scenarios/*.json) against an embedded mock on a virtual\n"
     "        clock and prints per scenario: cycles, changes applied and refused,\n"
     "        retries, cycle latency, abandon rate (worst regulatory window and final),\n"
@@ -45,7 +49,7 @@ static const char usage_text[] =
     "        scenario's \"profile\", else seed).\n"
     "  compare SCENARIO [--policies static,adaptive,vicidial,oracle] [--seeds N]\n"
     "          (also do-nothing: the starting settings held, nothing written)\n"
-    "          [--plot FILE.svg|.png] [--json]\n"
+    "          [--plot FILE.svg|.png] [--json] [--quiet]\n"
     "        runs one scenario under each policy with the same seeds, side by side;\n"
     "        --plot draws window abandon rate and occupancy over simulated time\n"
     "  help  this text\n"
@@ -106,6 +110,7 @@ static const char usage_text[] =
     "                          campaign, its settings and the stats: one state,\n"
     "                          one answer); recorded in the audit log\n"
     "  --json                  machine-readable output\n"
+    "  -q, --quiet             no progress line (it shows only on a terminal anyway)\n"
     "  -h, --help              this text\n"
     "\n"
     "exit status: 0 applied and verified, a dry run allowed, or nothing to do; 1\n"
@@ -128,7 +133,7 @@ enum {
     O_RETRY_DEADLINE, O_TOKEN_SKEW, O_CONNECT_TIMEOUT, O_TIMEOUT, O_SEED, O_JSON, O_TARGET,
     O_RAMP, O_RAMP_INTERVAL, O_DRY_RUN, O_POLICY, O_POLICIES, O_JUNIT, O_SEEDS, O_PLOT,
     O_AUDIT_DIR, O_REAL_TIME, O_JOBS, O_AK_ID, O_AK_SECRET, O_TENANT, O_API_VERSION, O_MAPPING,
-    O_PREDICT_MAX, O_PREDICT_THREADS, O_HORIZON, O_REQUIRE_STATS
+    O_PREDICT_MAX, O_PREDICT_THREADS, O_HORIZON, O_REQUIRE_STATS, O_QUIET
 };
 
 static const struct option options[] = {
@@ -177,6 +182,7 @@ static const struct option options[] = {
     {"tenant", required_argument, NULL, O_TENANT},
     {"api-version", required_argument, NULL, O_API_VERSION},
     {"mapping", required_argument, NULL, O_MAPPING},
+    {"quiet", no_argument, NULL, O_QUIET},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -203,6 +209,9 @@ static const char *env(const char *name)
 static int parse(int argc, char **argv, cli_args *a)
 {
     opt_settings_defaults(&a->s);
+    /* a ramp step waits for one stats period: the next step's gate then
+     * reads a period dialed wholly under the step before */
+    a->ramp_interval_s = a->s.stats_period_s;
     a->s.client_id = env("CXONE_CLIENT_ID");
     a->s.client_secret = env("CXONE_CLIENT_SECRET");
     a->s.auth_url = env("CXONE_AUTH_URL");
@@ -220,7 +229,7 @@ static int parse(int argc, char **argv, cli_args *a)
     int c;
     double d;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hq", options, NULL)) != -1) {
         const char *name = NULL;
         for (const struct option *o = options; o->name; o++)
             if (o->val == c)
@@ -236,7 +245,16 @@ static int parse(int argc, char **argv, cli_args *a)
         case O_PROFILE: a->s.profile = a->profile_given = optarg; break;
         case O_CONSTRAINTS: a->constraints_path = optarg; break;
         case O_MODEL: a->model_path = optarg; break;
-        case O_AUDIT: a->s.audit_path = optarg; break;
+        case O_AUDIT:
+            if (!optarg[0]) {
+                cli_error("--audit: the path is empty (leave --audit out for the default, "
+                          "$XDG_STATE_HOME/cxopt/audit.jsonl)");
+                return -1;
+            }
+            a->s.audit_path = optarg;
+            break;
+        case O_QUIET:
+        case 'q': a->quiet = true; break;
         case O_TARGET: a->target_path = optarg; break;
         case O_NO_PREDICT: a->s.predict = false; break;
         case O_REQUIRE_STATS: a->s.require_stats = true; break;
@@ -351,6 +369,14 @@ static int parse(int argc, char **argv, cli_args *a)
     return 0;
 }
 
+/* Each attempt that got no answer, said as it happens (a server that never
+ * answers is otherwise minutes of silence). */
+static void say_notice(void *ud, const char *msg)
+{
+    (void)ud;
+    cli_error("%s", msg);
+}
+
 static int load_files(cli_args *a)
 {
     cx_error err = {0};
@@ -380,6 +406,7 @@ int main(int argc, char **argv)
         fputs(usage_text, stdout);
         return EXIT_OK;
     }
+    a.s.retry.notice = say_notice;
     if (load_files(&a) != 0) {
         cJSON_Delete(a.model);
         return EXIT_USAGE;
