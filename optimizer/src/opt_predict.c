@@ -109,6 +109,26 @@ uint64_t opt__decision_seed(const char *campaign_id, const opt_params *current,
     return h ? h : 1;
 }
 
+/* Sets the live-answer probability, or, where the model's other outcomes
+ * (machines, busy, invalid) leave less room than that, the most they leave
+ * (found by bisection from the model's own, which fits). */
+static sim_status set_live(sim_model *m, double p, cx_error *err)
+{
+    if (sim_model_set_live_probability(m, p, NULL) == SIM_OK)
+        return SIM_OK;
+    double lo = sim_model_live_probability(m, 0), hi = p;
+    if (!(lo < hi))
+        return sim_model_set_live_probability(m, p, err);
+    for (int i = 0; i < 30; i++) {
+        double mid = (lo + hi) / 2;
+        if (sim_model_set_live_probability(m, mid, NULL) == SIM_OK)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return sim_model_set_live_probability(m, lo, err);
+}
+
 static opt_status run_reps(const sim_model *m, const sim_dialer *d, double hours, int n,
                            int threads, uint64_t seed, sim_report **out, cx_error *err)
 {
@@ -136,7 +156,7 @@ opt_status opt__predict_with(opt_optimizer *o, const opt_params *params, double 
     sim_model *m = NULL;
     cx_error e = {0};
     if (sim_model_clone(o->sim_model, &m, &e) != SIM_OK ||
-        (p_live >= 0 && sim_model_set_live_probability(m, p_live, &e) != SIM_OK) ||
+        (p_live >= 0 && set_live(m, p_live, &e) != SIM_OK) ||
         (agents > 0 && sim_model_set_agents(m, agents, &e) != SIM_OK)) {
         sim_model_destroy(m);
         return cx_error_set(err, OPT_EPREDICT, "prediction: %s", e.msg);

@@ -220,10 +220,12 @@ static void test_dry_run_sends_nothing(void)
     make_env(&f, f.dir);
     char refused[1024], allowed[1024], audit[1024];
     snprintf(audit, sizeof audit, "%s/audit.jsonl", f.dir);
+    /* refused whatever the simulator predicts: harder, and no window stats
+     * while --require-stats asks for them */
     write_file("refused.json", "{\"answerRate\":0.65}", refused, sizeof refused);
     write_file("allowed.json", "{\"answerRate\":0.75}", allowed, sizeof allowed);
     CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", refused, "--dry-run",
-                                         "--audit", audit, NULL}),
+                                         "--require-stats", "--audit", audit, NULL}),
                      1);
     CX_ASSERT_CONTAINS(out, "gate     refused: ");
     CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", allowed, "--dry-run",
@@ -245,8 +247,8 @@ static void test_dry_run_sends_nothing(void)
     }
     cJSON_Delete(cycles);
     /* the receiver is live: the same refusal, not dry, is posted */
-    CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", refused, "--audit", audit,
-                                         NULL}),
+    CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", refused,
+                                           "--require-stats", "--audit", audit, NULL}),
                      1);
     CX_ASSERT_INT_EQ(webhooks_received(&f), 1);
     ofx_stop(&f);
@@ -429,7 +431,7 @@ static void test_accepted_write_verified(void)
     write_file("ramp.json", "{\"answerRate\":0.85,\"maxConcurrentCalls\":100}", target,
                sizeof target);
     CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--ramp",
-                                         "--audit", audit, NULL}),
+                                         "--ramp-interval", "0", "--audit", audit, NULL}),
                      0);
     char last_step[64];
     snprintf(last_step, sizeof last_step, "ramp step %d of %d", nsteps, nsteps);
@@ -507,7 +509,8 @@ static void test_fresh_campaign_ramp(void)
     write_file("target.json", "{\"answerRate\": 0.85, \"maxConcurrentCalls\": 100}", target,
                sizeof target);
     CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--ramp",
-                                         "--dry-run", "--audit", audit, NULL}),
+                                         "--dry-run", "--ramp-interval", "0", "--audit", audit,
+                                         NULL}),
                      0);
     CX_ASSERT_CONTAINS(out, "gate     compliant: dials harder (maxConcurrentCalls)");
     CX_ASSERT_CONTAINS(out, "the window is not yet measurable: ");
@@ -515,7 +518,7 @@ static void test_fresh_campaign_ramp(void)
     CX_ASSERT_CONTAINS(out, "dry run: the remaining steps would be");
     CX_ASSERT_NOT_CONTAINS(out, "compliance not measured");
     CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--ramp",
-                                         "--audit", audit, NULL}),
+                                         "--ramp-interval", "0", "--audit", audit, NULL}),
                      0);
     CX_ASSERT_CONTAINS(out, "ramp step 3 of 3");
     mock_campaign_state st;
