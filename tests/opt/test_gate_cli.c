@@ -151,7 +151,7 @@ static void test_one_state_one_answer(void)
     }
     cJSON_Delete(cycles);
     /* an explicit --seed overrides the derived one and is recorded */
-    write_file("same.json", targets[0], target, sizeof target);
+    write_file("seeded.json", "{\"maxConcurrentCalls\":90}", target, sizeof target);
     CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--dry-run",
                                          "--json", "--seed", "12345", "--audit", audit, NULL}) == 2,
                      0);
