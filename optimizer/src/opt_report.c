@@ -2,6 +2,7 @@
  * output and the webhook's compliance and prediction members. */
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdio.h>
 
 #include "opt_internal.h"
 
@@ -28,6 +29,31 @@ const char *opt_outcome_name(opt_outcome o)
         return "failed-network";
     }
     return "unknown";
+}
+
+const char *opt_write_check_name(opt_write_check w)
+{
+    switch (w) {
+    case OPT_WRITE_VERIFIED:
+        return "accepted, verified";
+    case OPT_WRITE_UNVERIFIED:
+        return "accepted, not verified";
+    case OPT_WRITE_NONE:
+        break;
+    }
+    return NULL;
+}
+
+const char *opt_not_checked_text(unsigned bit)
+{
+    switch (bit) {
+    case OPT_NOT_CHECKED_STATS:
+        return OPT__NO_STATS;
+    case OPT_NOT_CHECKED_ETAG:
+        return OPT__NO_ETAG;
+    default:
+        return NULL;
+    }
 }
 
 static double r6(double x) { return round(x * 1e6) / 1e6; }
@@ -64,24 +90,44 @@ cJSON *opt__compliance_to_json(const opt_compliance *c)
     if (!o)
         return NULL;
     bool ok = true;
-    OK(cJSON_AddBoolToObject(o, "is_compliant", c->compliant));
-    OK(cJSON_AddNumberToObject(o, "limit", r6(c->limit)));
-    OK(cJSON_AddBoolToObject(o, "target_within_limit", c->target_ok));
-    if (c->observed) {
-        OK(cJSON_AddNumberToObject(o, "live_answers", (double)c->live_answers));
-        OK(cJSON_AddNumberToObject(o, "abandoned", (double)c->abandoned));
-        OK(cJSON_AddNumberToObject(o, "observed_abandon_rate", r6(c->observed_rate)));
-        OK(cJSON_AddNumberToObject(o, "observed_upper95", r6(c->observed_upper95)));
-        OK(cJSON_AddBoolToObject(o, "breach", c->breach));
-    } else {
-        OK(cJSON_AddNullToObject(o, "observed_abandon_rate"));
-    }
-    OK(cJSON_AddBoolToObject(o, "dials_harder", c->dials_harder));
-    OK(cJSON_AddBoolToObject(o, "prediction_ok", c->predicted_ok));
-    if (c->compared)
-        OK(cJSON_AddNumberToObject(o, "current_predicted_abandon_rate", r6(c->current_abandon)));
+    if (c->verdict != OPT_VERDICT_NONE)
+        OK(cJSON_AddStringToObject(o, "verdict", opt_verdict_name(c->verdict)));
+    else
+        OK(cJSON_AddNullToObject(o, "verdict"));
     if (c->reason[0])
         OK(cJSON_AddStringToObject(o, "reason", c->reason));
+    OK(cJSON_AddNumberToObject(o, "limit", r6(c->limit)));
+    OK(cJSON_AddBoolToObject(o, "target_within_limit", c->target_ok));
+    OK(cJSON_AddBoolToObject(o, "dials_harder", c->dials_harder));
+    if (c->dials_harder)
+        OK(cJSON_AddStringToObject(o, "harder_fields", c->harder));
+    cJSON *w = cJSON_AddObjectToObject(o, "window");
+    OK(w != NULL);
+    if (w)
+        OK(cJSON_AddBoolToObject(w, "measured", c->measured));
+    if (w && c->measured) {
+        OK(cJSON_AddNumberToObject(w, "live_answers", (double)c->live_answers));
+        OK(cJSON_AddNumberToObject(w, "abandoned", (double)c->abandoned));
+        OK(cJSON_AddBoolToObject(w, "measurable", c->measurable));
+        if (c->measurable)
+            OK(cJSON_AddNumberToObject(w, "abandon_rate", r6(c->measured_rate)));
+        else
+            OK(cJSON_AddNullToObject(w, "abandon_rate"));
+        OK(cJSON_AddBoolToObject(w, "over_limit", c->over_limit));
+    }
+    if (c->projected) {
+        cJSON *p = cJSON_AddObjectToObject(o, "projection");
+        OK(p != NULL);
+        if (p) {
+            OK(cJSON_AddNumberToObject(p, "horizon_s", c->horizon_s));
+            OK(cJSON_AddNumberToObject(p, "known_live_answers", round(c->known_live * 1000) / 1000));
+            OK(cJSON_AddNumberToObject(p, "known_abandoned", round(c->known_abandoned * 1000) / 1000));
+            OK(cJSON_AddNumberToObject(p, "predicted_live_answers", round(c->pred_live * 1000) / 1000));
+            OK(cJSON_AddNumberToObject(p, "predicted_abandoned",
+                                       round(c->pred_abandoned * 1000) / 1000));
+            OK(cJSON_AddNumberToObject(p, "abandon_rate", r6(c->projected_rate)));
+        }
+    }
     return done(o, ok);
 }
 
@@ -93,8 +139,17 @@ cJSON *opt__prediction_to_json(const opt_prediction *p)
     if (!o)
         return NULL;
     bool ok = true;
+    char seed[24];
+    snprintf(seed, sizeof seed, "%llu", p->seed);
+    OK(cJSON_AddStringToObject(o, "seed", seed)); /* a string: 64 bits do not fit a double */
+    OK(cJSON_AddStringToObject(o, "seed_from", p->seed_derived ? "inputs" : "--seed"));
     OK(cJSON_AddNumberToObject(o, "abandon_rate", r6(p->abandon_mean)));
     OK(cJSON_AddNumberToObject(o, "abandon_upper95", r6(p->abandon_upper95)));
+    OK(cJSON_AddNumberToObject(o, "abandon_half_width95", r6(p->half_width)));
+    OK(cJSON_AddNumberToObject(o, "half_width_goal", r6(p->half_width_goal)));
+    OK(cJSON_AddNumberToObject(o, "replications", p->replications));
+    OK(cJSON_AddNumberToObject(o, "max_replications", p->max_replications));
+    OK(cJSON_AddNumberToObject(o, "live_answers_per_hour", round(p->live_answers_per_hour * 1000) / 1000));
     OK(cJSON_AddNumberToObject(o, "occupancy", r6(p->occupancy_mean)));
     cJSON *ci = cJSON_AddArrayToObject(o, "occupancy_ci95");
     OK(ci != NULL);
@@ -103,7 +158,6 @@ cJSON *opt__prediction_to_json(const opt_prediction *p)
         OK(cJSON_AddItemToArray(ci, cJSON_CreateNumber(r6(p->occupancy_hi95))));
     }
     OK(cJSON_AddNumberToObject(o, "live_probability", r6(p->live_probability)));
-    OK(cJSON_AddNumberToObject(o, "replications", p->replications));
     OK(cJSON_AddNumberToObject(o, "hours", p->hours));
     OK(cJSON_AddStringToObject(o, "model", p->model));
     return done(o, ok);
@@ -156,6 +210,15 @@ cJSON *opt_report_to_json(const opt_cycle_report *r)
             OK(cJSON_AddItemToArray(v, e));
         }
     }
+    if (r->write_check != OPT_WRITE_NONE)
+        OK(cJSON_AddStringToObject(o, "write", opt_write_check_name(r->write_check)));
+    else
+        OK(cJSON_AddNullToObject(o, "write"));
+    cJSON *nc = cJSON_AddArrayToObject(o, "not_checked");
+    OK(nc != NULL);
+    for (int i = 0; nc && i < OPT_NOT_CHECKED_COUNT; i++)
+        if (r->not_checked & (1u << i))
+            OK(cJSON_AddItemToArray(nc, cJSON_CreateString(opt_not_checked_text(1u << i))));
     OK(put(o, "compliance", opt__compliance_to_json(&r->compliance)));
     OK(put(o, "prediction", opt__prediction_to_json(&r->prediction)));
     OK(put(o, "stats", stats_to_json(&r->stats)));
