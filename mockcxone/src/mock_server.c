@@ -37,19 +37,7 @@ const char *mock_strerror(mock_status st)
     return "unknown status";
 }
 
-mock_bounds mock_bounds_seed(void)
-{
-    mock_bounds b = {.min_answer_rate = 0.40,
-                     .max_answer_rate = 0.95,
-                     .max_abandon_rate = 0.03,
-                     .min_concurrent_calls = 5,
-                     .max_concurrent_calls = 150,
-                     .min_call_interval = 50,
-                     .max_call_interval = 500,
-                     .min_warm_up = 0,
-                     .max_warm_up = 3600};
-    return b;
-}
+mock_bounds mock_bounds_seed(void) { return sim_seed_bounds(); }
 
 void mock_options_default(mock_options *o)
 {
@@ -216,7 +204,9 @@ static bool apply_fault(mock_server *s, const mock__req *req, const mock__effect
              : fx->action == MOCK_ACT_EXPIRE_TOKENS ? "expire-tokens"
              : fx->action == MOCK_ACT_LOCK_CAMPAIGN ? "lock-campaign"
                                                     : "");
-    if (fx->delay_ms > 0) {
+    if (fx->delay_ms > 0 && s->o.delay) {
+        s->o.delay(s->o.delay_ud, fx->delay_ms);
+    } else if (fx->delay_ms > 0) {
         struct timespec ts = {fx->delay_ms / 1000, (fx->delay_ms % 1000) * 1000000L};
         while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
             ;

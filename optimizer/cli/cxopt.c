@@ -26,10 +26,17 @@ static const char usage_text[] =
     "        fields it leaves out keep their current values). A target further than\n"
     "        maxAdjustmentDelta from the current config is refused with the numbers;\n"
     "        --ramp applies it as a sequence of cycles, each within the delta and\n"
-    "        each audited. --dry-run validates and predicts, and sends nothing.\n"
+    "        each audited, waiting --ramp-interval seconds between steps (default\n"
+    "        900: one 15-minute stats period, so that each step is gated on what the\n"
+    "        dialer did under the step before; 0 waits not at all). SIGINT or SIGTERM\n"
+    "        stops a ramp after the step in progress, audited (exit 130 or 143).\n"
+    "        --dry-run validates, gates and predicts, and sends nothing (no write,\n"
+    "        no webhook); only the audit record is written.\n"
+    "        The gate's verdict is compliant, remediation or refused, with its\n"
+    "        reason in numbers (see the README's \"The compliance gate\").\n"
     "  show [--json]\n"
     "        the campaign as the API reports it\n"
-    "  run SCENARIO_OR_DIR... [--policy NAME] [--json] [--junit FILE]\n"
+    "  run SCENARIO_OR_DIR... [--policy NAME] [--json] [--junit FILE] [--quiet]\n"
     "        runs scenarios (scenarios/*.json) against an embedded mock on a virtual\n"
     "        clock and prints per scenario: cycles, changes applied and refused,\n"
     "        retries, cycle latency, abandon rate (worst regulatory window and final),\n"
@@ -41,7 +48,8 @@ static const char usage_text[] =
     "        them with the mock and the optimizer speaking that API (default: each\n"
     "        scenario's \"profile\", else seed).\n"
     "  compare SCENARIO [--policies static,adaptive,vicidial,oracle] [--seeds N]\n"
-    "          [--plot FILE.svg|.png] [--json]\n"
+    "          (also do-nothing: the starting settings held, nothing written)\n"
+    "          [--plot FILE.svg|.png] [--json] [--quiet]\n"
     "        runs one scenario under each policy with the same seeds, side by side;\n"
     "        --plot draws window abandon rate and occupancy over simulated time\n"
     "  help  this text\n"
@@ -74,9 +82,21 @@ static const char usage_text[] =
     "  --limit X               regulatory abandon limit (default 0.03)\n"
     "  --model FILE.json       dialsim campaign model for predictions (default: a\n"
     "                          built-in 20-agent campaign; see the README)\n"
-    "  --no-predict            skip the simulated prediction in the gate\n"
+    "  --no-predict            skip the simulated prediction in the gate (a change\n"
+    "                          that dials harder is then judged on the measured\n"
+    "                          window alone)\n"
     "  --predict-hours H       simulated hours per replication (default 2)\n"
-    "  --predict-replications N  (default 8)\n"
+    "  --predict-replications N  replications first run (default 8); more are run\n"
+    "                          until the 95% half-width of the predicted abandon\n"
+    "                          rate is at most 0.1 point, or the cap:\n"
+    "  --predict-max-replications N  the cap (default 256)\n"
+    "  --predict-threads N     threads the replications run on (default 2; the\n"
+    "                          answer does not depend on it)\n"
+    "  --horizon S             how long the change stands before the next decision,\n"
+    "                          for the end-of-window projection (default 900)\n"
+    "  --require-stats         refuse a change that dials harder when the API\n"
+    "                          reports no window stats (compliance cannot be\n"
+    "                          measured); a retreat is still allowed\n"
     "\n"
     "behaviour:\n"
     "  --audit FILE            audit log (default $XDG_STATE_HOME/cxopt/audit.jsonl,\n"
@@ -85,11 +105,16 @@ static const char usage_text[] =
     "  --retry-attempts N      attempts (4)         --retry-deadline S (120)\n"
     "  --token-skew S          refresh the token S before expiry (60)\n"
     "  --connect-timeout MS    (5000)               --timeout MS       (15000)\n"
-    "  --seed N                seed for jitter and predictions (default: random)\n"
+    "  --seed N                seed for jitter and predictions (default: jitter\n"
+    "                          random; the prediction's seed derived from the\n"
+    "                          campaign, its settings and the stats: one state,\n"
+    "                          one answer); recorded in the audit log\n"
     "  --json                  machine-readable output\n"
+    "  -q, --quiet             no progress line (it shows only on a terminal anyway)\n"
     "  -h, --help              this text\n"
     "\n"
-    "exit status: 0 applied or nothing to do, 1 refused or failed, 2 usage error.\n";
+    "exit status: 0 applied and verified, a dry run allowed, or nothing to do; 1\n"
+    "refused, failed, or a write accepted but not verified; 2 usage error.\n";
 
 void cli_error(const char *fmt, ...)
 {
@@ -107,7 +132,8 @@ enum {
     O_PREDICT_HOURS, O_PREDICT_REPS, O_AUDIT, O_RETRY_BASE, O_RETRY_CAP, O_RETRY_ATTEMPTS,
     O_RETRY_DEADLINE, O_TOKEN_SKEW, O_CONNECT_TIMEOUT, O_TIMEOUT, O_SEED, O_JSON, O_TARGET,
     O_RAMP, O_RAMP_INTERVAL, O_DRY_RUN, O_POLICY, O_POLICIES, O_JUNIT, O_SEEDS, O_PLOT,
-    O_AUDIT_DIR, O_REAL_TIME, O_JOBS, O_AK_ID, O_AK_SECRET, O_TENANT, O_API_VERSION, O_MAPPING
+    O_AUDIT_DIR, O_REAL_TIME, O_JOBS, O_AK_ID, O_AK_SECRET, O_TENANT, O_API_VERSION, O_MAPPING,
+    O_PREDICT_MAX, O_PREDICT_THREADS, O_HORIZON, O_REQUIRE_STATS, O_QUIET
 };
 
 static const struct option options[] = {
@@ -125,6 +151,10 @@ static const struct option options[] = {
     {"no-predict", no_argument, NULL, O_NO_PREDICT},
     {"predict-hours", required_argument, NULL, O_PREDICT_HOURS},
     {"predict-replications", required_argument, NULL, O_PREDICT_REPS},
+    {"predict-max-replications", required_argument, NULL, O_PREDICT_MAX},
+    {"predict-threads", required_argument, NULL, O_PREDICT_THREADS},
+    {"horizon", required_argument, NULL, O_HORIZON},
+    {"require-stats", no_argument, NULL, O_REQUIRE_STATS},
     {"audit", required_argument, NULL, O_AUDIT},
     {"retry-base", required_argument, NULL, O_RETRY_BASE},
     {"retry-cap", required_argument, NULL, O_RETRY_CAP},
@@ -152,6 +182,7 @@ static const struct option options[] = {
     {"tenant", required_argument, NULL, O_TENANT},
     {"api-version", required_argument, NULL, O_API_VERSION},
     {"mapping", required_argument, NULL, O_MAPPING},
+    {"quiet", no_argument, NULL, O_QUIET},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -178,6 +209,9 @@ static const char *env(const char *name)
 static int parse(int argc, char **argv, cli_args *a)
 {
     opt_settings_defaults(&a->s);
+    /* a ramp step waits for one stats period: the next step's gate then
+     * reads a period dialed wholly under the step before */
+    a->ramp_interval_s = a->s.stats_period_s;
     a->s.client_id = env("CXONE_CLIENT_ID");
     a->s.client_secret = env("CXONE_CLIENT_SECRET");
     a->s.auth_url = env("CXONE_AUTH_URL");
@@ -195,7 +229,7 @@ static int parse(int argc, char **argv, cli_args *a)
     int c;
     double d;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hq", options, NULL)) != -1) {
         const char *name = NULL;
         for (const struct option *o = options; o->name; o++)
             if (o->val == c)
@@ -211,9 +245,19 @@ static int parse(int argc, char **argv, cli_args *a)
         case O_PROFILE: a->s.profile = a->profile_given = optarg; break;
         case O_CONSTRAINTS: a->constraints_path = optarg; break;
         case O_MODEL: a->model_path = optarg; break;
-        case O_AUDIT: a->s.audit_path = optarg; break;
+        case O_AUDIT:
+            if (!optarg[0]) {
+                cli_error("--audit: the path is empty (leave --audit out for the default, "
+                          "$XDG_STATE_HOME/cxopt/audit.jsonl)");
+                return -1;
+            }
+            a->s.audit_path = optarg;
+            break;
+        case O_QUIET:
+        case 'q': a->quiet = true; break;
         case O_TARGET: a->target_path = optarg; break;
         case O_NO_PREDICT: a->s.predict = false; break;
+        case O_REQUIRE_STATS: a->s.require_stats = true; break;
         case O_JSON: a->json = true; break;
         case O_RAMP: a->ramp = true; break;
         case O_DRY_RUN: a->dry_run = true; break;
@@ -246,6 +290,17 @@ static int parse(int argc, char **argv, cli_args *a)
             if (number(name, optarg, 2, 1000, &d)) return -1;
             a->s.predict_replications = (int)d;
             break;
+        case O_PREDICT_MAX:
+            if (number(name, optarg, 2, 10000, &d)) return -1;
+            a->s.predict_max_replications = (int)d;
+            break;
+        case O_PREDICT_THREADS:
+            if (number(name, optarg, 1, 64, &d)) return -1;
+            a->s.predict_threads = (int)d;
+            break;
+        case O_HORIZON:
+            if (number(name, optarg, 1, 30 * 86400.0, &a->s.horizon_s)) return -1;
+            break;
         case O_RETRY_BASE:
             if (number(name, optarg, 0, 3600, &a->s.retry.base_s)) return -1;
             break;
@@ -275,7 +330,7 @@ static int parse(int argc, char **argv, cli_args *a)
             break;
         case O_SEED:
             if (number(name, optarg, 0, 9007199254740991.0, &d)) return -1;
-            a->s.seed = (unsigned long long)d;
+            a->s.seed = a->s.prediction_seed = (unsigned long long)d;
             break;
         case 'h':
             a->command = "help";
@@ -314,6 +369,14 @@ static int parse(int argc, char **argv, cli_args *a)
     return 0;
 }
 
+/* Each attempt that got no answer, said as it happens (a server that never
+ * answers is otherwise minutes of silence). */
+static void say_notice(void *ud, const char *msg)
+{
+    (void)ud;
+    cli_error("%s", msg);
+}
+
 static int load_files(cli_args *a)
 {
     cx_error err = {0};
@@ -343,6 +406,7 @@ int main(int argc, char **argv)
         fputs(usage_text, stdout);
         return EXIT_OK;
     }
+    a.s.retry.notice = say_notice;
     if (load_files(&a) != 0) {
         cJSON_Delete(a.model);
         return EXIT_USAGE;

@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "cxcommon.h"
+#include "dialsim.h"
 
 struct cJSON;
 
@@ -77,8 +78,14 @@ typedef struct opt_params {
     int warm_up_s;            /* progressive dialing before predictive pacing */
 } opt_params;
 
-/* The seed's current config: 0.72, 0.025, 80, 120, predictive, 30. */
+/* The seed's current config: dialsim's default dialer (sim_dialer_default,
+ * where the numbers are written), as opt_params. */
 opt_params opt_params_seed(void);
+/* The same settings in dialsim's shape and back (the four strategies map
+ * one to one; fixed-rate, which the API cannot carry, reads as predictive;
+ * times are rounded to whole ms and s). */
+opt_params opt_params_from_sim(const sim_dialer *d);
+sim_dialer opt_params_to_sim(const opt_params *p);
 
 /* Reads a `predictiveDialer`-shaped object. With `partial`, absent members
  * keep the values already in *p (a target may name only what changes);
@@ -98,7 +105,7 @@ bool opt_params_equal(const opt_params *a, const opt_params *b);
  * for concurrent calls and call interval; warm-up and strategy may change
  * freely within their bounds. */
 typedef struct opt_constraints {
-    double min_answer_rate, max_answer_rate;    /* 0.40, 0.95 */
+    double min_answer_rate, max_answer_rate;    /* 0.05, 0.95 */
     double max_abandon_rate;                    /* 0.03: the regulatory limit */
     int min_concurrent_calls, max_concurrent_calls; /* 5, 150 */
     int min_call_interval, max_call_interval;   /* 50, 500 ms */
@@ -107,7 +114,12 @@ typedef struct opt_constraints {
     double max_adjustment_delta;                /* 0.10 */
 } opt_constraints;
 
+/* The seed engine's bounds (sim_seed_bounds, where the numbers are
+ * written), all four strategies, and a step of 0.10. */
 opt_constraints opt_constraints_seed(void);
+/* The engine's part of the constraints (for a mock engine that checks the
+ * same bounds). */
+sim_bounds opt_constraints_bounds(const opt_constraints *c);
 
 /* Loads constraints from a JSON file whose keys are the seed's field names in
  * camelCase (minAnswerRate, maxAnswerRate, maxAbandonRate, minConcurrentCalls,
@@ -154,11 +166,21 @@ opt_status opt_plan_ramp(const opt_params *current, const opt_params *target,
                          const opt_constraints *c, double limit, opt_params *steps,
                          int max, int *n, cx_error *err);
 
-/* True when `target` dials harder than `current` on any setting: a lower
- * answer-rate estimate, a higher abandon target, more concurrent calls, a
- * shorter call interval, a shorter warm-up, or a more aggressive strategy
- * (preview < progressive < power < predictive). */
+/* True when `target` dials harder than `current` on any setting. Per field,
+ * "harder" is:
+ *   answerRate          lower  (the dialer expects fewer answers, launches more)
+ *   abandonRate         higher (the pacing aims at more abandons)
+ *   maxConcurrentCalls  higher (more lines in flight)
+ *   callInterval        lower  (launches come faster)
+ *   warmUpPeriod        shorter (predictive pacing starts sooner)
+ *   strategy            up the order preview < progressive < power, predictive
+ *                       (and any switch between power and predictive)
+ * A change that is harder on no field is a retreat (or no change at all). */
 bool opt_dials_harder(const opt_params *current, const opt_params *target);
+
+/* Writes the names of the fields on which `target` dials harder, comma
+ * separated ("" when none), into buf; returns how many there are. */
+int opt_harder_fields(const opt_params *current, const opt_params *target, char *buf, size_t n);
 
 /* --------------------------------------------------------------- retries */
 
@@ -173,6 +195,12 @@ typedef struct opt_retry_policy {
     double cap_s;     /* 30 */
     int max_attempts; /* 4 */
     double deadline_s; /* 120 */
+    /* Told of each attempt that got no answer (timeout, refused, reset),
+     * as it happens, so that a program can say so instead of waiting in
+     * silence: "POST URL: attempt 1 of 4: <why>". Secrets are redacted.
+     * NULL: nobody is told. Called on the thread making the request. */
+    void (*notice)(void *ud, const char *msg);
+    void *notice_ud;
 } opt_retry_policy;
 
 opt_retry_policy opt_retry_default(void);
@@ -208,14 +236,30 @@ typedef struct opt_settings {
     double stats_period_s;      /* the "last period" asked of /stats: 900 s */
     opt_constraints constraints;
     double limit;               /* regulatory abandon limit: 0.03 */
-    /* The compliance gate's prediction (see opt_gate in the README). */
+    /* The compliance gate's prediction (see "The compliance gate" in the README). */
     bool predict;               /* run the simulation: true */
     const struct cJSON *model;  /* dialsim campaign model (borrowed); NULL =
                                    the built-in typical campaign */
     double predict_hours;       /* simulated hours per replication: 2 */
-    int predict_replications;   /* 8 */
+    int predict_replications;   /* replications first run: 8 */
+    int predict_max_replications; /* more are run until the 95% half-width of the
+                                   predicted abandon rate is at most
+                                   predict_half_width, or this many: 256 */
+    double predict_half_width;  /* 0.001 (0.1 point) */
+    int predict_threads;        /* threads the replications run on: 2 (the result
+                                   does not depend on it) */
+    unsigned long long prediction_seed; /* 0 = derived from the state the decision
+                                   is made in (campaign id, current settings,
+                                   stats): one state, one answer for a target,
+                                   and every target on the same random numbers */
+    bool require_stats;         /* refuse a change that dials harder when the API
+                                   reports no window stats (compliance cannot be
+                                   measured): false */
+    double horizon_s;           /* how long a change is expected to stand before
+                                   the next decision: the projection's H; 0 =
+                                   stats_period_s */
     cx_clock *clock;            /* borrowed; NULL = the real clock */
-    unsigned long long seed;    /* jitter and prediction seeds; 0 = from the OS */
+    unsigned long long seed;    /* retry jitter seed; 0 = from the OS */
 } opt_settings;
 
 /* Fills the defaults above (and NULL strings). */
@@ -273,29 +317,77 @@ typedef struct opt_stats {
 
 typedef struct opt_prediction {
     bool done;
-    int replications;
+    unsigned long long seed;  /* the simulation's seed: replays the prediction */
+    bool seed_derived;        /* derived from the inputs (else given) */
+    int replications;         /* run */
+    int max_replications;     /* the cap */
+    double half_width;        /* the 95% half-width of abandon_mean reached */
+    double half_width_goal;   /* the one asked for */
     double hours;
     double live_probability;  /* the estimate the simulation used */
     double abandon_mean, abandon_upper95;
+    double live_answers_per_hour; /* mean live answers per simulated hour */
     double occupancy_mean, occupancy_lo95, occupancy_hi95;
     char model[160];          /* where the model came from */
 } opt_prediction;
 
+/* The gate's verdict. */
+typedef enum opt_verdict {
+    OPT_VERDICT_NONE = 0,     /* the gate was not reached */
+    OPT_VERDICT_COMPLIANT,    /* allowed; nothing measured or projected is over the limit */
+    OPT_VERDICT_REMEDIATION,  /* allowed: dials no harder while the window is over the limit */
+    OPT_VERDICT_REFUSED
+} opt_verdict;
+
+/* "compliant", "remediation", "refused"; "" for none. */
+const char *opt_verdict_name(opt_verdict v);
+
+/* Below this many live answers in the window its rate is "not yet
+ * measurable" and the decision rests on the projection alone. */
+#define OPT_MIN_MEASURABLE_LIVE 1000
+
 typedef struct opt_compliance {
+    opt_verdict verdict;
+    bool allowed;             /* verdict is compliant or remediation */
     double limit;
     bool target_ok;           /* the abandon target is within the limit */
-    bool observed;            /* stats were available */
-    long live_answers, abandoned;
-    double observed_rate, observed_upper95; /* Wilson */
-    bool breach;              /* observed_upper95 > limit */
     bool dials_harder;
-    bool predicted_ok;        /* prediction upper bound within the limit, or the target
-                                 predicted to abandon less than the current settings */
-    bool compared;            /* the current settings were predicted too */
-    double current_abandon;   /* their predicted mean abandon rate */
-    bool compliant;
-    char reason[256];
+    char harder[96];          /* the fields that dial harder, e.g. "maxConcurrentCalls" */
+    bool measured;            /* the API reported the window's counts */
+    bool measurable;          /* ... and at least OPT_MIN_MEASURABLE_LIVE live answers */
+    long live_answers, abandoned;
+    double measured_rate;     /* abandoned / live answers: a census, no interval */
+    bool over_limit;          /* measurable and measured_rate > limit */
+    bool projected;           /* the end-of-window projection was made */
+    double horizon_s;         /* H */
+    double known_live, known_abandoned;  /* the window's counts that remain at now + H */
+    double pred_live, pred_abandoned;    /* predicted for H, abandons at the upper bound */
+    double projected_rate;    /* (known + predicted abandons) / (known + predicted live) */
+    char reason[512];         /* the verdict's reason, in numbers */
 } opt_compliance;
+
+/* Whether an accepted write shows the target: in the server's answer, or,
+ * when the answer lacks the settings, in a re-read. */
+typedef enum opt_write_check {
+    OPT_WRITE_NONE = 0,      /* no write was accepted */
+    OPT_WRITE_VERIFIED,      /* "accepted, verified" */
+    OPT_WRITE_UNVERIFIED     /* "accepted, not verified": they differ, or the re-read failed */
+} opt_write_check;
+
+/* "accepted, verified", "accepted, not verified"; NULL for none. */
+const char *opt_write_check_name(opt_write_check w);
+
+/* What a cycle could not check (bits of opt_cycle_report.not_checked). */
+enum {
+    OPT_NOT_CHECKED_STATS = 1u << 0, /* the API reports no window stats */
+    OPT_NOT_CHECKED_ETAG = 1u << 1,  /* the server sends no ETag: no If-Match */
+    OPT_NOT_CHECKED_COUNT = 2
+};
+
+/* The sentence for one bit: "compliance not measured: the API reports no
+ * window stats", "no lost-update protection: the server sends no ETag";
+ * NULL for anything else. */
+const char *opt_not_checked_text(unsigned bit);
 
 typedef struct opt_cycle_report {
     opt_outcome outcome;
@@ -316,6 +408,8 @@ typedef struct opt_cycle_report {
     char message[512];        /* why it did not apply, verbatim server text included; or,
                                  applied, a change that landed concurrently */
     double latency_ms;        /* wall time of the whole cycle */
+    opt_write_check write_check;
+    unsigned not_checked;     /* OPT_NOT_CHECKED_* bits */
     bool webhook_attempted, webhook_delivered;
     int webhook_attempts;
     char webhook_error[256];
@@ -344,8 +438,10 @@ opt_status opt_apply(opt_optimizer *o, const opt_params *target, bool dry_run,
  * intent without an outcome: whether that write landed is unknown until the
  * campaign is read again. */
 #define OPT_AUDIT_SCAN_IDS 16
+#define OPT_AUDIT_SCAN_TAIL (8L << 20) /* bytes read from the end of the log */
 typedef struct opt_audit_scan {
-    long lines;             /* lines read */
+    long long skipped_bytes; /* the log's start, not read (it is past the tail) */
+    long lines;             /* lines read (of the tail) */
     long records;           /* lines that parse as JSON records */
     long torn;              /* lines that do not: a record cut short */
     long first_torn_line;   /* 1-based; 0 when none */
@@ -354,12 +450,21 @@ typedef struct opt_audit_scan {
     char unfinished_time[OPT_AUDIT_SCAN_IDS][40]; /* when each intent was written */
 } opt_audit_scan;
 
-/* Reads the audit log at `path` (a missing file is an empty log). With
+/* Reads the last OPT_AUDIT_SCAN_TAIL bytes of the audit log at `path` (a
+ * missing file is an empty log; anything but a regular file is
+ * OPT_EUSAGE). With
  * `acknowledge`, appends an "unfinished" record for each intent without an
  * outcome, stamped by `clk` (NULL: the wall clock), so that the next scan
  * reports it no more. */
 opt_status opt_audit_check(const char *path, bool acknowledge, cx_clock *clk,
                            opt_audit_scan *out, cx_error *err);
+
+/* Appends a record of `type` (e.g. "stopped") to the optimizer's audit log,
+ * with "time" and "campaign_id" added to `fields` (borrowed; NULL for
+ * none), locked and fsynced like every record. For what a program around
+ * the cycles must leave on record, such as a ramp stopped by a signal. */
+opt_status opt_audit_note(opt_optimizer *o, const char *type, const struct cJSON *fields,
+                          cx_error *err);
 
 /* Reads the campaign (and its stats where the API has them) into a new JSON
  * object the caller frees. */
@@ -375,6 +480,8 @@ struct cJSON *opt_report_to_json(const opt_cycle_report *r);
  * notify, audit); a policy only proposes, within the constraints and the
  * allowed step, which it reads from the optimizer's settings.
  *
+ *   do-nothing  holds the starting settings and never writes: the baseline a
+ *             policy must beat
  *   static    the seed: one fixed target ("target" option), ramped within
  *             the allowed step
  *   vicidial  VICIdial's ADAPT_TAPERED dial-level rule (see the README)
@@ -399,12 +506,17 @@ typedef struct opt_policy_options {
     double period_s;            /* adaptive/oracle: the time between cycles */
 } opt_policy_options;
 
-/* Names: "static", "vicidial", "adaptive", "oracle". The policy borrows the
+/* Names: "do-nothing", "static", "vicidial", "adaptive", "oracle". The policy borrows the
  * optimizer (for its settings, clock and model), which must outlive it. */
 opt_status opt_policy_create(const char *name, opt_optimizer *o, const opt_policy_options *opts,
                              opt_policy **out, cx_error *err);
 void opt_policy_destroy(opt_policy *p);
 const char *opt_policy_name(const opt_policy *p);
+/* What opt_policy_create checks before it builds anything, for callers that
+ * refuse bad arguments before any work: OPT_EUSAGE for an unknown name, or
+ * a policy missing an option it needs (static: a target; oracle: the
+ * truth), the text saying which. */
+opt_status opt_policy_check(const char *name, const opt_policy_options *opts, cx_error *err);
 
 /* Runs one cycle whose decision is the policy's. */
 opt_status opt_policy_cycle(opt_policy *p, opt_cycle_report *report, cx_error *err);

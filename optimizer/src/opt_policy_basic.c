@@ -1,4 +1,10 @@
-/* opt_policy_basic.c - the two baselines: static (the seed) and vicidial.
+/* opt_policy_basic.c - the baselines: do-nothing, static (the seed) and
+ * vicidial.
+ *
+ * do-nothing: holds the campaign's settings as they are; it reads and audits
+ * every cycle like any policy but never proposes a change, so nothing is ever
+ * written. The scenario runner runs it beside a scenario's policy to measure
+ * what the policy gains over leaving the dialer alone.
  *
  * static: the seed's one fixed target, approached in allowed steps.
  *
@@ -22,13 +28,6 @@
 
 #include "opt_policy.h"
 
-static opt_status static_init(opt_policy *p, cx_error *err)
-{
-    if (!p->opts.target)
-        return cx_error_set(err, OPT_EUSAGE, "the static policy needs a target");
-    return OPT_OK;
-}
-
 static opt_status static_decide(opt_policy *p, const opt__policy_in *in, opt_params *target,
                                 cx_error *err)
 {
@@ -38,7 +37,11 @@ static opt_status static_decide(opt_policy *p, const opt__policy_in *in, opt_par
     return OPT_OK;
 }
 
-const opt__policy_ops opt__policy_static = {"static", static_init, static_decide, NULL};
+const opt__policy_ops opt__policy_static = {"static", NULL, static_decide, NULL}; /* its target: opt_policy_check */
+
+/* No decide: the adapter keeps the current settings unclamped (a clamp could
+ * round or bound a starting value and so write). */
+const opt__policy_ops opt__policy_do_nothing = {"do-nothing", NULL, NULL, NULL};
 
 typedef struct vici {
     double level;

@@ -8,7 +8,7 @@
  * gsl_rng, in an order fixed by the event queue's (time, seq) order.
  *
  * A call's life:
- *   RINGING --resolve--> (busy | no answer | machine detected)      -> ends
+ *   RINGING --resolve--> (busy | invalid | no answer | machine detected) -> ends
  *           \--> live --> AMD false positive                       -> abandoned
  *                    \--> idle agent?  yes -> TALKING -> wrap -> agent free
  *                                      no  -> WAITING --agent--> TALKING
@@ -52,7 +52,7 @@ enum ev_kind {
 #define VICI_MINUTE 60
 
 enum call_state { C_FREE, C_RINGING, C_WAITING, C_TALKING, C_MACHINE };
-enum outcome { O_LIVE, O_MACHINE, O_BUSY, O_NOANSWER };
+enum outcome { O_LIVE, O_MACHINE, O_BUSY, O_INVALID, O_NOANSWER };
 
 #define NO_BATCH UINT32_MAX
 #define CONTROL_TICK 60.0
@@ -508,13 +508,17 @@ static void launch(sim__engine *e, uint32_t b)
     double u = gsl_rng_uniform(e->rng);
     double p = sim__profile_at(&e->m.live, e->now);
     double dur;
+    double u0 = e->m.busy_p + e->m.invalid_p; /* invalid_p 0: the draws of old */
     if (u < e->m.busy_p) {
         c->outcome = O_BUSY;
         dur = sim__dist_sample(&e->m.busy_time, e->rng);
-    } else if (u < e->m.busy_p + p) {
+    } else if (u < u0) {
+        c->outcome = O_INVALID;
+        dur = sim__dist_sample(&e->m.invalid_time, e->rng);
+    } else if (u < u0 + p) {
         c->outcome = O_LIVE;
         dur = sim__dist_sample(&e->m.ring, e->rng);
-    } else if (u < e->m.busy_p + p + e->m.machine_p) {
+    } else if (u < u0 + p + e->m.machine_p) {
         c->outcome = O_MACHINE;
         dur = sim__dist_sample(&e->m.ring, e->rng);
     } else {
@@ -625,6 +629,11 @@ static void resolve(sim__engine *e, uint32_t id)
     switch (c->outcome) {
     case O_BUSY:
         COUNT(e, busy);
+        batch_line_done(e, c->batch);
+        call_end(e, id);
+        return;
+    case O_INVALID:
+        COUNT(e, invalid);
         batch_line_done(e, c->batch);
         call_end(e, id);
         return;

@@ -1,15 +1,12 @@
 /* test_cxopt_cli.c - the cxopt program's handling of bad input: usage errors
  * exit 2 with a message naming the flag, variable, file or key; nothing is
  * sent and nothing is written. */
-#include "cxproc.h"
-#include "opt_fixture.h"
+#include "opt_cli.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static char *dir;
 
 static int setup(void)
 {
@@ -22,32 +19,6 @@ static int teardown(void)
     cx_test_rmtree(dir);
     free(dir);
     return 0;
-}
-
-/* Runs cxopt (argv[0] is ignored) and returns its status; stdout and
- * stderr together land in out. */
-static int run(char *const argv[], char *const envp[], char *out, size_t n)
-{
-    char *args[32];
-    int i = 0;
-    args[i++] = "optimizer/cxopt";
-    for (int k = 1; argv[k] && i < 31; k++)
-        args[i++] = argv[k];
-    args[i] = NULL;
-    static char err[8192];
-    int rc = cx_run(args, envp, out, n, err, sizeof err);
-    size_t len = strlen(out);
-    snprintf(out + len, n - len, "%s", err);
-    return rc;
-}
-
-static void write_file(const char *name, const char *text, char *path, size_t n)
-{
-    snprintf(path, n, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    CX_REQUIRE(f != NULL);
-    fputs(text, f);
-    fclose(f);
 }
 
 static char *const empty_env[] = {"HOME=/nonexistent", NULL};
@@ -74,8 +45,14 @@ static void test_missing_variable_named(void)
     char out[4096], target[1200], audit[1200];
     write_file("t.json", "{\"answerRate\":0.75}", target, sizeof target);
     snprintf(audit, sizeof audit, "%s/audit.jsonl", dir);
-    char *const env[] = {"HOME=/nonexistent", "CXONE_CLIENT_ID=abc",
-                         "CXONE_AUTH_URL=http://127.0.0.1:9/auth/token", NULL};
+    /* a live server that journals every request it gets: "nothing is sent"
+     * is what it saw, not what a dead port could not */
+    ofx f;
+    ofx_start(&f, NULL);
+    char auth_env[200], api_env[200];
+    snprintf(auth_env, sizeof auth_env, "CXONE_AUTH_URL=%s", f.auth_url);
+    snprintf(api_env, sizeof api_env, "CXONE_API_URL=%s", f.base);
+    char *const env[] = {"HOME=/nonexistent", "CXONE_CLIENT_ID=abc", auth_env, NULL};
     CX_ASSERT_INT_EQ(run((char *const[]){"cxopt", "apply", "--target", target, "--audit", audit,
                                          NULL},
                          env, out, sizeof out),
@@ -90,6 +67,16 @@ static void test_missing_variable_named(void)
     CX_ASSERT_NOT_CONTAINS(out, "s3cr3t-value");
     struct stat st;
     CU_ASSERT(stat(audit, &st) != 0); /* nothing written */
+    CX_ASSERT_INT_EQ(mock_server_journal_length(f.mock), 0); /* nothing sent */
+    /* the same server does see a command that gets as far as sending (its
+     * credentials are wrong: refused, and journaled) */
+    char *const env_sent[] = {"HOME=/nonexistent", "CXONE_CLIENT_ID=abc", auth_env, api_env,
+                              "CXONE_CAMPAIGN_ID=c-1001", NULL};
+    CX_ASSERT_INT_EQ(run((char *const[]){"cxopt", "show", "--client-secret", "wrong", NULL},
+                         env_sent, out, sizeof out),
+                     1);
+    CX_ASSERT_GE(mock_server_journal_length(f.mock), 1);
+    ofx_stop(&f);
 }
 
 static void test_bad_files_named(void)
@@ -123,25 +110,6 @@ static void test_bad_files_named(void)
 
 
 /* ------------------------------------------------- against a real mock */
-
-static char *mock_env[16];
-static char env_buf[10][512];
-
-static void make_env(const ofx *f, const char *audit)
-{
-    int k = 0;
-    snprintf(env_buf[k], sizeof env_buf[k], "CXONE_CLIENT_ID=%s", MOCK_DEFAULT_CLIENT_ID), k++;
-    snprintf(env_buf[k], sizeof env_buf[k], "CXONE_CLIENT_SECRET=%s", MOCK_DEFAULT_CLIENT_SECRET), k++;
-    snprintf(env_buf[k], sizeof env_buf[k], "CXONE_AUTH_URL=%s", f->auth_url), k++;
-    snprintf(env_buf[k], sizeof env_buf[k], "CXONE_API_URL=%s", f->base), k++;
-    snprintf(env_buf[k], sizeof env_buf[k], "CXONE_CAMPAIGN_ID=%s", MOCK_DEFAULT_CAMPAIGN), k++;
-    snprintf(env_buf[k], sizeof env_buf[k], "CXONE_WEBHOOK_URL=%s", f->webhook_url), k++;
-    snprintf(env_buf[k], sizeof env_buf[k], "CXONE_WEBHOOK_SECRET=%s", WEBHOOK_SECRET), k++;
-    snprintf(env_buf[k], sizeof env_buf[k], "HOME=%s", audit), k++;
-    for (int i = 0; i < k; i++)
-        mock_env[i] = env_buf[i];
-    mock_env[k] = NULL;
-}
 
 static void test_against_mock(void)
 {
@@ -179,7 +147,8 @@ static void test_against_mock(void)
     CX_ASSERT_INT_EQ(ofx_count(&f, "PATCH", "/api/v2/campaigns/"), 0);
     /* --ramp: three audited steps, each within the delta */
     CX_ASSERT_INT_EQ(run((char *const[]){"cxopt", "apply", "--target", target, "--ramp",
-                                         "--model", model, "--audit", audit, NULL},
+                                         "--ramp-interval", "0", "--model", model, "--audit",
+                                         audit, NULL},
                          mock_env, out, sizeof out),
                      0);
     CX_ASSERT_CONTAINS(out, "ramp step 3 of 3");

@@ -12,6 +12,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* fsync, counted: this definition stands in for libc's for the whole test
+ * program (the optimizer library is linked in statically), still syncs
+ * through the system call, and counts the calls made on the file whose
+ * inode is watched. A log that writes without syncing would survive a test
+ * that only kills processes; this sees the sync itself. */
+static ino_t fsync_watch;
+static int fsync_seen;
+
+int fsync(int fd)
+{
+    struct stat st;
+    if (fsync_watch && fstat(fd, &st) == 0 && st.st_ino == fsync_watch)
+        fsync_seen++;
+    return (int)syscall(SYS_fsync, fd);
+}
 
 /* The seed's own example: 0.72 -> 0.85, 80 -> 100 calls, 120 -> 100 ms. */
 static opt_params seed_target(void)
@@ -57,7 +75,7 @@ static void test_seed_example_breaks_delta(void)
 
 static void test_bounds_every_field(void)
 {
-    opt_params t = {.answer_rate = 0.39,
+    opt_params t = {.answer_rate = 0.04,
                     .abandon_rate = 0.031,
                     .max_concurrent_calls = 151,
                     .call_interval_ms = 49,
@@ -69,7 +87,7 @@ static void test_bounds_every_field(void)
     CX_ASSERT_INT_EQ(opt_validate(&t, NULL, &c, 0.03, &v, NULL), OPT_EVALIDATION);
     CX_ASSERT_INT_EQ(v.count, 6);
     CU_ASSERT(!v.delta_only);
-    CX_ASSERT_STR_EQ(find(&v, "answerRate")->msg, "0.39 is outside [0.4, 0.95]");
+    CX_ASSERT_STR_EQ(find(&v, "answerRate")->msg, "0.04 is outside [0.05, 0.95]");
     CX_ASSERT_STR_EQ(find(&v, "abandonRate")->msg,
                      "0.031 is outside [0, 0.03] (the regulatory limit)");
     CX_ASSERT_STR_EQ(find(&v, "maxConcurrentCalls")->msg, "151 is outside [5, 150]");
@@ -77,7 +95,7 @@ static void test_bounds_every_field(void)
     CX_ASSERT_STR_EQ(find(&v, "strategy")->msg,
                      "power is not allowed (allowed: predictive, progressive, preview)");
     CX_ASSERT_STR_EQ(find(&v, "warmUpPeriod")->msg, "4000 s is outside [0, 3600] s");
-    /* The seed hard-coded 0.50 as the answer-rate floor; the constraints say 0.40. */
+    /* The seed hard-coded 0.50 as the answer-rate floor; the constraints say 0.05. */
     t = opt_params_seed();
     t.answer_rate = 0.45;
     c = opt_constraints_seed();
@@ -361,10 +379,16 @@ static void test_audit_lines(void)
     }
     fclose(f);
     CX_ASSERT_INT_EQ(n, 3);
-    /* Reopening appends rather than truncating. */
+    /* Reopening appends rather than truncating, and each record is synced
+     * to the disk before the append returns. */
     CX_ASSERT_INT_EQ(opt__audit_open(path, &a, &err), OPT_OK);
+    CX_ASSERT_INT_EQ(stat(path, &st), 0);
+    fsync_watch = st.st_ino;
+    fsync_seen = 0;
     cJSON *r = cJSON_CreateObject();
     CX_ASSERT_INT_EQ(opt__audit_append(a, r, &err), OPT_OK);
+    CX_ASSERT_GE(fsync_seen, 1);
+    fsync_watch = 0;
     cJSON_Delete(r);
     opt__audit_close(a);
     CX_ASSERT_INT_EQ(stat(path, &st), 0);
@@ -376,17 +400,12 @@ static void test_audit_lines(void)
 }
 
 
-static void test_wilson_and_breach_gate(void)
+/* An optimizer that never connects (create sends nothing), for the gate. */
+static opt_optimizer *gate_optimizer(char **dir, bool predict, bool require_stats)
 {
-    CX_ASSERT_NEAR(opt__wilson_upper(0, 100), 0.0369935, 1e-6);
-    CX_ASSERT_NEAR(opt__wilson_upper(30, 1000), 0.0425034, 1e-6);
-    CX_ASSERT_NEAR(opt__wilson_upper(120, 5000), 0.0286217, 1e-6);
-    CX_ASSERT_NEAR(opt__wilson_upper(5, 0), 1.0, 0);
-    /* a gate with observed stats and no prediction: an optimizer that never
-     * connects (create sends nothing) */
-    char *dir = cx_test_tmpdir("gate");
+    *dir = cx_test_tmpdir("gate");
     char audit[512];
-    snprintf(audit, sizeof audit, "%s/a.jsonl", dir);
+    snprintf(audit, sizeof audit, "%s/a.jsonl", *dir);
     opt_settings s;
     opt_settings_defaults(&s);
     s.client_id = "id";
@@ -395,42 +414,279 @@ static void test_wilson_and_breach_gate(void)
     s.api_url = "http://127.0.0.1:9";
     s.campaign_id = "c";
     s.audit_path = audit;
-    s.predict = false;
+    s.predict = predict;
+    s.require_stats = require_stats;
+    s.predict_hours = 0.5;
+    s.predict_replications = 4;
+    s.predict_max_replications = 8;
     opt_optimizer *o = NULL;
     cx_error err = {0};
     CX_REQUIRE(opt_optimizer_create(&s, &o, &err) == OPT_OK);
+    return o;
+}
+
+static void test_harder_fields(void)
+{
+    opt_params cur = opt_params_seed(), t = cur;
+    char buf[96];
+    CX_ASSERT_INT_EQ(opt_harder_fields(&cur, &t, buf, sizeof buf), 0);
+    CX_ASSERT_STR_EQ(buf, "");
+    t.answer_rate = 0.70;            /* lower: harder */
+    t.abandon_rate = 0.02;           /* lower: softer */
+    t.max_concurrent_calls = 81;     /* higher: harder */
+    t.call_interval_ms = 200;        /* longer: softer */
+    t.warm_up_s = 10;                /* shorter: harder */
+    CX_ASSERT_INT_EQ(opt_harder_fields(&cur, &t, buf, sizeof buf), 3);
+    CX_ASSERT_STR_EQ(buf, "answerRate, maxConcurrentCalls, warmUpPeriod");
+    t = cur;
+    t.strategy = OPT_STRATEGY_PREVIEW;
+    CU_ASSERT(!opt_dials_harder(&cur, &t));
+    CU_ASSERT(opt_dials_harder(&t, &cur)); /* preview -> predictive */
+    CX_ASSERT_INT_EQ(opt_harder_fields(&t, &cur, buf, sizeof buf), 1);
+    CX_ASSERT_STR_EQ(buf, "strategy");
+}
+
+/* The rule without simulation: retreats, the measured window, the words. */
+static void test_gate_rule_measured(void)
+{
+    CX_ASSERT_NEAR(opt__wilson_upper(30, 1000), 0.0425034, 1e-6);
+    char *dir;
+    opt_optimizer *o = gate_optimizer(&dir, false, false);
+    cx_error err = {0};
     opt_params cur = opt_params_seed(), harder = cur, softer = cur;
     harder.answer_rate = 0.70;
     softer.answer_rate = 0.75;
-    opt_stats st = {.available = true, .attempts = 2000, .live_answers = 1000, .abandoned = 30};
     opt_compliance c;
     opt_prediction p;
-    /* 3.0% measured, upper bound 4.25%: a breach */
+    /* 3.50% over 2000 live answers: measurable and over the limit */
+    opt_stats st = {.available = true, .attempts = 4000, .live_answers = 2000, .abandoned = 70};
     CX_ASSERT_INT_EQ(opt__gate(o, &cur, &harder, &st, &c, &p, &err), OPT_OK);
-    CU_ASSERT(c.observed && c.breach && c.dials_harder && !c.compliant);
-    CX_ASSERT_NEAR(c.observed_upper95, 0.0425034, 1e-6);
-    CX_ASSERT_CONTAINS(c.reason, "upper 95% bound 4.25% over 1000 live answers");
-    /* a retreat passes the same breach */
+    CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "refused");
+    CU_ASSERT(!c.allowed && c.measurable && c.over_limit && !p.done);
+    CX_ASSERT_CONTAINS(c.reason, "dials harder (answerRate) while the window's abandon rate is "
+                                 "3.50% (70 of 2000 live answers), over the 3.00% limit");
+    /* a retreat from the same window: allowed, and called remediation */
     CX_ASSERT_INT_EQ(opt__gate(o, &cur, &softer, &st, &c, &p, &err), OPT_OK);
-    CU_ASSERT(c.breach && !c.dials_harder && c.compliant);
-    /* 2.4% over 5000: no breach, escalation allowed */
-    st.live_answers = 5000;
-    st.abandoned = 120;
+    CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "remediation");
+    CU_ASSERT(c.allowed && !p.done);
+    CX_ASSERT_CONTAINS(c.reason, "3.50% (70 of 2000 live answers), over the 3.00% limit");
+    /* 2.95% measured: a census, so within (the old Wilson bound, 3.8%, refused it) */
+    st.abandoned = 59;
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &softer, &st, &c, &p, &err), OPT_OK);
+    CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "compliant");
+    CX_ASSERT_CONTAINS(c.reason, "2.95% (59 of 2000 live answers), within the limit");
     CX_ASSERT_INT_EQ(opt__gate(o, &cur, &harder, &st, &c, &p, &err), OPT_OK);
-    CU_ASSERT(!c.breach && c.compliant);
+    CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "compliant");
+    /* 1 of 4: not yet measurable; a retreat is labelled by the point rate */
+    st = (opt_stats){.available = true, .attempts = 8, .live_answers = 4, .abandoned = 1};
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &harder, &st, &c, &p, &err), OPT_OK);
+    CU_ASSERT(c.allowed && !c.measurable);
+    CX_ASSERT_CONTAINS(c.reason, "not yet measurable: 4 live answers");
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &softer, &st, &c, &p, &err), OPT_OK);
+    CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "remediation");
+    /* a target over the limit */
+    opt_params over = cur;
+    over.abandon_rate = 0.035;
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &over, &st, &c, &p, &err), OPT_OK);
+    CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "refused");
+    CX_ASSERT_CONTAINS(c.reason, "the abandon target 3.50% is over the 3.00% limit");
+    opt_optimizer_destroy(o);
+    cx_test_rmtree(dir);
+    free(dir);
+    /* no window stats and they are required: a harder change is refused, a
+     * retreat is still allowed */
+    o = gate_optimizer(&dir, false, true);
+    opt_stats none = {.available = false};
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &harder, &none, &c, &p, &err), OPT_OK);
+    CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "refused");
+    CX_ASSERT_CONTAINS(c.reason, "dials harder (answerRate) and compliance not measured: the API "
+                                 "reports no window stats, and --require-stats asks for them");
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &softer, &none, &c, &p, &err), OPT_OK);
+    CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "compliant");
     opt_optimizer_destroy(o);
     cx_test_rmtree(dir);
     free(dir);
 }
 
+/* The rule with simulation: the projection's arithmetic, and the verdict
+ * follows the numbers whatever the simulator predicts. */
+static void test_gate_projection(void)
+{
+    char *dir;
+    opt_optimizer *o = gate_optimizer(&dir, true, false);
+    cx_error err = {0};
+    opt_params cur = opt_params_seed(), harder = cur;
+    harder.max_concurrent_calls = 84;
+    opt_compliance c;
+    opt_prediction p;
+    /* a fresh campaign: 0 of 4 live answers; the prediction decides */
+    opt_stats st = {.available = true, .window_s = 86400, .covered_s = 60, .attempts = 9,
+                    .live_answers = 4, .abandoned = 0, .agents = 20};
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &harder, &st, &c, &p, &err), OPT_OK);
+    CU_ASSERT(p.done && c.projected && !c.measurable);
+    CX_ASSERT_NEAR(c.horizon_s, 900, 0);
+    CX_ASSERT_NEAR(c.known_live, 4, 1e-9);
+    CX_ASSERT_NEAR(c.pred_live, p.live_answers_per_hour * 0.25, 1e-9);
+    CX_ASSERT_NEAR(c.pred_abandoned, p.abandon_upper95 * c.pred_live, 1e-9);
+    CX_ASSERT_NEAR(c.projected_rate, c.pred_abandoned / (4 + c.pred_live), 1e-12);
+    CX_ASSERT_CONTAINS(c.reason, "not yet measurable: 4 live answers");
+    bool ok = p.abandon_upper95 <= 0.03 && c.projected_rate <= 0.03;
+    CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), ok ? "compliant" : "refused");
+    /* a full window at 2.95%: half of it rolls out within H, its live answers
+     * go and every abandon stays (the cautious side) */
+    st = (opt_stats){.available = true, .window_s = 7200, .covered_s = 7200, .attempts = 40000,
+                     .live_answers = 20000, .abandoned = 590, .agents = 20};
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &harder, &st, &c, &p, &err), OPT_OK);
+    CU_ASSERT(c.measurable && !c.over_limit && c.projected);
+    CX_ASSERT_NEAR(c.known_live, 20000 * (7200.0 - 900) / 7200, 1e-6);
+    CX_ASSERT_NEAR(c.known_abandoned, 590, 0);
+    double want = (590 + c.pred_abandoned) / (c.known_live + c.pred_live);
+    CX_ASSERT_NEAR(c.projected_rate, want, 1e-12);
+    if (p.abandon_upper95 > 0.03) {
+        CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "refused");
+        CX_ASSERT_CONTAINS(c.reason, "is predicted to abandon up to");
+    } else if (want > 0.03) {
+        CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "refused");
+        CX_ASSERT_CONTAINS(c.reason, "the window projected to now + 15 min is");
+    } else {
+        CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "compliant");
+    }
+    /* compliant never stands next to a rate over the limit */
+    if (c.verdict == OPT_VERDICT_COMPLIANT)
+        CU_ASSERT(p.abandon_upper95 <= 0.03 && c.projected_rate <= 0.03 &&
+                  c.measured_rate <= 0.03);
+    /* the same inputs, the same seed and numbers; another target in the same
+     * state, the same random numbers; another state, another seed */
+    opt_prediction p2;
+    opt_compliance c2;
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &harder, &st, &c2, &p2, &err), OPT_OK);
+    CU_ASSERT(p2.seed == p.seed && p2.abandon_mean == p.abandon_mean &&
+              p2.replications == p.replications && c2.verdict == c.verdict);
+    CU_ASSERT(p.seed_derived);
+    CU_ASSERT(p.seed == opt__decision_seed("c", &cur, &st));
+    opt_params other = harder;
+    other.max_concurrent_calls = 85;
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &other, &st, &c2, &p2, &err), OPT_OK);
+    CU_ASSERT(p2.seed == p.seed);
+    opt_stats later = st;
+    later.live_answers++;
+    CU_ASSERT(opt__decision_seed("c", &cur, &later) != p.seed);
+    CU_ASSERT(opt__decision_seed("c", &other, &st) != p.seed);
+    CU_ASSERT(opt__decision_seed("c-2", &cur, &st) != p.seed);
+    opt_optimizer_destroy(o);
+    cx_test_rmtree(dir);
+    free(dir);
+}
+
+/* Replications go on until the half-width goal or the cap, and say which. */
+static void test_prediction_replications(void)
+{
+    char *dir;
+    opt_optimizer *o = gate_optimizer(&dir, true, false);
+    cx_error err = {0};
+    opt_params cur = opt_params_seed();
+    opt_prediction p;
+    opt_stats st = {.available = false};
+    CX_ASSERT_INT_EQ(opt__predict(o, &cur, &cur, &st, &p, &err), OPT_OK);
+    CU_ASSERT(p.done);
+    CX_ASSERT_INT_EQ(p.max_replications, 8);
+    CX_ASSERT_GE(p.replications, 4);
+    CX_ASSERT_LE(p.replications, 8);
+    CX_ASSERT_NEAR(p.half_width, p.abandon_upper95 - p.abandon_mean, 1e-12);
+    /* the thread count does not change the answer */
+    opt_prediction one;
+    o->s.predict_threads = 1;
+    CX_ASSERT_INT_EQ(opt__predict(o, &cur, &cur, &st, &one, &err), OPT_OK);
+    CU_ASSERT(one.seed == p.seed && one.replications == p.replications &&
+              one.abandon_mean == p.abandon_mean && one.abandon_upper95 == p.abandon_upper95);
+    /* a rising answer rate shows in the last period before the window: the
+     * higher of the two bounds is simulated */
+    opt_stats drift = {.available = true, .attempts = 4000, .live_answers = 2000,
+                       .period_attempts = 400, .period_live_answers = 240, .agents = 20};
+    opt_prediction pd;
+    CX_ASSERT_INT_EQ(opt__predict(o, &cur, &cur, &drift, &pd, &err), OPT_OK);
+    CX_ASSERT_NEAR(pd.live_probability, opt__wilson_upper(240, 400), 1e-6);
+    /* more than the model's other outcomes leave room for: the most they
+     * leave (0.68 here: machines 0.25, busy 0.03, invalid 0.04), not a failure */
+    drift.period_live_answers = 390;
+    CX_ASSERT_INT_EQ(opt__predict(o, &cur, &cur, &drift, &pd, &err), OPT_OK);
+    CX_ASSERT_NEAR(pd.live_probability, 0.68, 1e-6);
+    drift.period_live_answers = 100; /* falling: the window's bound stands */
+    CX_ASSERT_INT_EQ(opt__predict(o, &cur, &cur, &drift, &pd, &err), OPT_OK);
+    CX_ASSERT_NEAR(pd.live_probability, opt__wilson_upper(2000, 4000), 1e-6);
+    /* stopped early only when the goal was met; else at the cap */
+    if (p.replications < 8)
+        CX_ASSERT_LE(p.half_width, 0.001);
+    else
+        CU_ASSERT(p.half_width <= 0.001 || p.replications == 8);
+    opt_optimizer_destroy(o);
+    cx_test_rmtree(dir);
+    free(dir);
+}
+
+/* The seed's defaults and bounds are written once, in dialsim; what the
+ * optimizer calls the seed's must be exactly that, member by member. */
+static void test_seed_defaults_from_sim(void)
+{
+    sim_bounds b = sim_seed_bounds();
+    opt_constraints c = opt_constraints_seed();
+    CX_ASSERT_NEAR(c.min_answer_rate, b.min_answer_rate, 0);
+    CX_ASSERT_NEAR(c.max_answer_rate, b.max_answer_rate, 0);
+    CX_ASSERT_NEAR(c.max_abandon_rate, b.max_abandon_rate, 0);
+    CX_ASSERT_INT_EQ(c.min_concurrent_calls, b.min_concurrent_calls);
+    CX_ASSERT_INT_EQ(c.max_concurrent_calls, b.max_concurrent_calls);
+    CX_ASSERT_INT_EQ(c.min_call_interval, b.min_call_interval);
+    CX_ASSERT_INT_EQ(c.max_call_interval, b.max_call_interval);
+    CX_ASSERT_INT_EQ(c.min_warm_up, b.min_warm_up);
+    CX_ASSERT_INT_EQ(c.max_warm_up, b.max_warm_up);
+    CX_ASSERT_NEAR(b.min_answer_rate, 0.05, 0); /* real contact rates can be set */
+    /* the engine's part goes back out member by member: give each a value
+     * of its own so a crossed pair shows */
+    c.min_answer_rate = 0.11, c.max_answer_rate = 0.88, c.max_abandon_rate = 0.021;
+    c.min_concurrent_calls = 7, c.max_concurrent_calls = 77, c.min_call_interval = 61;
+    c.max_call_interval = 444, c.min_warm_up = 3, c.max_warm_up = 333;
+    sim_bounds o = opt_constraints_bounds(&c);
+    CX_ASSERT_NEAR(o.min_answer_rate, 0.11, 0);
+    CX_ASSERT_NEAR(o.max_answer_rate, 0.88, 0);
+    CX_ASSERT_NEAR(o.max_abandon_rate, 0.021, 0);
+    CX_ASSERT_INT_EQ(o.min_concurrent_calls, 7);
+    CX_ASSERT_INT_EQ(o.max_concurrent_calls, 77);
+    CX_ASSERT_INT_EQ(o.min_call_interval, 61);
+    CX_ASSERT_INT_EQ(o.max_call_interval, 444);
+    CX_ASSERT_INT_EQ(o.min_warm_up, 3);
+    CX_ASSERT_INT_EQ(o.max_warm_up, 333);
+
+    sim_dialer d = sim_dialer_default();
+    opt_params p = opt_params_seed();
+    CX_ASSERT_NEAR(p.answer_rate, d.answer_rate, 0);
+    CX_ASSERT_NEAR(p.abandon_rate, d.abandon_rate, 0);
+    CX_ASSERT_INT_EQ(p.max_concurrent_calls, d.max_concurrent_calls);
+    CX_ASSERT_NEAR(p.call_interval_ms, d.call_interval_ms, 0);
+    CX_ASSERT_NEAR(p.warm_up_s, d.warm_up_s, 0);
+    CX_ASSERT_STR_EQ(opt_strategy_name(p.strategy), sim_strategy_name(d.strategy));
+    /* and back, for every strategy the API carries */
+    for (int s = 0; s < OPT_STRATEGY_COUNT; s++) {
+        opt_params q = {.answer_rate = 0.31, .abandon_rate = 0.012, .max_concurrent_calls = 42,
+                        .call_interval_ms = 77, .strategy = (opt_strategy)s, .warm_up_s = 600};
+        sim_dialer sd = opt_params_to_sim(&q);
+        CX_ASSERT_STR_EQ(sim_strategy_name(sd.strategy), opt_strategy_name(q.strategy));
+        opt_params back = opt_params_from_sim(&sd);
+        CU_ASSERT(opt_params_equal(&back, &q));
+    }
+}
+
 static const cx_test_case validate_cases[] = {
     {"seed_example_breaks_delta", test_seed_example_breaks_delta},
     {"bounds_every_field", test_bounds_every_field},
+    {"seed_defaults_from_sim", test_seed_defaults_from_sim},
     {"ramp_seed_example", test_ramp_seed_example},
     {"dials_harder", test_dials_harder},
     {"params_json", test_params_json},
     {"constraints_file", test_constraints_file},
-    {"wilson_and_breach_gate", test_wilson_and_breach_gate},
+    {"harder_fields", test_harder_fields},
+    {"gate_rule_measured", test_gate_rule_measured},
+    {"gate_projection", test_gate_projection},
+    {"prediction_replications", test_prediction_replications},
     {NULL, NULL},
 };
 static const cx_test_case retry_cases[] = {
