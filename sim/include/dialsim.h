@@ -228,6 +228,10 @@ typedef struct sim_dialer {
  * (fewer abandons, idle agents): a new campaign starts cautious and the
  * dialer or the optimizer brings the estimate down. */
 sim_dialer sim_dialer_default(void);
+/* Reads a "vicidial" object (see sim_vicidial) over *v: absent keys keep
+ * their values. */
+sim_status sim_vicidial_parse(const struct cJSON *obj, const char *file, const char *path,
+                              sim_vicidial *v, cx_error *err);
 
 /* The bounds the seed's dialer engine accepts, the one place they are
  * written: mockcxone's PATCH checks (mock_bounds) and cxopt's default

@@ -96,31 +96,47 @@ sim_status sim_dialer_check(const sim_dialer *d, cx_error *err)
     return SIM_OK;
 }
 
-/* dialer.vicidial (see sim_vicidial in dialsim.h) */
-static int vicidial_parse(cx_jobj *parent, sim_vicidial *v)
+/* The members of a "vicidial" object (see sim_vicidial in dialsim.h). */
+static int vicidial_read(cx_jobj *o, sim_vicidial *v)
 {
     static const char *const keys[] = {"mode",           "maxLevel", "intensity",
                                        "dialLevelDiffTarget", "callsPerSecond", "shiftEnd",
                                        "initialLevel",   NULL};
+    sim_vicidial x = *v;
+    int mode = (int)x.mode;
+    if (cx_jobj_only(o, keys) != 0 || cx_jobj_enum(o, "mode", false, vici_modes, &mode) != 0 ||
+        cx_jobj_num(o, "maxLevel", false, 1, 100, &x.max_level) != 0 ||
+        cx_jobj_num(o, "intensity", false, -40, 40, &x.intensity) != 0 ||
+        cx_jobj_num(o, "dialLevelDiffTarget", false, -1e6, 1e6, &x.diff_target) != 0 ||
+        cx_jobj_num(o, "callsPerSecond", false, 1e-3, 1e6, &x.calls_per_second) != 0 ||
+        cx_jobj_num(o, "shiftEnd", false, -24, 48, &x.shift_end_h) != 0 ||
+        cx_jobj_num(o, "initialLevel", false, 1, 100, &x.initial_level) != 0)
+        return -1;
+    x.mode = (sim_vici_mode)mode;
+    if (x.initial_level > x.max_level)
+        return cx_jobj_fail(o, "initialLevel", "must be at most maxLevel (%g), got %g",
+                            x.max_level, x.initial_level);
+    *v = x;
+    return 0;
+}
+
+/* dialer.vicidial, when present */
+static int vicidial_parse(cx_jobj *parent, sim_vicidial *v)
+{
     cx_jobj o;
-    int mode = (int)v->mode;
     int rc = cx_jobj_child(parent, "vicidial", false, &o);
     if (rc <= 0)
         return rc; /* absent (0) or not an object (-1) */
-    if (cx_jobj_only(&o, keys) != 0 ||
-        cx_jobj_enum(&o, "mode", false, vici_modes, &mode) != 0 ||
-        cx_jobj_num(&o, "maxLevel", false, 1, 100, &v->max_level) != 0 ||
-        cx_jobj_num(&o, "intensity", false, -40, 40, &v->intensity) != 0 ||
-        cx_jobj_num(&o, "dialLevelDiffTarget", false, -1e6, 1e6, &v->diff_target) != 0 ||
-        cx_jobj_num(&o, "callsPerSecond", false, 1e-3, 1e6, &v->calls_per_second) != 0 ||
-        cx_jobj_num(&o, "shiftEnd", false, -24, 48, &v->shift_end_h) != 0 ||
-        cx_jobj_num(&o, "initialLevel", false, 1, 100, &v->initial_level) != 0)
-        return -1;
-    v->mode = (sim_vici_mode)mode;
-    if (v->initial_level > v->max_level)
-        return cx_jobj_fail(&o, "initialLevel", "must be at most maxLevel (%g), got %g",
-                            v->max_level, v->initial_level);
-    return 0;
+    return vicidial_read(&o, v);
+}
+
+sim_status sim_vicidial_parse(const cJSON *obj, const char *file, const char *path,
+                              sim_vicidial *v, cx_error *err)
+{
+    cx_jobj o;
+    if (cx_jobj_init(&o, obj, file, path, SIM_EINVAL, err) != 0 || vicidial_read(&o, v) != 0)
+        return SIM_EINVAL;
+    return SIM_OK;
 }
 
 sim_status sim_dialer_parse(const cJSON *obj, const char *file, const char *path,

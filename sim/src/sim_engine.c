@@ -136,6 +136,7 @@ struct sim__engine {
     bool vici_running;
     long vici_ticks;     /* seconds since the loops started */
     int vici_budget;     /* lines left to launch in this round */
+    int wrapping;        /* agents in wrap-up (VICIdial: paused to disposition) */
     uint32_t vici_dials[VICI_MINUTE], vici_drops[VICI_MINUTE];
     long vici_stamp[VICI_MINUTE]; /* the second each slot counts */
     long vici_day;
@@ -829,12 +830,15 @@ static void vici_second(sim__engine *e)
     push(e, e->now + 1.0, EV_VICI_SECOND, 0, e->vici_gen);
 }
 
-/* A launch round of the auto-dialer: level x agents, less every call in
- * progress (ringing, waiting, or with an agent: VICIdial's auto_calls with
- * status SENT, RINGING, LIVE, XFER or CLOSER). */
+/* A launch round of the auto-dialer: level x non-paused agents (READY,
+ * QUEUE, INCALL, DONE: an agent in wrap-up is paused at the disposition
+ * screen), less every call in progress (ringing, waiting, or with an agent:
+ * auto_calls with status SENT, RINGING, LIVE, XFER or CLOSER). So level 1.0
+ * is one line per available agent. */
 static void vici_round(sim__engine *e)
 {
-    e->vici_budget = sim__vici_to_launch(&e->vici, e->staffed - e->leaving, e->lines);
+    int nonpaused = e->staffed - e->leaving - e->wrapping;
+    e->vici_budget = sim__vici_to_launch(&e->vici, nonpaused < 0 ? 0 : nonpaused, e->lines);
     push(e, e->now + VICI_ROUND, EV_VICI_ROUND, 0, e->vici_gen);
 }
 
@@ -926,10 +930,12 @@ static void handle(sim__engine *e, const sim__event *ev)
         e->handle_n++;
         e->handle_obs += (handle - e->handle_obs) / (double)(e->handle_n + 1);
         call_end(e, ev->id);
+        e->wrapping++;
         push(e, e->now + wrap, EV_WRAP_END, 0, 0);
         break;
     }
     case EV_WRAP_END:
+        e->wrapping--;
         agent_free(e);
         break;
     case EV_MACHINE_END:
