@@ -79,6 +79,14 @@ typedef struct mock_campaign_def {
     const struct cJSON *model;    /* dialsim campaign model; NULL: not simulated */
     const struct cJSON *dialer;   /* initial predictiveDialer (members over the seed's
                                      config, checked like a PATCH); NULL: the seed's */
+    /* The tenant's own dialer. false: dialsim's predictive pacer, driven by
+     * the API's settings. true: VICIdial's adaptive dialer (dialsim strategy
+     * "vicidial" with these parameters), which takes the API's abandonRate
+     * as its drop limit, maxConcurrentCalls as its trunks and callInterval as
+     * its least gap, and paces itself: the baseline a team running VICIdial
+     * has without any optimizer. */
+    bool vicidial_dialer;
+    sim_vicidial vicidial;
 } mock_campaign_def;
 
 #define MOCK_DEFAULT_CLIENT_ID "cxopt-dev"

@@ -33,6 +33,8 @@ typedef struct campaign {
     long version;
     double updated;       /* clock time */
     /* simulation */
+    bool vicidial_dialer; /* the tenant dials with VICIdial's own algorithm */
+    sim_vicidial vicidial;
     sim_model *model;     /* owned, NULL when not simulated */
     sim_live *sim;
     double t0;            /* clock time of the simulation's start */
@@ -64,8 +66,11 @@ static params seed_params(void)
     return p;
 }
 
-static sim_dialer to_dialer(const params *p)
+/* The dialer the campaign's simulation runs: the API's settings, on the
+ * tenant's own dialer (see mock_campaign_def.vicidial_dialer). */
+static sim_dialer to_dialer(const campaign *c)
 {
+    const params *p = &c->p;
     sim_dialer d = sim_dialer_default();
     d.answer_rate = p->answer_rate;
     d.abandon_rate = p->abandon_rate;
@@ -73,6 +78,10 @@ static sim_dialer to_dialer(const params *p)
     d.call_interval_ms = (double)p->call_interval;
     d.warm_up_s = (double)p->warm_up;
     d.strategy = (sim_strategy)p->strategy; /* same order as `mock__strategies` */
+    if (c->vicidial_dialer) {
+        d.strategy = SIM_VICIDIAL;
+        d.vicidial = c->vicidial;
+    }
     return d;
 }
 
@@ -84,7 +93,7 @@ static mock_status start_sim(mock__store *s, campaign *c, size_t index, cx_error
     c->ring_len = c->ring_head = 0;
     if (!c->model)
         return MOCK_OK;
-    sim_dialer d = to_dialer(&c->p);
+    sim_dialer d = to_dialer(c);
     if (sim_live_create(c->model, &d, s->seed + 0x9e37u * (index + 1), &c->sim, err) != SIM_OK)
         return MOCK_EINVAL;
     c->t0 = cx_clock_now(s->clk);
@@ -168,6 +177,8 @@ mock_status mock__store_create(const mock_campaign_def *defs, size_t n, const mo
                               defs[i].id);
             break;
         }
+        c->vicidial_dialer = defs[i].vicidial_dialer;
+        c->vicidial = defs[i].vicidial;
         if (defs[i].name)
             cx_copy(c->name, sizeof c->name, defs[i].name);
         else
@@ -368,7 +379,7 @@ void mock__campaign_patch(mock__store *s, const char *id, const char *if_match,
         c->version++;
         c->updated = cx_clock_now(s->clk);
         if (c->sim) {
-            sim_dialer d = to_dialer(&c->p);
+            sim_dialer d = to_dialer(c);
             sim_live_set_dialer(c->sim, &d, NULL);
         }
         answer_campaign(c, 200, r);
@@ -508,7 +519,7 @@ mock_status mock__campaign_state(mock__store *s, const char *id, mock_campaign_s
     out->call_interval_ms = (int)c->p.call_interval;
     out->warm_up_s = (int)c->p.warm_up;
     cx_copy(out->strategy, sizeof out->strategy, mock__strategies[c->p.strategy]);
-    out->dialer = to_dialer(&c->p);
+    out->dialer = to_dialer(c);
     out->version = c->version;
     out->simulated = c->sim != NULL;
     pthread_mutex_unlock(&c->lock);

@@ -441,7 +441,7 @@ mock_status mock_server_create(const mock_options *o, mock_server **out, cx_erro
     *out = NULL;
     static const mock_client default_client = {MOCK_DEFAULT_CLIENT_ID,
                                                MOCK_DEFAULT_CLIENT_SECRET, NULL};
-    static const mock_campaign_def default_campaign = {MOCK_DEFAULT_CAMPAIGN, NULL, NULL, NULL};
+    static const mock_campaign_def default_campaign = {.id = MOCK_DEFAULT_CAMPAIGN};
     if (!(o->token_ttl_s > 0) || o->body_max == 0 || !(o->stats_window_s > 0) ||
         o->rate_per_s < 0 || (o->rate_per_s > 0 && o->burst < 1))
         return cx_error_set(err, MOCK_EINVAL,
@@ -487,6 +487,8 @@ mock_status mock_server_create(const mock_options *o, mock_server **out, cx_erro
         camps[i].name = cd[i].name ? strdup(cd[i].name) : NULL;
         camps[i].model = cd[i].model ? cJSON_Duplicate(cd[i].model, 1) : NULL;
         camps[i].dialer = cd[i].dialer ? cJSON_Duplicate(cd[i].dialer, 1) : NULL;
+        camps[i].vicidial_dialer = cd[i].vicidial_dialer;
+        camps[i].vicidial = cd[i].vicidial;
         if (!camps[i].id || (cd[i].name && !camps[i].name) || (cd[i].model && !camps[i].model) ||
             (cd[i].dialer && !camps[i].dialer))
             goto fail;

@@ -181,7 +181,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "mockcxone: at most %d campaigns\n", MAX_CAMPAIGNS);
                 return 2;
             }
-            camps[n_camps++] = (mock_campaign_def){optarg, NULL, NULL, NULL};
+            camps[n_camps++] = (mock_campaign_def){.id = optarg};
             break;
         case O_PORT:
             if (number(name, optarg, 0, 65535, &d)) return 2;
@@ -244,7 +244,7 @@ int main(int argc, char **argv)
     if (o.rate_per_s > 0 && o.burst < 1)
         o.burst = o.rate_per_s < 1 ? 1 : o.rate_per_s;
     if (n_camps == 0)
-        camps[n_camps++] = (mock_campaign_def){MOCK_DEFAULT_CAMPAIGN, NULL, NULL, NULL};
+        camps[n_camps++] = (mock_campaign_def){.id = MOCK_DEFAULT_CAMPAIGN};
     cx_error err = {0};
     cJSON *model = NULL;
     if (!no_sim) {

@@ -149,21 +149,12 @@ static int check_outputs(const cli_args *a)
     return 0;
 }
 
-static double no_truth(void *ud, double t)
-{
-    (void)ud;
-    (void)t;
-    return 0;
-}
-
 /* A policy name given on the command line, checked once for all the
  * scenarios (what each scenario must give it is check_jobs' part). */
 static int check_policy_name(const char *flag, const char *name)
 {
-    opt_params t = opt_params_seed();
-    opt_policy_options po = {.target = &t, .truth = no_truth};
     cx_error e = {0};
-    if (opt_policy_check(name, &po, &e) == OPT_OK)
+    if (run_policy_name_check(name, &e) == RUN_OK)
         return 0;
     cli_error("%s %s: %s", flag, name, e.msg);
     return -1;

@@ -484,7 +484,6 @@ struct cJSON *opt_report_to_json(const opt_cycle_report *r);
  *             policy must beat
  *   static    the seed: one fixed target ("target" option), ramped within
  *             the allowed step
- *   vicidial  VICIdial's ADAPT_TAPERED dial-level rule (see the README)
  *   adaptive  estimates the live-answer rate with its uncertainty and picks
  *             the most productive settings whose predicted abandon upper
  *             bound keeps the whole regulatory window under the limit
@@ -497,16 +496,15 @@ typedef double (*opt_truth_fn)(void *ud, double t);
 
 typedef struct opt_policy_options {
     const opt_params *target;   /* static: the target (required) */
-    double shift_end;           /* vicidial: clock time the shift ends */
-    double intensity;           /* vicidial: adaptive intensity in [-0.4, 0.4], 0 */
-    double max_level;           /* vicidial: adaptive maximum level, 3.0 */
     opt_truth_fn truth;         /* oracle: required */
     void *truth_ud;
     double window_s;            /* adaptive/oracle: the regulatory window */
     double period_s;            /* adaptive/oracle: the time between cycles */
 } opt_policy_options;
 
-/* Names: "do-nothing", "static", "vicidial", "adaptive", "oracle". The policy borrows the
+/* Names: "do-nothing", "static", "adaptive", "oracle". (VICIdial is not a
+ * policy of the optimizer's: it is a dialer, dialsim's "vicidial" strategy,
+ * which the scenario runner can give the mock's campaign instead.) The policy borrows the
  * optimizer (for its settings, clock and model), which must outlive it. */
 opt_status opt_policy_create(const char *name, opt_optimizer *o, const opt_policy_options *opts,
                              opt_policy **out, cx_error *err);

@@ -63,6 +63,7 @@ opt_params opt_params_from_sim(const sim_dialer *d)
         break;
     case SIM_PREDICTIVE:
     case SIM_FIXED_RATE:
+    case SIM_VICIDIAL: /* the seed's API names no such strategy */
         break;
     }
     return p;

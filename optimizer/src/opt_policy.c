@@ -7,7 +7,7 @@
 #include "opt_policy.h"
 
 static const opt__policy_ops *const registry[] = {
-    &opt__policy_do_nothing, &opt__policy_static, &opt__policy_vicidial, &opt__policy_adaptive, &opt__policy_oracle, NULL};
+    &opt__policy_do_nothing, &opt__policy_static, &opt__policy_adaptive, &opt__policy_oracle, NULL};
 
 static const opt__policy_ops *find(const char *name)
 {
@@ -21,8 +21,8 @@ opt_status opt_policy_check(const char *name, const opt_policy_options *opts, cx
 {
     if (!name || !find(name))
         return cx_error_set(err, OPT_EUSAGE,
-                            "unknown policy \"%s\" (known: do-nothing, static, vicidial, "
-                            "adaptive, oracle)",
+                            "unknown policy \"%s\" (known: do-nothing, static, adaptive, "
+                            "oracle)",
                             name ? name : "");
     if (strcmp(name, "static") == 0 && !(opts && opts->target))
         return cx_error_set(err, OPT_EUSAGE, "the static policy needs a target");

@@ -32,7 +32,6 @@ struct opt_policy {
 
 extern const opt__policy_ops opt__policy_do_nothing;
 extern const opt__policy_ops opt__policy_static;
-extern const opt__policy_ops opt__policy_vicidial;
 extern const opt__policy_ops opt__policy_adaptive;
 extern const opt__policy_ops opt__policy_oracle;
 

@@ -37,7 +37,8 @@
  *   callInterval (ms)  minimum gap between two launches, never shortened
  *   warmUpPeriod (s)   progressive dialing from the start before pacing
  *   strategy           predictive | progressive | power | preview |
- *                      fixed-rate (with dialRate, attempts/s, Poisson)
+ *                      fixed-rate (with dialRate, attempts/s, Poisson) |
+ *                      vicidial (with "vicidial": {...}, see sim_vicidial)
  *
  * THE PACING ALGORITHM. The dialer re-decides after every event (a call
  * resolves, an agent frees, the call-interval gate opens, a control tick).
@@ -163,10 +164,51 @@ typedef enum sim_strategy {
     SIM_PROGRESSIVE,
     SIM_POWER,
     SIM_PREVIEW,
-    SIM_FIXED_RATE
+    SIM_FIXED_RATE,
+    SIM_VICIDIAL
 } sim_strategy;
 
 const char *sim_strategy_name(sim_strategy s);
+
+/* VICIdial's adaptive predictive dialing (strategy "vicidial", JSON object
+ * "dialer.vicidial"), with VICIdial's own rules and time steps, read from
+ * its bin/AST_VDadapt.pl (subroutines named in brackets):
+ *   every 1 s   sample ready agents, answered calls waiting for an agent and
+ *               logged-in agents; keep the last 15 [count_agents_lines]
+ *   every 60 s  count dials and drops of the last minute, and dials, human
+ *               answers and drops since the day began [calculate_drops]
+ *   every 15 s  D = mean ready - mean waiting + diffTarget, m = D / mean
+ *               agents; m x (1 + I) when m >= 0, m x |I - 1| when m < 0
+ *               (I = intensity / 100); level x (1 + m), capped at maxLevel,
+ *               floored at 1.0. Then: more than 20 dials in the last minute
+ *               with over 50% of them dropped halves it; more than 50 dials
+ *               today with today's drops over the limit (the dialer's
+ *               abandonRate, over human answers) sets it to 1.0
+ *               (hard-limit), halves it (average) or multiplies it by
+ *               min(1, hours to shiftEnd / 10) (tapered; 1.0 after the
+ *               shift's end); never below 1.0 [calculate_dial_level]
+ *   every 2.5 s launch round(level x agents) - calls in progress, spaced by
+ *               1000 / callsPerSecond ms (and never closer than
+ *               callInterval), within maxConcurrentCalls (the auto-dialer
+ *               as ../shared/DOMAIN.md describes it)
+ * "Today" is each 24 hours of simulated time from the start. A drop is an
+ * answer the dialer hung up on for want of an agent: what VICIdial's log
+ * marks DROP. warmUpPeriod and answerRate play no part. */
+typedef enum sim_vici_mode {
+    SIM_VICI_HARD_LIMIT = 0, /* "hard-limit": ADAPT_HARD_LIMIT */
+    SIM_VICI_TAPERED,        /* "tapered": ADAPT_TAPERED */
+    SIM_VICI_AVERAGE         /* "average": ADAPT_AVERAGE */
+} sim_vici_mode;
+
+typedef struct sim_vicidial {
+    sim_vici_mode mode;      /* mode: hard-limit */
+    double max_level;        /* maxLevel (adaptive_maximum_level): 3.0 */
+    double intensity;        /* intensity, percent in [-40, 40]: 0 */
+    double diff_target;      /* dialLevelDiffTarget (adaptive_dl_diff_target): 0 */
+    double calls_per_second; /* callsPerSecond: 5 */
+    double shift_end_h;      /* shiftEnd, hours into each day (tapered): 8 */
+    double initial_level;    /* initialLevel (auto_dial_level at the start): 1.0 */
+} sim_vicidial;
 
 typedef struct sim_dialer {
     double answer_rate;       /* answerRate: estimate of p, (0, 1] */
@@ -176,6 +218,7 @@ typedef struct sim_dialer {
     sim_strategy strategy;
     double warm_up_s;         /* warmUpPeriod, >= 0 */
     double dial_rate;         /* dialRate (fixed-rate only), attempts/s */
+    sim_vicidial vicidial;    /* vicidial only */
 } sim_dialer;
 
 /* The seed's config, the one place its numbers are written (mockcxone's
@@ -186,6 +229,10 @@ typedef struct sim_dialer {
  * (fewer abandons, idle agents): a new campaign starts cautious and the
  * dialer or the optimizer brings the estimate down. */
 sim_dialer sim_dialer_default(void);
+/* Reads a "vicidial" object (see sim_vicidial) over *v: absent keys keep
+ * their values. */
+sim_status sim_vicidial_parse(const struct cJSON *obj, const char *file, const char *path,
+                              sim_vicidial *v, cx_error *err);
 
 /* The bounds the seed's dialer engine accepts, the one place they are
  * written: mockcxone's PATCH checks (mock_bounds) and cxopt's default
@@ -300,6 +347,7 @@ typedef struct sim_counters {
     int agents_now;
     int peak_lines;              /* the most lines in use at once so far */
     double pacing_bet;           /* predictive: the control's k now */
+    double dial_level;           /* vicidial: the adaptive dial level now */
 } sim_counters;
 
 typedef struct sim_live sim_live;

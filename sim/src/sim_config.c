@@ -23,11 +23,12 @@ const char *sim_strerror(sim_status st)
 }
 
 static const char *const strategy_names[] = {"predictive", "progressive", "power", "preview",
-                                             "fixed-rate", NULL};
+                                             "fixed-rate", "vicidial",    NULL};
+static const char *const vici_modes[] = {"hard-limit", "tapered", "average", NULL};
 
 const char *sim_strategy_name(sim_strategy s)
 {
-    return (unsigned)s <= SIM_FIXED_RATE ? strategy_names[s] : "?";
+    return (unsigned)s <= SIM_VICIDIAL ? strategy_names[s] : "?";
 }
 
 sim_dialer sim_dialer_default(void)
@@ -40,6 +41,13 @@ sim_dialer sim_dialer_default(void)
         .strategy = SIM_PREDICTIVE,
         .warm_up_s = 30,
         .dial_rate = 0,
+        .vicidial = {.mode = SIM_VICI_HARD_LIMIT,
+                     .max_level = 3.0,
+                     .intensity = 0,
+                     .diff_target = 0,
+                     .calls_per_second = 5,
+                     .shift_end_h = 8,
+                     .initial_level = 1.0},
     };
     return d;
 }
@@ -76,6 +84,58 @@ sim_status sim_dialer_check(const sim_dialer *d, cx_error *err)
                             "dialer.callInterval and dialer.warmUpPeriod must be >= 0");
     if (d->strategy == SIM_FIXED_RATE && !(d->dial_rate > 0))
         return cx_error_set(err, SIM_EINVAL, "dialer.dialRate must be > 0 for fixed-rate");
+    const sim_vicidial *v = &d->vicidial;
+    if (!(v->max_level >= 1 && v->initial_level >= 1 && v->initial_level <= v->max_level))
+        return cx_error_set(err, SIM_EINVAL,
+                            "dialer.vicidial: need 1 <= initialLevel <= maxLevel, got %g and %g",
+                            v->initial_level, v->max_level);
+    if (!(v->intensity >= -40 && v->intensity <= 40) || !(v->calls_per_second > 0))
+        return cx_error_set(err, SIM_EINVAL,
+                            "dialer.vicidial: intensity must be in [-40, 40] and "
+                            "callsPerSecond > 0");
+    return SIM_OK;
+}
+
+/* The members of a "vicidial" object (see sim_vicidial in dialsim.h). */
+static int vicidial_read(cx_jobj *o, sim_vicidial *v)
+{
+    static const char *const keys[] = {"mode",           "maxLevel", "intensity",
+                                       "dialLevelDiffTarget", "callsPerSecond", "shiftEnd",
+                                       "initialLevel",   NULL};
+    sim_vicidial x = *v;
+    int mode = (int)x.mode;
+    if (cx_jobj_only(o, keys) != 0 || cx_jobj_enum(o, "mode", false, vici_modes, &mode) != 0 ||
+        cx_jobj_num(o, "maxLevel", false, 1, 100, &x.max_level) != 0 ||
+        cx_jobj_num(o, "intensity", false, -40, 40, &x.intensity) != 0 ||
+        cx_jobj_num(o, "dialLevelDiffTarget", false, -1e6, 1e6, &x.diff_target) != 0 ||
+        cx_jobj_num(o, "callsPerSecond", false, 1e-3, 1e6, &x.calls_per_second) != 0 ||
+        cx_jobj_num(o, "shiftEnd", false, -24, 48, &x.shift_end_h) != 0 ||
+        cx_jobj_num(o, "initialLevel", false, 1, 100, &x.initial_level) != 0)
+        return -1;
+    x.mode = (sim_vici_mode)mode;
+    if (x.initial_level > x.max_level)
+        return cx_jobj_fail(o, "initialLevel", "must be at most maxLevel (%g), got %g",
+                            x.max_level, x.initial_level);
+    *v = x;
+    return 0;
+}
+
+/* dialer.vicidial, when present */
+static int vicidial_parse(cx_jobj *parent, sim_vicidial *v)
+{
+    cx_jobj o;
+    int rc = cx_jobj_child(parent, "vicidial", false, &o);
+    if (rc <= 0)
+        return rc; /* absent (0) or not an object (-1) */
+    return vicidial_read(&o, v);
+}
+
+sim_status sim_vicidial_parse(const cJSON *obj, const char *file, const char *path,
+                              sim_vicidial *v, cx_error *err)
+{
+    cx_jobj o;
+    if (cx_jobj_init(&o, obj, file, path, SIM_EINVAL, err) != 0 || vicidial_read(&o, v) != 0)
+        return SIM_EINVAL;
     return SIM_OK;
 }
 
@@ -84,7 +144,7 @@ sim_status sim_dialer_parse(const cJSON *obj, const char *file, const char *path
 {
     static const char *const keys[] = {"answerRate",   "abandonRate", "maxConcurrentCalls",
                                        "callInterval", "strategy",    "warmUpPeriod",
-                                       "dialRate",     NULL};
+                                       "dialRate",     "vicidial",    NULL};
     cx_jobj o;
     sim_dialer v = *d;
     long calls = v.max_concurrent_calls;
@@ -96,7 +156,8 @@ sim_status sim_dialer_parse(const cJSON *obj, const char *file, const char *path
         cx_jobj_num(&o, "callInterval", false, 0, 3.6e6, &v.call_interval_ms) != 0 ||
         cx_jobj_enum(&o, "strategy", false, strategy_names, &strategy) != 0 ||
         cx_jobj_num(&o, "warmUpPeriod", false, 0, 1e7, &v.warm_up_s) != 0 ||
-        cx_jobj_num(&o, "dialRate", false, 0, 1e6, &v.dial_rate) != 0)
+        cx_jobj_num(&o, "dialRate", false, 0, 1e6, &v.dial_rate) != 0 ||
+        vicidial_parse(&o, &v.vicidial) != 0)
         return SIM_EINVAL;
     v.max_concurrent_calls = (int)calls;
     v.strategy = (sim_strategy)strategy;
@@ -105,6 +166,9 @@ sim_status sim_dialer_parse(const cJSON *obj, const char *file, const char *path
                SIM_EINVAL;
     if (v.strategy != SIM_FIXED_RATE && cx_jobj_get(&o, "dialRate"))
         return cx_jobj_fail(&o, "dialRate", "applies only to the fixed-rate strategy"),
+               SIM_EINVAL;
+    if (v.strategy != SIM_VICIDIAL && cx_jobj_get(&o, "vicidial"))
+        return cx_jobj_fail(&o, "vicidial", "applies only to the vicidial strategy"),
                SIM_EINVAL;
     *d = v;
     return SIM_OK;

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "sim_heap.h"
+#include "sim_vicidial.h"
 
 enum ev_kind {
     EV_RESOLVE,     /* a ringing line ends: id = call */
@@ -42,8 +43,13 @@ enum ev_kind {
     EV_CONTROL,     /* the abandon control's tick */
     EV_ARRIVAL,     /* fixed-rate: a launch */
     EV_SCHEDULE,    /* the staffed agent count changes */
-    EV_PREVIEW_END  /* an agent has previewed a record */
+    EV_PREVIEW_END, /* an agent has previewed a record */
+    EV_VICI_SECOND, /* vicidial: the once-a-second loop: gen = vici_gen */
+    EV_VICI_ROUND   /* vicidial: a launch round: gen = vici_gen */
 };
+
+#define VICI_ROUND 2.5 /* seconds between the auto-dialer's launch rounds */
+#define VICI_MINUTE 60
 
 enum call_state { C_FREE, C_RINGING, C_WAITING, C_TALKING, C_MACHINE };
 enum outcome { O_LIVE, O_MACHINE, O_BUSY, O_INVALID, O_NOANSWER };
@@ -124,6 +130,18 @@ struct sim__engine {
     double ring_obs, handle_obs; /* running means the dialer observes */
     uint64_t ring_n, handle_n;
 
+    /* vicidial: the controller, its loops, and what its log would show */
+    sim__vici vici;
+    uint32_t vici_gen;   /* the loops of an older setting are stale */
+    bool vici_running;
+    long vici_ticks;     /* seconds since the loops started */
+    int vici_budget;     /* lines left to launch in this round */
+    int wrapping;        /* agents in wrap-up (VICIdial: paused to disposition) */
+    uint32_t vici_dials[VICI_MINUTE], vici_drops[VICI_MINUTE];
+    long vici_stamp[VICI_MINUTE]; /* the second each slot counts */
+    long vici_day;
+    uint64_t vici_dials_today, vici_answers_today, vici_drops_today;
+
     /* statistics: counts go to the tallies of the current segment, the span
      * of time up to the next boundary (discard, horizon, batch, bucket) */
     double seg_end;
@@ -143,6 +161,47 @@ uint64_t sim__mix(uint64_t x)
     x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
     x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
     return x ^ (x >> 31);
+}
+
+/* ------------------------------------------------ what vicidial's log shows */
+
+/* The per-second slot of the last minute for the current second, cleared
+ * when it last counted an older second; also rolls "today" over. */
+static int vici_slot(sim__engine *e)
+{
+    long s = (long)floor(e->now);
+    long day = (long)floor(e->now / 86400.0);
+    if (day != e->vici_day) {
+        e->vici_day = day;
+        e->vici_dials_today = e->vici_answers_today = e->vici_drops_today = 0;
+    }
+    int i = (int)(s % VICI_MINUTE);
+    if (e->vici_stamp[i] != s) {
+        e->vici_stamp[i] = s;
+        e->vici_dials[i] = e->vici_drops[i] = 0;
+    }
+    return i;
+}
+
+static void vici_log_dial(sim__engine *e)
+{
+    e->vici_dials[vici_slot(e)]++;
+    e->vici_dials_today++;
+}
+
+/* An answer the dialer passed on as live (a person AMD let through, or an
+ * undetected machine). */
+static void vici_log_answer(sim__engine *e)
+{
+    vici_slot(e);
+    e->vici_answers_today++;
+}
+
+/* An answer dropped for want of an agent (VICIdial's DROP status). */
+static void vici_log_drop(sim__engine *e)
+{
+    e->vici_drops[vici_slot(e)]++;
+    e->vici_drops_today++;
 }
 
 /* ---------------------------------------------------------- statistics */
@@ -474,6 +533,7 @@ static void launch(sim__engine *e, uint32_t b)
     if (b != NO_BATCH)
         e->batches[b].out++;
     COUNT(e, attempts);
+    vici_log_dial(e);
     push(e, e->now + dur, EV_RESOLVE, id, c->gen);
 }
 
@@ -534,12 +594,14 @@ static void live_answer(sim__engine *e, uint32_t id)
         abandon_now(e, id);
         return;
     }
+    vici_log_answer(e);
     uint32_t b = c->batch;
     if (b != NO_BATCH) {
         batch *x = &e->batches[b];
         if (x->connected) { /* power, no pooling: the batch's agent is taken */
             COUNT(e, waited);
             batch_line_done(e, b);
+            vici_log_drop(e);
             abandon_now(e, id);
             return;
         }
@@ -551,6 +613,7 @@ static void live_answer(sim__engine *e, uint32_t id)
     }
     COUNT(e, waited);
     if (e->m.abandon_threshold <= 0) {
+        vici_log_drop(e);
         abandon_now(e, id);
         return;
     }
@@ -582,8 +645,13 @@ static void resolve(sim__engine *e, uint32_t id)
         return;
     case O_MACHINE:
         COUNT(e, machine_answers);
-        if (gsl_rng_uniform(e->rng) < e->m.amd_detection || e->idle == 0) {
+        bool detected = gsl_rng_uniform(e->rng) < e->m.amd_detection;
+        if (!detected)
+            vici_log_answer(e); /* passed on as live */
+        if (detected || e->idle == 0) {
             /* detected and hung up, or no agent to pass it to */
+            if (!detected)
+                vici_log_drop(e);
             batch_line_done(e, c->batch);
             call_end(e, id);
             return;
@@ -591,6 +659,7 @@ static void resolve(sim__engine *e, uint32_t id)
         if (c->batch != NO_BATCH) {
             batch *x = &e->batches[c->batch];
             if (x->connected) {
+                vici_log_drop(e);
                 batch_line_done(e, c->batch);
                 call_end(e, id);
                 return;
@@ -634,6 +703,8 @@ static int wanted(sim__engine *e)
         double want = (F - e->queued) / e->d.answer_rate;
         return (int)floor(want + 0.5) - e->ringing;
     }
+    case SIM_VICIDIAL:
+        return e->vici_budget;
     default:
         return 0;
     }
@@ -658,9 +729,20 @@ static bool launch_one(sim__engine *e)
             fifo_pop(e);
         launch(e, b);
     } else {
+        if (e->d.strategy == SIM_VICIDIAL)
+            e->vici_budget--;
         launch(e, NO_BATCH);
     }
     return true;
+}
+
+/* The least time between two launches. */
+static double launch_gap(const sim__engine *e)
+{
+    double gap = e->d.call_interval_ms / 1000.0;
+    if (e->d.strategy == SIM_VICIDIAL)
+        gap = fmax(gap, 1.0 / e->d.vicidial.calls_per_second);
+    return gap;
 }
 
 static void pace(sim__engine *e)
@@ -697,7 +779,7 @@ static void pace(sim__engine *e)
         }
         if (!launch_one(e))
             continue;
-        e->next_launch = e->now + e->d.call_interval_ms / 1000.0;
+        e->next_launch = e->now + launch_gap(e);
     }
 }
 
@@ -716,6 +798,66 @@ static void control(sim__engine *e)
     else if (r < e->d.abandon_rate / 2)
         e->k += K_UP;
     e->k = fmin(K_MAX, fmax(K_MIN, e->k));
+}
+
+/* ------------------------------------------------------------ vicidial */
+
+/* The once-a-second loop of AST_VDadapt.pl: sample, then every 60 s the
+ * drop counts (first on the first loop), then every 15 s the level. */
+static void vici_second(sim__engine *e)
+{
+    e->vici_ticks++;
+    int agents = e->staffed - e->leaving;
+    sim__vici_sample(&e->vici, e->idle, e->queued, agents);
+    if (e->vici_ticks % VICI_MINUTE == 1) {
+        vici_slot(e); /* rolls the day over */
+        sim__vici_drops d = {0};
+        long s = (long)floor(e->now);
+        for (int i = 0; i < VICI_MINUTE; i++)
+            if (e->vici_stamp[i] > s - VICI_MINUTE) {
+                d.calls_one += e->vici_dials[i];
+                d.drops_one += e->vici_drops[i];
+            }
+        d.calls_today = e->vici_dials_today;
+        d.answers_today = e->vici_answers_today;
+        d.drops_today = e->vici_drops_today;
+        sim__vici_drops_set(&e->vici, &d);
+    }
+    if (e->vici_ticks % 15 == 0) {
+        double day_h = (e->now - floor(e->now / 86400.0) * 86400.0) / 3600.0;
+        sim__vici_adjust(&e->vici, e->d.vicidial.shift_end_h - day_h);
+    }
+    push(e, e->now + 1.0, EV_VICI_SECOND, 0, e->vici_gen);
+}
+
+/* A launch round of the auto-dialer: level x non-paused agents (READY,
+ * QUEUE, INCALL, DONE: an agent in wrap-up is paused at the disposition
+ * screen), less every call in progress (ringing, waiting, or with an agent:
+ * auto_calls with status SENT, RINGING, LIVE, XFER or CLOSER). So level 1.0
+ * is one line per available agent. */
+static void vici_round(sim__engine *e)
+{
+    int nonpaused = e->staffed - e->leaving - e->wrapping;
+    e->vici_budget = sim__vici_to_launch(&e->vici, nonpaused < 0 ? 0 : nonpaused, e->lines);
+    push(e, e->now + VICI_ROUND, EV_VICI_ROUND, 0, e->vici_gen);
+}
+
+/* Starts (or stops) VICIdial's loops as the strategy comes or goes; the
+ * controller starts afresh at its initial level. */
+static void vici_switch(sim__engine *e)
+{
+    bool on = e->d.strategy == SIM_VICIDIAL;
+    if (on == e->vici_running)
+        return;
+    e->vici_gen++;
+    e->vici_running = on;
+    e->vici_budget = 0;
+    if (!on)
+        return;
+    sim__vici_init(&e->vici, &e->d.vicidial, e->d.abandon_rate);
+    e->vici_ticks = 0;
+    push(e, e->now + 1.0, EV_VICI_SECOND, 0, e->vici_gen);
+    push(e, e->now, EV_VICI_ROUND, 0, e->vici_gen);
 }
 
 /* ------------------------------------------------------------ schedule */
@@ -770,6 +912,7 @@ static void handle(sim__engine *e, const sim__event *ev)
     case EV_ABANDON:
         if (c->state == C_WAITING) {
             e->queued--;
+            vici_log_drop(e);
             abandon_now(e, ev->id);
             if (e->queued == 0) /* every entry left is stale */
                 e->q_len = 0;
@@ -787,10 +930,12 @@ static void handle(sim__engine *e, const sim__event *ev)
         e->handle_n++;
         e->handle_obs += (handle - e->handle_obs) / (double)(e->handle_n + 1);
         call_end(e, ev->id);
+        e->wrapping++;
         push(e, e->now + wrap, EV_WRAP_END, 0, 0);
         break;
     }
     case EV_WRAP_END:
+        e->wrapping--;
         agent_free(e);
         break;
     case EV_MACHINE_END:
@@ -822,6 +967,14 @@ static void handle(sim__engine *e, const sim__event *ev)
         e->previewing--;
         e->idle++;
         e->pending_launch++;
+        break;
+    case EV_VICI_SECOND:
+        if (e->vici_running && ev->gen == e->vici_gen)
+            vici_second(e);
+        break;
+    case EV_VICI_ROUND:
+        if (e->vici_running && ev->gen == e->vici_gen)
+            vici_round(e);
         break;
     }
 }
@@ -857,9 +1010,17 @@ void sim__engine_set_dialer(sim__engine *e, const sim_dialer *d)
 {
     bool restart = d->strategy == SIM_FIXED_RATE &&
                    (e->d.strategy != SIM_FIXED_RATE || e->d.dial_rate != d->dial_rate);
+    bool vici_changed = e->vici_running && d->strategy == SIM_VICIDIAL &&
+                        memcmp(&e->d.vicidial, &d->vicidial, sizeof d->vicidial) != 0;
     e->d = *d;
     if (restart)
         start_arrivals(e);
+    if (vici_changed) { /* new parameters: keep the level, within them */
+        e->vici.p = d->vicidial;
+        e->vici.level = fmin(fmax(e->vici.level, 1.0), d->vicidial.max_level);
+    }
+    e->vici.drop_limit = d->abandon_rate;
+    vici_switch(e);
     if (d->warm_up_s > e->now)
         push(e, d->warm_up_s, EV_PACE, 0, 0);
     pace(e);
@@ -894,6 +1055,10 @@ sim_status sim__engine_create(const sim_model *m, const sim_dialer *d, uint64_t 
     if (d->warm_up_s > 0)
         push(e, d->warm_up_s, EV_PACE, 0, 0);
     start_arrivals(e);
+    e->vici_day = -1;
+    for (int i = 0; i < VICI_MINUTE; i++)
+        e->vici_stamp[i] = -1;
+    vici_switch(e);
     pace(e);
     if (e->oom) {
         sim__engine_destroy(e);
@@ -923,6 +1088,10 @@ double sim__engine_now(const sim__engine *e) { return e->now; }
 int sim__engine_agents(const sim__engine *e) { return e->staffed - e->leaving; }
 int sim__engine_peak_lines(const sim__engine *e) { return e->peak_lines; }
 double sim__engine_k(const sim__engine *e) { return e->k; }
+double sim__engine_dial_level(const sim__engine *e)
+{
+    return e->vici_running ? e->vici.level : 0.0;
+}
 const sim__tally *sim__engine_total(const sim__engine *e) { return &e->total; }
 const sim__tally *sim__engine_batches(const sim__engine *e, int *n)
 {

@@ -40,6 +40,8 @@ int sim__engine_agents(const sim__engine *e);
 int sim__engine_peak_lines(const sim__engine *e);
 /* The predictive dialer's current bet on busy agents (see dialsim.h). */
 double sim__engine_k(const sim__engine *e);
+/* vicidial: its adaptive dial level now (0 for other strategies). */
+double sim__engine_dial_level(const sim__engine *e);
 const sim__tally *sim__engine_total(const sim__engine *e);
 const sim__tally *sim__engine_batches(const sim__engine *e, int *n);
 const sim__tally *sim__engine_series(const sim__engine *e, size_t *n);

@@ -553,6 +553,7 @@ void sim_live_counters(const sim_live *l, sim_counters *c)
     c->agents_now = sim__engine_agents(l->e);
     c->peak_lines = sim__engine_peak_lines(l->e);
     c->pacing_bet = sim__engine_k(l->e);
+    c->dial_level = sim__engine_dial_level(l->e);
 }
 
 const sim_model *sim_live_model(const sim_live *l) { return l->model; }

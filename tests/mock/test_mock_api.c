@@ -524,7 +524,8 @@ static void test_live_stats(void)
     mock_options_default(&o);
     cJSON *model = cJSON_Parse("{\"agents\":10,\"liveAnswerProbability\":0.6,"
                                "\"talkTime\":{\"dist\":\"exponential\",\"mean\":100}}");
-    mock_campaign_def camps[] = {{"sim-1", "Simulated", model, NULL}, {"plain", NULL, NULL, NULL}};
+    mock_campaign_def camps[] = {{.id = "sim-1", .name = "Simulated", .model = model},
+                                 {.id = "plain"}};
     o.campaigns = camps;
     o.n_campaigns = 2;
     fixture f;

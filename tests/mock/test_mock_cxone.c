@@ -22,7 +22,7 @@ static void start(fixture *f, mock_options *o)
     }
     o->profile = MOCK_PROFILE_CXONE;
     cJSON *model = cJSON_Parse("{\"agents\":10,\"liveAnswerProbability\":0.6}");
-    mock_campaign_def camp = {MOCK_DEFAULT_CAMPAIGN, "Outbound PC", model, NULL};
+    mock_campaign_def camp = {.id = MOCK_DEFAULT_CAMPAIGN, .name = "Outbound PC", .model = model};
     o->campaigns = &camp;
     o->n_campaigns = 1;
     fx_start(f, o);

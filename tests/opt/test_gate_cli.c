@@ -498,7 +498,7 @@ static void test_fresh_campaign_ramp(void)
     mock_options mo;
     mock_options_default(&mo);
     cJSON *model = cJSON_Parse(OFX_MODEL);
-    mock_campaign_def camp = {MOCK_DEFAULT_CAMPAIGN, NULL, model, NULL};
+    mock_campaign_def camp = {.id = MOCK_DEFAULT_CAMPAIGN, .model = model};
     mo.campaigns = &camp;
     mo.n_campaigns = 1;
     ofx_start(&f, &mo);

@@ -388,7 +388,7 @@ static void test_stats_from_call_data(void)
     mock_options mo;
     mock_options_default(&mo);
     cJSON *model = cJSON_Parse(OFX_MODEL);
-    mock_campaign_def camp = {MOCK_DEFAULT_CAMPAIGN, "Outbound PC", model, NULL};
+    mock_campaign_def camp = {.id = MOCK_DEFAULT_CAMPAIGN, .name = "Outbound PC", .model = model};
     mo.campaigns = &camp;
     mo.n_campaigns = 1;
     ofx f;

@@ -87,6 +87,8 @@ static void test_bad_files_name_the_key(void)
                    "dialer.answerRate: must be <= 1, got 2");
     expect_refused("{" BASE ",\"expect\":{\"outcomes\":{\"exploded\":{\"min\":1}}}}",
                    "expect.outcomes.exploded: unknown key");
+    expect_refused("{" BASE ",\"policy\":{\"name\":\"vicidial\",\"vicidial\":{\"mode\":\"x\"}}}",
+                   "policy.vicidial.mode: unknown value \"x\"");
     expect_refused("{" BASE ",\"regulation\":{\"window\":\"eu\"}}",
                    "regulation.window: expected \"fcc\"");
     /* the program: exit 2, nothing run, no table */
@@ -136,6 +138,34 @@ static void test_run_reproducible(void)
     run_scenario_destroy(s);
 }
 
+/* "vicidial" is the campaign run by VICIdial's own dialer: the optimizer
+ * reads, judges and audits every cycle but never writes, and the campaign
+ * paces itself differently from the same campaign left to dialsim's
+ * predictive pacer (do-nothing) on the same seed. */
+static void test_vicidial_is_the_campaigns_own_dialer(void)
+{
+    run_scenario *s = NULL;
+    cx_error e = {0};
+    CX_REQUIRE(run_scenario_load(data("tiny.json"), &s, &e) == RUN_OK);
+    run_options ov = {.policy = "vicidial"}, on = {.policy = "do-nothing"};
+    run_result v, n;
+    CX_ASSERT_INT_EQ(run_scenario_run(s, &ov, &v, &e), RUN_OK);
+    CX_ASSERT_INT_EQ(run_scenario_run(s, &on, &n, &e), RUN_OK);
+    CX_ASSERT_STR_EQ(v.policy, "vicidial");
+    CX_ASSERT_INT_EQ(v.applied, 0);
+    CX_ASSERT_INT_EQ(v.audit_records, 6);
+    CU_ASSERT(v.occupancy > 0.3 && v.occupancy < 1);
+    CU_ASSERT(v.occupancy != n.occupancy);
+    run_result_free(&v);
+    run_result_free(&n);
+    /* the command line knows it, and says which names exist */
+    cx_error pe = {0};
+    CX_ASSERT_INT_EQ(run_policy_name_check("vicidial", &pe), RUN_OK);
+    CX_ASSERT_INT_EQ(run_policy_name_check("vici", &pe), RUN_EINVAL);
+    CX_ASSERT_CONTAINS(pe.msg, "known: do-nothing, static, vicidial, adaptive, oracle");
+    run_scenario_destroy(s);
+}
+
 static void test_failing_expectations_and_junit(void)
 {
     char junit[1024];
@@ -158,13 +188,13 @@ static void test_failing_expectations_and_junit(void)
     free(xml);
     /* --json: one object per scenario, with its series */
     CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "run", (char *)data("tiny.json"),
-                                            "--json", "--policy", "vicidial", NULL},
+                                            "--json", "--policy", "do-nothing", NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      0);
     cJSON *j = cJSON_Parse(out);
     CX_REQUIRE(j != NULL && cJSON_GetArraySize(j) == 1);
     const cJSON *r = cJSON_GetArrayItem(j, 0);
-    CX_ASSERT_STR_EQ(cJSON_GetObjectItem(r, "policy")->valuestring, "vicidial");
+    CX_ASSERT_STR_EQ(cJSON_GetObjectItem(r, "policy")->valuestring, "do-nothing");
     CX_ASSERT_INT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(r, "series")), 6);
     CU_ASSERT(cJSON_IsTrue(cJSON_GetObjectItem(r, "passed")));
     cJSON_Delete(j);
@@ -342,6 +372,7 @@ static void test_real_time_mode(void)
 static const cx_test_case cases[] = {
     {"bad_files_name_the_key", test_bad_files_name_the_key},
     {"run_reproducible", test_run_reproducible},
+    {"vicidial_is_the_campaigns_own_dialer", test_vicidial_is_the_campaigns_own_dialer},
     {"failing_expectations_and_junit", test_failing_expectations_and_junit},
     {"compare_and_plot", test_compare_and_plot},
     {"adaptive_asks_the_gate_first", test_adaptive_asks_the_gate_first},

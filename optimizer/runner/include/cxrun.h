@@ -117,6 +117,11 @@ typedef struct run_result {
  * without a target). RUN_EINVAL with the scenario's file named; nothing
  * runs. run_scenario_run checks the same first. */
 run_status run_options_check(const run_scenario *s, const run_options *o, cx_error *err);
+/* Whether the runner knows a policy name: the optimizer's (do-nothing,
+ * static, adaptive, oracle) or "vicidial", the campaign run by VICIdial's own
+ * dialer (dialsim's strategy) with the optimizer leaving it alone. What a
+ * policy needs from a scenario is run_options_check's part. */
+run_status run_policy_name_check(const char *name, cx_error *err);
 
 /* Runs a scenario. When its expectations claim a gain over doing nothing
  * (minOccupancyGainOverDoNothing), the do-nothing policy runs first on the

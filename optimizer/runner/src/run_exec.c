@@ -191,6 +191,27 @@ void run_result_free(run_result *r)
     r->samples = NULL;
 }
 
+/* The optimizer's policy for a runner policy: "vicidial" is the campaign's
+ * own VICIdial dialer (mock_campaign_def.vicidial_dialer), which the
+ * optimizer leaves alone. */
+static const char *optimizer_policy(const char *policy)
+{
+    return strcmp(policy, "vicidial") == 0 ? "do-nothing" : policy;
+}
+
+run_status run_policy_name_check(const char *name, cx_error *err)
+{
+    opt_params t = opt_params_seed(); /* any target and truth: only the name counts */
+    opt_policy_options po = {.target = &t, .truth = true_p};
+    cx_error e = {0};
+    if (name && opt_policy_check(optimizer_policy(name), &po, &e) == OPT_OK)
+        return RUN_OK;
+    return cx_error_set(err, RUN_EINVAL,
+                        "unknown policy \"%s\" (known: do-nothing, static, vicidial, adaptive, "
+                        "oracle)",
+                        name ? name : "");
+}
+
 run_status run_options_check(const run_scenario *s, const run_options *o, cx_error *err)
 {
     const char *policy = o && o->policy ? o->policy : s->policy;
@@ -202,7 +223,7 @@ run_status run_options_check(const run_scenario *s, const run_options *o, cx_err
      * scenario's to give */
     opt_policy_options po = {.target = s->has_target ? &s->target : NULL, .truth = true_p};
     cx_error e = {0};
-    if (opt_policy_check(policy, &po, &e) == OPT_OK)
+    if (opt_policy_check(optimizer_policy(policy), &po, &e) == OPT_OK)
         return RUN_OK;
     if (strcmp(policy, "static") == 0 && !s->has_target)
         return cx_error_set(err, RUN_EINVAL,
@@ -271,7 +292,10 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     mock_options mo;
     mock_options_default(&mo);
     mock_client client = {RUN_CLIENT_ID, RUN_CLIENT_SECRET, s->scope};
-    mock_campaign_def camp = {CAMPAIGN_ID, s->name, s->campaign, s->dialer};
+    mock_campaign_def camp = {
+        .id = CAMPAIGN_ID, .name = s->name, .model = s->campaign, .dialer = s->dialer};
+    camp.vicidial_dialer = strcmp(r->policy, "vicidial") == 0;
+    camp.vicidial = s->vicidial;
     mo.clients = &client;
     mo.n_clients = 1;
     mo.campaigns = &camp;
@@ -350,16 +374,12 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     tr.start = start;
     opt_policy_options po = {
         .target = s->has_target ? &s->target : NULL,
-        .shift_end = start + (s->shift_hours > 0 ? s->shift_hours * 3600.0
-                                                 : s->cycles * s->period_s),
-        .intensity = s->intensity,
-        .max_level = s->max_level,
         .truth = true_p,
         .truth_ud = &tr,
         .window_s = s->window_s,
         .period_s = s->period_s,
     };
-    if (opt_policy_create(r->policy, opt, &po, &pol, &e) != OPT_OK) {
+    if (opt_policy_create(optimizer_policy(r->policy), opt, &po, &pol, &e) != OPT_OK) {
         st = cx_error_set(err, RUN_EINVAL, "%s: policy: %s", s->file, e.msg);
         goto out;
     }

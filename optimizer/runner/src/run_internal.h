@@ -3,6 +3,7 @@
 #define RUN_INTERNAL_H
 
 #include "cxopt.h"
+#include "dialsim.h"
 #include "cxrun.h"
 
 struct cJSON;
@@ -41,8 +42,7 @@ struct run_scenario {
     char profile[16];           /* "seed" (default) or "cxone" */
     opt_params target;          /* static */
     bool has_target;
-    double intensity, max_level; /* vicidial */
-    double shift_hours;         /* vicidial: the shift's length (default: the run) */
+    sim_vicidial vicidial;      /* policy "vicidial": the campaign's own VICIdial dialer */
     double period_s;
     int cycles;
     double predict_hours;

@@ -67,15 +67,18 @@ static int read_policy(run_scenario *s, cx_jobj *top)
         cx_copy(s->policy, sizeof s->policy, names[k]);
     } else {
         cx_jobj p;
-        static const char *const keys[] = {"name", "target", "intensity", "maxLevel",
-                                           "shiftHours", NULL};
+        static const char *const keys[] = {"name", "target", "vicidial", NULL};
         if (cx_jobj_child(top, "policy", true, &p) < 0 || cx_jobj_only(&p, keys) ||
-            cx_jobj_enum(&p, "name", true, names, &k) ||
-            cx_jobj_num(&p, "intensity", false, -0.4, 0.4, &s->intensity) ||
-            cx_jobj_num(&p, "maxLevel", false, 1, 10, &s->max_level) ||
-            cx_jobj_num(&p, "shiftHours", false, 0.01, 1e4, &s->shift_hours))
+            cx_jobj_enum(&p, "name", true, names, &k))
             return -1;
         cx_copy(s->policy, sizeof s->policy, names[k]);
+        const cJSON *vd = cx_jobj_get(&p, "vicidial");
+        if (vd) {
+            char path[300];
+            cx_jobj_subpath(&p, "vicidial", 0, path, sizeof path);
+            if (sim_vicidial_parse(vd, s->file, path, &s->vicidial, p.err) != SIM_OK)
+                return -1;
+        }
         const cJSON *t = cx_jobj_get(&p, "target");
         if (t) {
             s->target = s->initial;
@@ -421,7 +424,9 @@ static int parse(run_scenario *s, const cJSON *root, cx_error *err)
         cx_jobj_int(&cy, "count", true, 1, 10000, &count))
         return -1;
     s->cycles = (int)count;
-    s->max_level = 3.0;
+    /* VICIdial's defaults, its shift ending with the run (or the day) */
+    s->vicidial = sim_dialer_default().vicidial;
+    s->vicidial.shift_end_h = fmin(24.0, s->cycles * s->period_s / 3600.0);
     if (read_policy(s, &top))
         return -1;
     s->predict_hours = 1;
