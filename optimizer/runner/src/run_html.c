@@ -27,7 +27,8 @@ static const char *const CSS =
     ".FAIL{background:#fde2e2;color:#a00;font-weight:bold}.PASS{color:#176d2b}"
     "tr.failed td{background:#fff4f4}.charts{display:flex;flex-wrap:wrap;gap:8px}"
     ".side{display:grid;gap:12px}.side>div{min-width:0}svg.chart{background:#fff;display:block}"
-    "h1{font-size:20px}h2{font-size:16px;margin-top:1.2em}";
+    "h1{font-size:20px}h2{font-size:16px;margin-top:1.2em}h3{font-size:13px;margin:.6em 0 .2em}"
+    ".checks td,.checks th{text-align:left}";
 
 static const char *outcome_color(int oc)
 {
@@ -151,6 +152,7 @@ static void charts(run__out *o, const run_result *r, int w)
     run__chart_end(&c);
 
     /* each dialer setting as applied */
+    run__put(o, "</div>\n<h3>each dialer setting as applied</h3><div class=\"charts\">");
     static const char *const names[4] = {"answerRate", "abandonRate (%)", "maxConcurrentCalls",
                                          "callInterval (ms)"};
     for (int k = 0; k < 4; k++) {
@@ -167,7 +169,7 @@ static void charts(run__out *o, const run_result *r, int w)
         if (n == 0)
             lo = 0, hi = 1;
         double pad = hi > lo ? (hi - lo) * 0.15 : (fabs(hi) > 0 ? fabs(hi) * 0.1 : 1);
-        c = (run__chart){o, 0, span_end(r), lo - pad, hi + pad, w / 2 - 4, 170};
+        c = (run__chart){o, 0, span_end(r), lo - pad, hi + pad, w >= 600 ? 300 : w / 2 - 4, 170};
         run__chart_begin(&c, names[k], k == 0 ? 3 : k == 1 ? 2 : 0, 1);
         bands(&c, r);
         run__chart_line(&c, x, y, n, "#5f3dc4", 1, names[k]);
