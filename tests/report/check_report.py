@@ -299,7 +299,7 @@ def small_copy(src, dst, width=900):
     if img.width > width:
         img = img.resize((width, int(img.height * width / img.width)), Image.LANCZOS)
     img = img.crop((0, 0, img.width, min(img.height, 1100)))
-    img = img.quantize(colors=64)
+    img = img.quantize(colors=128, method=Image.Quantize.FASTOCTREE)
     img.save(dst, optimize=True)
     print("wrote %s (%d bytes)" % (dst, os.path.getsize(dst)))
 
@@ -397,7 +397,7 @@ def case_mock(tmp):
             b.pump(0.2)
         if faults_enabled(port).count(False) != 1:
             fail("more than the one rule switched: %r" % faults_enabled(port))
-        b.pump(1.5)
+        b.pump(40 if DOCS else 1.5)  # the README's picture: the chart with some history
         b.call("Runtime.evaluate", expression="window.scrollTo(0, 0)")
         png = b.screenshot(os.path.join(tmp, "mock-page.png"))
         check_charts(b, png, "the mock's page", 1)
