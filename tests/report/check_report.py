@@ -5,6 +5,7 @@
                                                   atomic replacement, compare --report
     check_report.py BUILD_DIR SOURCE_DIR report   the report in headless Chromium
     check_report.py BUILD_DIR SOURCE_DIR mock     the mock's page in headless Chromium
+    check_report.py BUILD_DIR SOURCE_DIR mock-api the routes the page uses (no browser)
     ... [--docs DIR]                              also write the README's screenshots there
 
 The browser cases drive Debian's `chromium` over the DevTools protocol
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 SKIP = 77
@@ -419,11 +421,64 @@ def case_mock(tmp):
         mock.wait(10)
 
 
+def case_mock_api(tmp):
+    """The routes the page uses, without a browser: a switched-off rule
+    matches nothing and keeps its counts; bad requests are named."""
+    mock = subprocess.Popen([MOCK, "--port", "0"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        port = int(re.search(r":(\d+)", mock.stdout.readline()).group(1))
+        base = "http://127.0.0.1:%d" % port
+
+        def req(method, path, body=None):
+            r = urllib.request.Request(base + path, method=method,
+                                       data=json.dumps(body).encode() if body is not None else None)
+            try:
+                with urllib.request.urlopen(r, timeout=10) as resp:
+                    return resp.status, resp.read().decode()
+            except urllib.error.HTTPError as e:
+                return e.code, e.read().decode()
+
+        st, _ = req("POST", "/__admin/faults", {"faults": [{"path": "/api/**", "status": 503}]})
+        if st != 200 or req("GET", "/api/v2/campaigns/c-1001")[0] != 503:
+            fail("the 503 rule does not fire to begin with")
+        st, body = req("PUT", "/__admin/faults/0/enabled", {"enabled": False})
+        if st != 200 or json.loads(body)["faults"][0]["enabled"] is not False:
+            fail("switching rule 0 off: %d %s" % (st, body))
+        if req("GET", "/api/v2/campaigns/c-1001")[0] != 401:
+            fail("a rule switched off still fires")
+        rule = json.loads(req("GET", "/__admin/faults")[1])["faults"][0]
+        if rule["fired"] != 1 or rule["enabled"] is not False:
+            fail("the switched-off rule lost its counts or its state: %r" % rule)
+        req("PUT", "/__admin/faults/0/enabled", {"enabled": True})
+        if req("GET", "/api/v2/campaigns/c-1001")[0] != 503:
+            fail("a rule switched back on does not fire")
+        for path, body, want, words in (
+                ("/__admin/faults/7/enabled", {"enabled": False}, 404, "no fault rule 7"),
+                ("/__admin/faults/x/enabled", {"enabled": False}, 404, "no fault rule"),
+                ("/__admin/faults/0/enabled", {"enabled": "no"}, 400, "enabled")):
+            st, text = req("PUT", path, body)
+            if st != want or words not in text:
+                fail("PUT %s %r: %d %s (expected %d naming %r)" % (path, body, st, text, want, words))
+        st, text = req("GET", "/__admin/campaigns")
+        c = json.loads(text)["campaigns"][0]
+        if st != 200 or c["id"] != "c-1001" or "version" not in c or "window" not in c["stats"]:
+            fail("GET /__admin/campaigns: %d %s" % (st, text[:300]))
+        st, text = req("GET", "/__admin/")
+        if st != 200 or "<script>" not in text or re.search(r"(src|href)=\"https?:", text):
+            fail("GET /__admin/: %d, or it fetches from elsewhere" % st)
+        print("ok: the mock page's routes")
+    finally:
+        mock.terminate()
+        mock.wait(10)
+
+
 def main():
     keep = os.environ.get("CX_REPORT_KEEP")  # a directory to keep the screenshots in
     tmp = tempfile.mkdtemp(prefix="cx-report-")
     try:
-        {"files": case_files, "report": case_report, "mock": case_mock}[CASE](tmp)
+        {"files": case_files, "report": case_report, "mock": case_mock,
+         "mock-api": case_mock_api}[CASE](tmp)
     finally:
         if keep:
             for f in os.listdir(tmp):
