@@ -332,6 +332,10 @@ def case_report(tmp):
             fail("the failing page does not show the failed expectation: %r" % failed)
         if b.js("document.querySelectorAll('h1 b').length") != 0:
             fail("the scenario's name became markup")
+        note = b.js("[...document.querySelectorAll('svg.chart text.failed-expectation')]"
+                    ".map(t => t.textContent).join('|')")
+        if "minOccupancy" not in (note or ""):
+            fail("the occupancy chart does not mark the failed expectation: %r" % note)
         bands = b.js("document.querySelectorAll('svg.chart rect.fault').length")
         if not bands:
             fail("no fault band drawn")

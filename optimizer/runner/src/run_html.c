@@ -75,6 +75,21 @@ static const run_check *find_check(const run_result *r, const char *name)
     return NULL;
 }
 
+/* The failed expectations whose name starts with `prefix`, written on the
+ * chart that shows what they measure. */
+static void notes(run__chart *c, const run_result *r, const char *prefix)
+{
+    int line = 0;
+    for (int i = 0; i < r->n_checks; i++) {
+        const run_check *k = &r->checks[i];
+        if (k->ok || strncmp(k->name, prefix, strlen(prefix)) != 0)
+            continue;
+        char text[260];
+        snprintf(text, sizeof text, "%s: %s", k->name, k->detail);
+        run__chart_note(c, line++, text);
+    }
+}
+
 static void bands(run__chart *c, const run_result *r)
 {
     for (int i = 0; i < r->n_bands; i++)
@@ -132,6 +147,7 @@ static void charts(run__out *o, const run_result *r, int w)
                 break;
             }
     }
+    notes(&c, r, "maxWindowAbandonRate");
     run__chart_legend(&c, 0, "#1c3faa", "window");
     run__chart_legend(&c, 1, "#2b8a3e", "applied");
     run__chart_legend(&c, 2, "#e67700", "refused");
@@ -147,6 +163,7 @@ static void charts(run__out *o, const run_result *r, int w)
     if (r->has_baseline)
         run__chart_hline(&c, r->baseline_occupancy, "#777", "do-nothing, whole run");
     run__chart_line(&c, x, y, n, "#087f5b", 0, "occupancy");
+    notes(&c, r, "minOccupancy");
     run__chart_legend(&c, 0, "#087f5b", "occupancy");
     run__chart_legend(&c, 1, "#f5a623", "fault active");
     run__chart_end(&c);

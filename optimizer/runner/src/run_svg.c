@@ -169,4 +169,13 @@ void run__chart_legend(run__chart *c, int i, const char *color, const char *text
     run__put(c->o, "</text>\n");
 }
 
+void run__chart_note(run__chart *c, int i, const char *text)
+{
+    run__put(c->o, "<text class=\"failed-expectation\" x=\"%d\" y=\"%d\" fill=\"#c92a2a\" "
+                   "font-weight=\"bold\">&#10007; ",
+             ML + 6, MT + 14 + 14 * i);
+    run__esc(c->o, text);
+    run__put(c->o, "</text>\n");
+}
+
 void run__chart_end(run__chart *c) { run__put(c->o, "</svg>\n"); }

@@ -38,6 +38,8 @@ void run__chart_line(run__chart *c, const double *x, const double *y, int n, con
 void run__chart_mark(run__chart *c, double x, double y, const char *color, const char *tip);
 /* A legend entry (colour, text) under the plot, at slot i. */
 void run__chart_legend(run__chart *c, int i, const char *color, const char *text);
+/* A note in red inside the plot's top left, line `i` (a failed expectation). */
+void run__chart_note(run__chart *c, int i, const char *text);
 void run__chart_end(run__chart *c);
 
 #endif
