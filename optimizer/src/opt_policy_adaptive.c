@@ -153,14 +153,14 @@ static opt_status fit_gate(opt_optimizer *o, const opt__policy_in *in, opt_param
     opt_compliance c;
     opt_prediction pr;
     opt_status rc = opt__gate(o, cur, cand, in->stats, &c, &pr, err);
-    if (rc != OPT_OK || c.compliant)
+    if (rc != OPT_OK || c.allowed)
         return rc;
     if (!c.dials_harder) { /* a retreat predicted no better: not worth a write */
         *cand = *cur;
         return OPT_OK;
     }
     opt_params best = retreat_only(cur, cand);
-    if (c.breach || !c.target_ok) {
+    if ((c.measurable && c.over_limit) || !c.target_ok) {
         *cand = best;
         return OPT_OK;
     }
@@ -175,7 +175,7 @@ static opt_status fit_gate(opt_optimizer *o, const opt__policy_in *in, opt_param
         opt__clamp_step(&o->s.constraints, o->s.limit, cur, &part);
         if ((rc = opt__gate(o, cur, &part, in->stats, &c, &pr, err)) != OPT_OK)
             return rc;
-        if (c.compliant) {
+        if (c.allowed) {
             best = part;
             lo = share;
         } else {
@@ -237,7 +237,7 @@ static opt_status decide(opt_policy *p, const opt__policy_in *in, opt_params *ta
     /* The most conservative candidate must fit, else retreat all the way. */
     cand.answer_rate = hi;
     int agents = st->available ? st->agents : 0;
-    opt_status rc = opt__predict_with(o, &cand, p_hi, agents, hours, seed, &pr, err);
+    opt_status rc = opt__predict_with(o, &cand, p_hi, agents, hours, seed, 0, &pr, err);
     if (rc != OPT_OK)
         return rc;
     if (pr.abandon_mean > budget) {
@@ -247,7 +247,7 @@ static opt_status decide(opt_policy *p, const opt__policy_in *in, opt_params *ta
     for (int i = 0; i < SEARCH_STEPS; i++) {
         double mid = (lo + hi) / 2;
         cand.answer_rate = mid;
-        rc = opt__predict_with(o, &cand, p_hi, agents, hours, seed, &pr, err);
+        rc = opt__predict_with(o, &cand, p_hi, agents, hours, seed, 0, &pr, err);
         if (rc != OPT_OK)
             return rc;
         if (pr.abandon_mean <= budget)
