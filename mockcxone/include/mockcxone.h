@@ -12,6 +12,9 @@
  *   GET  /__admin/journal/summary           totals, by status, and dropped
  *   GET|POST|DELETE /__admin/faults         fault rules (POST replaces;
  *                                           POST ?append=1 appends)
+ *   PUT  /__admin/faults/{i}/enabled        {"enabled": false} switches rule i off
+ *   GET  /__admin/campaigns                 every campaign with its live stats
+ *   GET  /__admin/                          a page for people: the above, live
  *   PUT  /__admin/campaigns/{id}/status     {"status": "paused"} etc.
  *   POST /__admin/reset                     back to the start state
  *   POST /__webhook/{anything}              a webhook sink (204)

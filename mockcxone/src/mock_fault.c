@@ -21,6 +21,7 @@ typedef struct rule {
     char *note;         /* owned; NULL when none */
     mock__effect fx;    /* template (body owned here) */
     long matched, fired;
+    bool disabled;      /* switched off by PUT /__admin/faults/{i}/enabled */
 } rule;
 
 struct mock__faults {
@@ -281,6 +282,8 @@ void mock__faults_match(mock__faults *f, const char *method, const char *path, d
     pthread_mutex_lock(&f->lock);
     for (int i = 0; i < f->n; i++) {
         rule *r = &f->rules[i];
+        if (r->disabled)
+            continue;
         if ((strcmp(r->method, "*") != 0 && strcasecmp(r->method, method) != 0) ||
             !mock__glob(r->path, path) || t < r->from || (r->until >= 0 && t >= r->until))
             continue;
@@ -351,8 +354,19 @@ cJSON *mock__faults_json(mock__faults *f)
             cJSON_AddStringToObject(o, "note", r->note);
         cJSON_AddNumberToObject(o, "matched", (double)r->matched);
         cJSON_AddNumberToObject(o, "fired", (double)r->fired);
+        cJSON_AddBoolToObject(o, "enabled", !r->disabled);
         cJSON_AddItemToArray(arr, o);
     }
     pthread_mutex_unlock(&f->lock);
     return arr;
+}
+
+mock_status mock__faults_enable(mock__faults *f, int index, bool on)
+{
+    pthread_mutex_lock(&f->lock);
+    bool ok = index >= 0 && index < f->n;
+    if (ok)
+        f->rules[index].disabled = !on;
+    pthread_mutex_unlock(&f->lock);
+    return ok ? MOCK_OK : MOCK_ENOENT;
 }

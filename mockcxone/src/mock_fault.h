@@ -62,6 +62,9 @@ void mock__faults_clear(mock__faults *f);
 void mock__faults_match(mock__faults *f, const char *method, const char *path, double t,
                         mock__effect *out);
 void mock__effect_free(mock__effect *e);
+/* Switches rule `index` (0-based, as listed) off or back on; a rule that is
+ * off is skipped by matching and keeps its counts. MOCK_ENOENT: no such rule. */
+mock_status mock__faults_enable(mock__faults *f, int index, bool on);
 /* The rules with their counts, as JSON (caller frees). */
 struct cJSON *mock__faults_json(mock__faults *f);
 

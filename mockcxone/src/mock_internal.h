@@ -67,6 +67,7 @@ typedef struct mock__route {
 extern const mock__route mock__seed_routes[];  /* mock_api_seed.c */
 extern const mock__route mock__admin_routes[]; /* mock_admin.c */
 extern const mock__route mock__cxone_routes[]; /* mock_api_cxone.c */
+extern const mock__route mock__page_routes[];  /* mock_page.c: GET /__admin/ */
 
 /* Routes a request: the handler's answer, 405 with Allow, or 404. */
 void mock__dispatch(mock_server *s, const mock__req *req, mock__resp *r);

@@ -93,8 +93,10 @@ static bool match(const char *pat, const char *path, char p[MOCK_MAX_PARAMS][256
 
 void mock__dispatch(mock_server *s, const mock__req *req, mock__resp *r)
 {
-    static const mock__route *const seed[] = {mock__admin_routes, mock__seed_routes, NULL};
-    static const mock__route *const cxone[] = {mock__admin_routes, mock__cxone_routes, NULL};
+    static const mock__route *const seed[] = {mock__admin_routes, mock__page_routes,
+                                              mock__seed_routes, NULL};
+    static const mock__route *const cxone[] = {mock__admin_routes, mock__page_routes,
+                                               mock__cxone_routes, NULL};
     const mock__route *const *tables = s->o.profile == MOCK_PROFILE_CXONE ? cxone : seed;
     char p[MOCK_MAX_PARAMS][256];
     char allow[128] = "";

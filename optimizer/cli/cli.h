@@ -25,7 +25,7 @@ typedef struct cli_args {
     bool json;
     bool quiet;             /* no progress line */
     /* run and compare */
-    const char *policy, *policies, *junit, *plot, *audit_dir;
+    const char *policy, *policies, *junit, *plot, *report, *audit_dir;
     int seeds, jobs;
     bool real_time;
     const char *profile_given; /* --profile or CXONE_PROFILE, when either was given */

@@ -135,6 +135,26 @@ static int check_outputs(const cli_args *a)
         cli_error("--junit %s: its directory does not exist", a->junit);
         return -1;
     }
+    if (a->report) {
+        size_t len = strlen(a->report);
+        char parent[4096];
+        if (len == 0 || len + 2 > sizeof parent) {
+            cli_error("--report: expected a directory path");
+            return -1;
+        }
+        /* the report's parent must exist: "DIR/" and "DIR" name the same */
+        memcpy(parent, a->report, len + 1);
+        while (len > 1 && parent[len - 1] == '/')
+            parent[--len] = '\0';
+        if (!dir_of_exists(parent)) {
+            cli_error("--report %s: its parent directory does not exist", a->report);
+            return -1;
+        }
+        if (stat(parent, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+            cli_error("--report %s: exists and is not a directory", a->report);
+            return -1;
+        }
+    }
     if (a->plot) {
         const char *ext = strrchr(a->plot, '.');
         if (!ext || (strcmp(ext, ".svg") != 0 && strcmp(ext, ".png") != 0)) {
@@ -255,6 +275,14 @@ int cli_run(cli_args *a)
     if (a->junit && run_write_junit(a->junit, res, ran, &err) != RUN_OK) {
         cli_error("%s", err.msg);
         rc = EXIT_FAILED;
+    }
+    if (a->report) {
+        if (run_write_report(a->report, res, ran, false, &err) != RUN_OK) {
+            cli_error("--report: %s", err.msg);
+            rc = EXIT_FAILED;
+        } else if (!a->json) {
+            printf("wrote %s/index.html\n", a->report);
+        }
     }
 out:
     for (int i = 0; jobs && i < n; i++)
@@ -432,6 +460,19 @@ int cli_compare(cli_args *a)
                        "line per policy (its first seed)\n",
                        a->plot);
         }
+    }
+    if (rc == EXIT_OK && a->report) {
+        run_result *first = calloc((size_t)np, sizeof *first);
+        for (int k = 0; first && k < np; k++)
+            first[k] = jobs[k * seeds].r; /* shallow: the jobs keep ownership */
+        if (!first || run_write_report(a->report, first, np, true, &err) != RUN_OK) {
+            cli_error("--report: %s", first ? err.msg : "out of memory");
+            rc = EXIT_FAILED;
+        } else if (!a->json) {
+            printf("wrote %s/index.html: the policies side by side (each its first seed)\n",
+                   a->report);
+        }
+        free(first);
     }
     for (int i = 0; i < n; i++)
         run_result_free(&jobs[i].r);

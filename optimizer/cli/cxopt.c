@@ -36,7 +36,8 @@ static const char usage_text[] =
     "        reason in numbers (see the README's \"The compliance gate\").\n"
     "  show [--json]\n"
     "        the campaign as the API reports it\n"
-    "  run SCENARIO_OR_DIR... [--policy NAME] [--json] [--junit FILE] [--quiet]\n"
+    "  run SCENARIO_OR_DIR... [--policy NAME] [--json] [--junit FILE] [--report DIR]\n"
+    "          [--quiet]\n"
     "        runs scenarios (scenarios/*.json) against an embedded mock on a virtual\n"
     "        clock and prints per scenario: cycles, changes applied and refused,\n"
     "        retries, cycle latency, abandon rate (worst regulatory window and final),\n"
@@ -46,12 +47,15 @@ static const char usage_text[] =
     "        .webhooks.json); --jobs N runs N at once;\n"
     "        --real-time runs on the wall clock instead; --profile seed|cxone runs\n"
     "        them with the mock and the optimizer speaking that API (default: each\n"
-    "        scenario's \"profile\", else seed).\n"
+    "        scenario's \"profile\", else seed). --report DIR writes a static HTML\n"
+    "        report there (index.html, failures first, and a page per scenario with\n"
+    "        SVG charts over simulated time; an older report there is replaced).\n"
     "  compare SCENARIO [--policies static,adaptive,vicidial,oracle] [--seeds N]\n"
     "          (also do-nothing: the starting settings held, nothing written)\n"
-    "          [--plot FILE.svg|.png] [--json] [--quiet]\n"
+    "          [--plot FILE.svg|.png] [--report DIR] [--json] [--quiet]\n"
     "        runs one scenario under each policy with the same seeds, side by side;\n"
-    "        --plot draws window abandon rate and occupancy over simulated time\n"
+    "        --plot draws window abandon rate and occupancy over simulated time;\n"
+    "        --report DIR writes the HTML report, policies side by side (first seed)\n"
     "  help  this text\n"
     "\n"
     "connection (each flag overrides its environment variable):\n"
@@ -131,7 +135,7 @@ enum {
     O_WEBHOOK_SECRET, O_PROFILE, O_CONSTRAINTS, O_LIMIT, O_MODEL, O_NO_PREDICT,
     O_PREDICT_HOURS, O_PREDICT_REPS, O_AUDIT, O_RETRY_BASE, O_RETRY_CAP, O_RETRY_ATTEMPTS,
     O_RETRY_DEADLINE, O_TOKEN_SKEW, O_CONNECT_TIMEOUT, O_TIMEOUT, O_SEED, O_JSON, O_TARGET,
-    O_RAMP, O_RAMP_INTERVAL, O_DRY_RUN, O_POLICY, O_POLICIES, O_JUNIT, O_SEEDS, O_PLOT,
+    O_RAMP, O_RAMP_INTERVAL, O_DRY_RUN, O_POLICY, O_POLICIES, O_JUNIT, O_SEEDS, O_PLOT, O_REPORT,
     O_AUDIT_DIR, O_REAL_TIME, O_JOBS, O_AK_ID, O_AK_SECRET, O_TENANT, O_API_VERSION, O_MAPPING,
     O_PREDICT_MAX, O_PREDICT_THREADS, O_HORIZON, O_REQUIRE_STATS, O_QUIET
 };
@@ -174,6 +178,7 @@ static const struct option options[] = {
     {"junit", required_argument, NULL, O_JUNIT},
     {"seeds", required_argument, NULL, O_SEEDS},
     {"plot", required_argument, NULL, O_PLOT},
+    {"report", required_argument, NULL, O_REPORT},
     {"audit-dir", required_argument, NULL, O_AUDIT_DIR},
     {"real-time", no_argument, NULL, O_REAL_TIME},
     {"jobs", required_argument, NULL, O_JOBS},
@@ -265,6 +270,7 @@ static int parse(int argc, char **argv, cli_args *a)
         case O_POLICIES: a->policies = optarg; break;
         case O_JUNIT: a->junit = optarg; break;
         case O_PLOT: a->plot = optarg; break;
+        case O_REPORT: a->report = optarg; break;
         case O_AUDIT_DIR: a->audit_dir = optarg; break;
         case O_AK_ID: a->s.access_key_id = optarg; break;
         case O_AK_SECRET: a->s.access_key_secret = optarg; break;

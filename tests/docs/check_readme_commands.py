@@ -37,6 +37,9 @@ BLOCKS = {
         ("run", "the sweep, the mock, show, dry-run, apply, ramp, run, compare"),
     ("README.md", "build/mockcxone/mockcxone --profile cxone --port 8080 &"):
         ("run", "the cxone profile against the mock, from examples/cxone-mock.env"),
+    ("README.md", "build/optimizer/cxopt run scenarios --report report --quiet    # then open "
+                  "report/index.html"):
+        ("run", "the HTML reports of run and compare"),
     ("README.md", "export CXONE_PROFILE=cxone"):
         ("skip", "needs a real tenant: its values are placeholders (\"...\")"),
     ("sim/README.md", "build/sim/dialsim run sim/examples/typical.json"):

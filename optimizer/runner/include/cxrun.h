@@ -68,8 +68,20 @@ typedef struct run_sample {
     long window_live;          /* live answers in it; -1: the stats could not be read */
     double period_rate;        /* abandon rate over the last period */
     double period_occupancy;
-    double answer_rate;        /* the setting in force */
+    double answer_rate;        /* the settings in force after the cycle */
+    double abandon_target;
+    int max_calls;
+    int call_interval_ms;
+    int outcome;               /* the cycle's opt_outcome */
 } run_sample;
+
+/* A fault rule's active period, in hours since the start (the report's
+ * shaded bands); rules sharing a period share a band. */
+#define RUN_MAX_BANDS 16
+typedef struct run_band {
+    double from_h, until_h;    /* until_h < 0: to the end of the run */
+    char what[64];             /* what the rules do: "429, reset" */
+} run_band;
 
 #define RUN_MAX_CHECKS 24
 
@@ -94,6 +106,9 @@ typedef struct run_result {
     double wall_p50, wall_p95, wall_p99;  /* cycle latency, ms of wall time */
     double sim_p50, sim_p95, sim_p99;     /* ms on the scenario clock (waits included) */
     double window_s;
+    double limit;                 /* the regulatory abandon limit */
+    run_band bands[RUN_MAX_BANDS];
+    int n_bands;
     double max_window_rate;       /* over evaluations with enough live answers, and
                                      the last; NaN when a reading is missing */
     int window_unread;            /* cycles whose stats could not be read */
@@ -139,6 +154,16 @@ int run_format_table(const run_result *r, int n, cx_buf *b);
 /* JUnit XML: one testcase per result, a failure per unmet expectation.
  * Written to a temporary file, then renamed. */
 run_status run_write_junit(const char *path, const run_result *r, int n, cx_error *err);
+
+/* A static HTML report in directory `dir`: index.html (the outcome table,
+ * failures first) and one page per result with SVG charts over simulated
+ * time. With `compare`, the results are one scenario under several
+ * policies, and the index shows them side by side. Written into a
+ * temporary directory beside `dir`, then renamed over it (an older report
+ * there is replaced); on failure nothing is left. Every string from a
+ * scenario file is HTML-escaped. */
+run_status run_write_report(const char *dir, const run_result *r, int n, bool compare,
+                            cx_error *err);
 
 /* Lists the scenario files under each argument (a file, or a directory's
  * *.json but schema.json, sorted). Returns a NULL-terminated array the

@@ -163,13 +163,17 @@ static run_status keep_mock_record(mock_server *m, cJSON *journal, const run_opt
     return st == RUN_OK ? write_json(path, mock_server_webhooks(m), err) : st;
 }
 
-static void sample(mock_server *m, const run_scenario *s, double hours, double answer_rate,
-                   run_sample *out)
+static void sample(mock_server *m, const run_scenario *s, double hours, const opt_params *set,
+                   int outcome, run_sample *out)
 {
     cJSON *st = NULL;
     memset(out, 0, sizeof *out);
     out->hours = hours;
-    out->answer_rate = answer_rate;
+    out->answer_rate = set->answer_rate;
+    out->abandon_target = set->abandon_rate;
+    out->max_calls = set->max_concurrent_calls;
+    out->call_interval_ms = set->call_interval_ms;
+    out->outcome = outcome;
     out->window_rate = out->period_rate = out->period_occupancy = NAN;
     out->window_live = -1; /* unread */
     if (mock_server_stats(m, CAMPAIGN_ID, s->window_s, s->period_s, &st) != MOCK_OK)
@@ -181,6 +185,45 @@ static void sample(mock_server *m, const run_scenario *s, double hours, double a
     out->period_rate = num(p, "abandonRate");
     out->period_occupancy = num(p, "occupancy");
     cJSON_Delete(st);
+}
+
+/* The fault rules' active periods, one band per distinct from/until. */
+static void fault_bands(const cJSON *faults, run_result *r)
+{
+    const cJSON *rule;
+    cJSON_ArrayForEach(rule, cJSON_GetObjectItem(faults, "faults"))
+    {
+        double from = num(rule, "from"), until = num(rule, "until");
+        if (isnan(from))
+            continue;
+        char what[64];
+        const cJSON *a = cJSON_GetObjectItem(rule, "action"), *sc = cJSON_GetObjectItem(rule, "status");
+        if (cJSON_IsString(a))
+            snprintf(what, sizeof what, "%s", a->valuestring);
+        else if (cJSON_IsNumber(sc))
+            snprintf(what, sizeof what, "%d", sc->valueint);
+        else if (cJSON_GetObjectItem(rule, "delayMs"))
+            snprintf(what, sizeof what, "delay");
+        else
+            snprintf(what, sizeof what, "fault");
+        int i = 0;
+        for (; i < r->n_bands; i++)
+            if (r->bands[i].from_h == from / 3600.0 &&
+                r->bands[i].until_h == (isnan(until) ? -1 : until / 3600.0))
+                break;
+        if (i == r->n_bands) {
+            if (r->n_bands == RUN_MAX_BANDS)
+                continue;
+            r->n_bands++;
+            r->bands[i].from_h = from / 3600.0;
+            r->bands[i].until_h = isnan(until) ? -1 : until / 3600.0;
+            r->bands[i].what[0] = '\0';
+        }
+        run_band *b = &r->bands[i];
+        size_t used = strlen(b->what);
+        if (!strstr(b->what, what) && used + strlen(what) + 3 < sizeof b->what)
+            snprintf(b->what + used, sizeof b->what - used, "%s%s", used ? ", " : "", what);
+    }
 }
 
 void run_result_free(run_result *r)
@@ -251,6 +294,8 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     bool cxone = strcmp(r->profile, "cxone") == 0;
     r->seed = s->seed + o->seed_offset;
     r->window_s = s->window_s;
+    r->limit = s->limit;
+    fault_bands(cxone ? s->faults_cxone : s->faults, r);
     const run_expect *x = cxone ? &s->expect_cxone : &s->expect;
     bool do_nothing = strcmp(r->policy, "do-nothing") == 0;
     if (x->has_min_occupancy_gain && !do_nothing) {
@@ -385,7 +430,7 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     }
 
     /* the cycles */
-    double answer_rate = s->initial.answer_rate;
+    opt_params cur = s->initial;
     for (int k = 1; k <= s->cycles; k++) {
         double due = start + k * s->period_s, now = cx_clock_now(clk);
         if (now < due)
@@ -406,8 +451,9 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
         if (rep.webhook_attempted)
             rep.webhook_delivered ? r->webhooks_delivered++ : r->webhooks_failed++;
         if (rep.outcome == OPT_OUTCOME_APPLIED)
-            answer_rate = rep.after.answer_rate;
-        sample(m, s, (cx_clock_now(clk) - start) / 3600.0, answer_rate, &r->samples[k - 1]);
+            cur = rep.after;
+        sample(m, s, (cx_clock_now(clk) - start) / 3600.0, &cur, (int)rep.outcome,
+               &r->samples[k - 1]);
         r->n_samples = k;
         r->cycles = k;
     }
