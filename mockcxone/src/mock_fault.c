@@ -91,13 +91,14 @@ static int parse_rule(const cJSON *node, const char *file, const char *array, in
     static const char *const keys[] = {"method", "path",  "times",   "after",
                                        "probability", "from", "until", "status",
                                        "headers", "body", "delayMs", "action",
-                                       "note",   "patch", NULL};
+                                       "note",   "patch", "enabled", NULL};
     char path[300];
     snprintf(path, sizeof path, "%s[%d]", array, index);
     cx_jobj o;
     const char *method = "*", *glob = "**", *note = NULL;
     long times = -1, after = 0, status = 0, delay = 0;
     int action = 0;
+    bool enabled = true;
     memset(r, 0, sizeof *r);
     r->probability = 1;
     r->until = -1;
@@ -111,8 +112,9 @@ static int parse_rule(const cJSON *node, const char *file, const char *array, in
         cx_jobj_int(&o, "status", false, 100, 599, &status) ||
         cx_jobj_int(&o, "delayMs", false, 0, 600000, &delay) ||
         cx_jobj_enum(&o, "action", false, actions, &action) ||
-        cx_jobj_str(&o, "note", false, &note))
+        cx_jobj_str(&o, "note", false, &note) || cx_jobj_bool(&o, "enabled", false, &enabled))
         return -1;
+    r->disabled = !enabled; /* as listed: a rule switched off loads back off */
     if (note && !(r->note = strdup(note)))
         return cx_error_set(err, MOCK_ENOMEM, "out of memory"), -1;
     if (!cx_copy(r->method, sizeof r->method, method) || !cx_copy(r->path, sizeof r->path, glob))

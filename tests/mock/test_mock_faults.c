@@ -411,7 +411,7 @@ static void test_faults_shown_as_read(void)
         "\"probability\":0.25,\"from\":60,\"until\":900,\"status\":503,"
         "\"headers\":{\"Retry-After\":\"7\",\"X-Why\":\"maintenance\"},"
         "\"body\":{\"error\":\"down\"},\"delayMs\":20,\"note\":\"a bad minute\","
-        "\"matched\":0,\"fired\":0}");
+        "\"matched\":0,\"fired\":0,\"enabled\":true}");
     char *ga = cJSON_PrintUnformatted(a), *wa = cJSON_PrintUnformatted(want);
     CX_ASSERT_STR_EQ(ga, wa);
     free(ga);
