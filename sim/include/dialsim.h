@@ -218,8 +218,12 @@ typedef struct sim_report {
     double hours;
     const char *ci_method;       /* "replications" or "batch means" */
     sim_estimate attempts, live_answers, machine_answers, no_answers, busy, blocked;
+    /* the truth: live people (AMD false positives included) */
     sim_estimate connected, abandoned, amd_false_positives, machines_to_agents;
     sim_estimate abandon_rate, abandon_rate_ofcom, waited_fraction, occupancy;
+    /* the ACD's book */
+    sim_estimate machines_dropped, observed_live_answers, observed_abandoned;
+    sim_estimate observed_abandon_rate;
     sim_estimate connects_per_agent_hour, mean_wait;
     sim_estimate wait_p50, wait_p90, wait_p95, wait_p99; /* of connected calls */
     sim_estimate busy_agents, connect_rate;               /* Little's law */
@@ -256,13 +260,16 @@ typedef struct sim_counters {
     double time;                 /* simulated seconds since the start */
     uint64_t attempts, live_answers, machine_answers, no_answers, busy, blocked;
     uint64_t connected, abandoned, amd_false_positives, machines_to_agents, waited;
+    /* the ACD's book (see STATISTICS) */
+    uint64_t machines_dropped, observed_live_answers, observed_abandoned;
     double busy_agent_s;         /* agent time in talk, wrap, machines */
     double staffed_agent_s;
     double handle_s;             /* talk + wrap of completed calls */
     uint64_t handled;            /* completed calls */
     int agents_now;
     int peak_lines;              /* the most lines in use at once so far */
-    double pacing_bet;           /* predictive: the control's k now */
+    double pacing_level;         /* predictive: the control variable u now */
+    double hit_rate_estimate;    /* predictive: the dialer's estimate now */
 } sim_counters;
 
 typedef struct sim_live sim_live;
