@@ -781,7 +781,8 @@ static void handle(sim__engine *e, const sim__event *ev)
         e->pace_pending = false;
         break;
     case EV_CONTROL:
-        sim__pacer_tick(&e->pacer, &e->d, warming(e) || e->d.strategy != SIM_PREDICTIVE);
+        sim__pacer_tick(&e->pacer, &e->d, warming(e) || e->d.strategy != SIM_PREDICTIVE,
+                        e->lines >= e->d.max_concurrent_calls);
         push(e, e->now + SIM_PACER_TICK, EV_CONTROL, 0, 0);
         break;
     case EV_ARRIVAL:

@@ -10,7 +10,7 @@
 #define AB_SHRINK 50.0       /* live answers at the target added to each rate */
 #define AB_RATE_FLOOR 0.005  /* errors are relative to max(target, this) */
 #define GAIN 0.01            /* u moves by GAIN x relative error per tick */
-#define U_MAX 4.0
+#define U_MAX 100.0          /* far above any line cap: the cap binds first */
 
 void sim__pacer_init(sim__pacer *p, const sim_dialer *d, double mean_reach_s,
                      double mean_handle_s)
@@ -27,6 +27,7 @@ void sim__pacer_set_dialer(sim__pacer *p, const sim_dialer *old, const sim_diale
     if (d->answer_rate != old->answer_rate) {
         p->prior_w = HIT_PRIOR_N;
         p->prior_a = d->answer_rate;
+        p->tries = p->hits = 0;
     }
 }
 
@@ -66,7 +67,7 @@ double sim__pacer_hit_rate(const sim__pacer *p)
     return a > 1e-3 ? a : 1e-3;
 }
 
-void sim__pacer_tick(sim__pacer *p, const sim_dialer *d, bool warming)
+void sim__pacer_tick(sim__pacer *p, const sim_dialer *d, bool warming, bool at_cap)
 {
     double hd = exp(-SIM_PACER_TICK / HIT_WINDOW), ad = exp(-SIM_PACER_TICK / AB_WINDOW);
     p->tries *= hd;
@@ -81,6 +82,8 @@ void sim__pacer_tick(sim__pacer *p, const sim_dialer *d, bool warming)
     double recent = (p->ab_recent + target * AB_SHRINK) / (p->live_recent + AB_SHRINK);
     double shift = ((double)p->ab_shift + target * AB_SHRINK) / ((double)p->live_shift + AB_SHRINK);
     double e = ((target - recent) + (target - shift)) / norm;
+    if (at_cap && e > 0) /* anti-windup: more would not be dialed */
+        return;
     p->u = fmin(U_MAX, fmax(0.0, p->u + GAIN * e));
 }
 

@@ -33,7 +33,7 @@ typedef struct sim__pacer {
 
 void sim__pacer_init(sim__pacer *p, const sim_dialer *d, double mean_reach_s,
                      double mean_handle_s);
-/* New settings: a changed answerRate re-seats the prior at full weight. */
+/* New settings: a changed answerRate is where the estimate starts again. */
 void sim__pacer_set_dialer(sim__pacer *p, const sim_dialer *old, const sim_dialer *d);
 /* An attempt ended: `hit` when it reached the ACD (a live answer AMD passed,
  * or an undetected machine), after `reach_s` seconds from its launch. */
@@ -45,8 +45,9 @@ void sim__pacer_connected(sim__pacer *p);
 void sim__pacer_dropped(sim__pacer *p);
 void sim__pacer_handled(sim__pacer *p, double handle_s);
 /* Every SIM_PACER_TICK: discounts the windows and moves u. `warming` while
- * the warm-up lasts (u stays 0 and the shift's book does not start). */
-void sim__pacer_tick(sim__pacer *p, const sim_dialer *d, bool warming);
+ * the warm-up lasts (u stays 0); `at_cap` when every line is in use (u does
+ * not rise). */
+void sim__pacer_tick(sim__pacer *p, const sim_dialer *d, bool warming, bool at_cap);
 /* The hit-rate estimate now. */
 double sim__pacer_hit_rate(const sim__pacer *p);
 /* How many lines should be ringing now. */
