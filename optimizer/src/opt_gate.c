@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "opt_internal.h"
+#include "opt_ofcom.h"
 
 double opt__wilson_upper(long x, long n)
 {
@@ -45,8 +46,13 @@ opt_status opt__gate(opt_optimizer *o, const opt_params *current, const opt_para
         c->observed = true;
         c->live_answers = stats->live_answers;
         c->abandoned = stats->abandoned;
-        c->observed_rate = (double)stats->abandoned / (double)stats->live_answers;
-        c->observed_upper95 = opt__wilson_upper(stats->abandoned, stats->live_answers);
+        /* the ACD's book, corrected as Ofcom asks (machines among the drops,
+         * AMD false positives it cannot see) */
+        opt__ofcom t = opt__ofcom_estimate(stats->live_answers - stats->abandoned,
+                                           stats->abandoned, stats->machines_to_agents,
+                                           o->s.amd_false_positive);
+        c->observed_rate = t.rate;
+        c->observed_upper95 = opt__wilson_upper(lround(t.abandoned), lround(t.live_answers));
         c->breach = c->observed_upper95 > limit;
     }
     c->predicted_ok = true;
