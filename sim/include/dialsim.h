@@ -88,25 +88,32 @@
  *     During warm-up the dialer is progressive and a is not used; a new
  *     answerRate setting restarts the estimate from it (weight 100, no data).
  *     Abandon control. The dialer's book is what its ACD sees (see
- *     STATISTICS): live answers L = calls connected to an agent and calls
- *     dropped (people and undetected machines alike; AMD false positives
- *     are never seen), abandons A = the drops. Every 15 s (SIM_PACER_TICK,
- *     VICIdial's adaptive interval) it compares two rates with the setting
- *     r* (Genesys' Target Rate: "recent and past rates"):
- *         recent = (A_r + r* m) / (L_r + m)   over the last 15 min
- *                  (A_r, L_r discounted, 900 s time constant, AB_WINDOW)
- *         shift  = (A_s + r* m) / (L_s + m)   since the start (the shift)
- *     each shrunk toward the setting by m = 50 live answers (AB_SHRINK), so
- *     a handful of calls cannot swing it, and moves u by integral action:
- *         u <- clamp(u + g * ((r* - recent) + (r* - shift)) / max(r*, 0.005), 0, 100)
- *     with gain g = 0.01 per tick (GAIN): at no abandons u rises about 0.04
- *     a minute, so a new campaign reaches expected-value pacing in about
- *     half an hour. The recent term steers the present rate to the
- *     setting; the shift term makes up for the past (the progressive
- *     warm-up, an unlucky hour), so the shift's realised rate lands on the
- *     setting with no dead band. While every line is in use u does not rise
- *     (anti-windup). u starts at 0: a new campaign starts progressive and
- *     ramps up, as CXone's does. A setting of 0 keeps it progressive.
+ *     STATISTICS): its live answers are the calls it connected to an agent
+ *     and the calls it dropped (people and undetected machines alike; AMD
+ *     false positives are never seen), its abandons the drops. Its error
+ *     after each live answer is e = (r* - x) / max(r*, 0.005), x = 1 for a
+ *     drop and 0 for a connection, r* the setting (the floor keeps a tiny
+ *     setting from making every drop a landslide). Summed over the shift,
+ *     e is the shift's unspent abandons relative to the setting: above 0
+ *     while the shift's rate is under it. The control is a PI on that sum:
+ *         surplus <- surplus + g e                   (g = 0.002, STEP)
+ *         level   <- clamp(level + h surplus, 0, 100) (h = 0.002, LEVEL_RATE)
+ *         u        = clamp(level + surplus, 0, 100)
+ *     Recent rates act at once: every drop takes about g / r* off u (0.07
+ *     at 3%), every connection adds g, so u moves within the ring time of
+ *     the calls that show the change, with no measuring window to lag
+ *     behind (a window of minutes made the first version overshoot into
+ *     bursts of drops). Past rates act through the surplus: the shift's
+ *     unspent (or overspent) abandons stay in u until spent (or paid
+ *     back), so the shift's realised rate lands on the setting with no
+ *     dead band; the level slowly takes over the surplus (its time
+ *     constant is 1/h = 500 live answers) so that, once the shift is on
+ *     the setting, u keeps the operating point it needs. Counting per
+ *     live answer makes the gains the same in calls for every team size.
+ *     u does not rise while every line is in use (anti-windup), nor during
+ *     warm-up (the control starts at the first 15-s tick after it). u starts
+ *     at 0: a new campaign starts progressive and ramps up, as CXone's does
+ *     (one call per agent first); a setting of 0 keeps it progressive.
  *   fixed-rate   Poisson launches at dialRate; a launch that finds every
  *                line busy is blocked (counted, not dialed). For validation.
  *   During the first warmUpPeriod seconds, predictive and power dial as

@@ -481,7 +481,7 @@ static void connect(sim__engine *e, uint32_t id)
     double wait = e->now - c->t_answer;
     c->state = C_TALKING;
     c->t_connect = e->now;
-    sim__pacer_connected(&e->pacer);
+    sim__pacer_connected(&e->pacer, &e->d, e->lines >= e->d.max_concurrent_calls);
     sim__tally *T[3];
     int n = tallies(e, T);
     for (int i = 0; i < n; i++) {
@@ -516,7 +516,7 @@ static void drop(sim__engine *e, uint32_t id)
         COUNT(e, machines_dropped);
     else
         COUNT(e, abandoned);
-    sim__pacer_dropped(&e->pacer);
+    sim__pacer_dropped(&e->pacer, &e->d);
     call_end(e, id);
 }
 
@@ -781,8 +781,7 @@ static void handle(sim__engine *e, const sim__event *ev)
         e->pace_pending = false;
         break;
     case EV_CONTROL:
-        sim__pacer_tick(&e->pacer, &e->d, warming(e) || e->d.strategy != SIM_PREDICTIVE,
-                        e->lines >= e->d.max_concurrent_calls);
+        sim__pacer_tick(&e->pacer, warming(e) || e->d.strategy != SIM_PREDICTIVE);
         push(e, e->now + SIM_PACER_TICK, EV_CONTROL, 0, 0);
         break;
     case EV_ARRIVAL:

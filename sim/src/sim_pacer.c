@@ -1,16 +1,16 @@
-/* sim_pacer.c - the predictive dialer's pacing (see dialsim.h, "THE PACING
- * ALGORITHM", for the rule and the reasons for each constant). */
+/* sim_pacer.c - the predictive dialer's pacing. The rule, every constant
+ * and why are in dialsim.h ("THE PACING ALGORITHM"); this file implements
+ * them and nothing else. */
 #include "sim_pacer.h"
 
 #include <math.h>
 
-#define HIT_PRIOR_N 100.0    /* the prior's weight, in attempts */
-#define HIT_WINDOW 900.0     /* s: time constant of the hit-rate discount */
-#define AB_WINDOW 900.0      /* s: time constant of the recent abandon rate */
-#define AB_SHRINK 50.0       /* live answers at the target added to each rate */
-#define AB_RATE_FLOOR 0.005  /* errors are relative to max(target, this) */
-#define GAIN 0.01            /* u moves by GAIN x relative error per tick */
-#define U_MAX 100.0          /* far above any line cap: the cap binds first */
+#define HIT_PRIOR_N 100.0   /* the Beta prior's weight, in attempts */
+#define HIT_WINDOW 900.0    /* s: time constant of the hit-rate discount */
+#define STEP 0.002          /* g: u per live answer, per unit of relative error */
+#define LEVEL_RATE 0.002    /* e: the share of the surplus the level takes per answer */
+#define AB_RATE_FLOOR 0.005 /* errors are relative to max(target, this) */
+#define U_MAX 100.0         /* far above any line cap: the cap binds first */
 
 void sim__pacer_init(sim__pacer *p, const sim_dialer *d, double mean_reach_s,
                      double mean_handle_s)
@@ -41,19 +41,26 @@ void sim__pacer_attempt(sim__pacer *p, bool hit, double reach_s)
     }
 }
 
-void sim__pacer_connected(sim__pacer *p)
+/* One live answer in the ACD's book: x = 1 dropped, 0 connected. */
+static void integrate(sim__pacer *p, const sim_dialer *d, double x, bool at_cap)
 {
-    p->live_recent += 1;
-    p->live_shift++;
+    if (!p->started)
+        return;
+    double target = d->abandon_rate;
+    double step = STEP * (target - x) / fmax(target, AB_RATE_FLOOR);
+    if (at_cap && step > 0) /* anti-windup: more would not be dialed */
+        return;
+    p->surplus += step;
+    p->level = fmin(U_MAX, fmax(0.0, p->level + LEVEL_RATE * p->surplus));
+    p->u = fmin(U_MAX, fmax(0.0, p->level + p->surplus));
 }
 
-void sim__pacer_dropped(sim__pacer *p)
+void sim__pacer_connected(sim__pacer *p, const sim_dialer *d, bool at_cap)
 {
-    p->live_recent += 1;
-    p->ab_recent += 1;
-    p->live_shift++;
-    p->ab_shift++;
+    integrate(p, d, 0, at_cap);
 }
+
+void sim__pacer_dropped(sim__pacer *p, const sim_dialer *d) { integrate(p, d, 1, false); }
 
 void sim__pacer_handled(sim__pacer *p, double handle_s)
 {
@@ -67,31 +74,19 @@ double sim__pacer_hit_rate(const sim__pacer *p)
     return a > 1e-3 ? a : 1e-3;
 }
 
-void sim__pacer_tick(sim__pacer *p, const sim_dialer *d, bool warming, bool at_cap)
+void sim__pacer_tick(sim__pacer *p, bool warming)
 {
-    double hd = exp(-SIM_PACER_TICK / HIT_WINDOW), ad = exp(-SIM_PACER_TICK / AB_WINDOW);
-    p->tries *= hd;
-    p->hits *= hd;
-    p->prior_w *= hd;
-    p->live_recent *= ad;
-    p->ab_recent *= ad;
-    if (warming)
-        return;
-    double target = d->abandon_rate;
-    double norm = fmax(target, AB_RATE_FLOOR);
-    double recent = (p->ab_recent + target * AB_SHRINK) / (p->live_recent + AB_SHRINK);
-    double shift = ((double)p->ab_shift + target * AB_SHRINK) / ((double)p->live_shift + AB_SHRINK);
-    double e = ((target - recent) + (target - shift)) / norm;
-    if (at_cap && e > 0) /* anti-windup: more would not be dialed */
-        return;
-    p->u = fmin(U_MAX, fmax(0.0, p->u + GAIN * e));
+    double decay = exp(-SIM_PACER_TICK / HIT_WINDOW);
+    p->tries *= decay;
+    p->hits *= decay;
+    p->prior_w *= decay;
+    p->started = !warming;
 }
 
 double sim__pacer_lines(const sim__pacer *p, int idle, int busy, int queued)
 {
     double a = sim__pacer_hit_rate(p);
     double s = p->handle_s > 0 ? fmin(1.0, p->reach_s / p->handle_s) : 0.0;
-    double free_now = (double)(idle - queued);
     double ratio = 1.0 + p->u * (1.0 / a - 1.0);
-    return free_now * ratio + p->u * busy * s / a;
+    return (double)(idle - queued) * ratio + p->u * busy * s / a;
 }

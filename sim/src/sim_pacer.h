@@ -14,21 +14,20 @@
 
 typedef struct sim__pacer {
     /* hit rate: a Beta prior of weight prior_w at answerRate, and the
-     * attempts and hits seen, all discounted with SIM_PACER_HIT_WINDOW */
+     * attempts and hits seen, all discounted with HIT_WINDOW */
     double prior_w, prior_a;
     double tries, hits;
-    /* abandon control: the observed book, recent (discounted) and since the
-     * start of the shift */
-    double live_recent, ab_recent;
-    uint64_t live_shift, ab_shift;
-    double u;        /* the control variable: 0 progressive, 1 expected-value */
+    /* abandon control (dialsim.h): u = level + surplus */
+    double surplus;  /* g x the shift's unspent abandons / max(target, floor) */
+    double level;    /* the operating level; it absorbs the surplus */
+    double u;        /* 0 progressive, 1 expected-value pacing */
     bool started;    /* warm-up is over */
     /* times the dialer observes: launch to the ACD, and handle */
     double reach_s, handle_s;
     uint64_t reach_n, handle_n;
 } sim__pacer;
 
-/* The control's tick, seconds. */
+/* The hit-rate discount's tick, seconds. */
 #define SIM_PACER_TICK 15.0
 
 void sim__pacer_init(sim__pacer *p, const sim_dialer *d, double mean_reach_s,
@@ -38,16 +37,16 @@ void sim__pacer_set_dialer(sim__pacer *p, const sim_dialer *old, const sim_diale
 /* An attempt ended: `hit` when it reached the ACD (a live answer AMD passed,
  * or an undetected machine), after `reach_s` seconds from its launch. */
 void sim__pacer_attempt(sim__pacer *p, bool hit, double reach_s);
-/* The ACD connected a call to an agent (live or not: the ACD cannot tell
- * before the agent does, so machines count here only when dropped). */
-void sim__pacer_connected(sim__pacer *p);
+/* The ACD connected a live call to an agent (a machine an agent took is
+ * marked by the agent and left out of the book). `at_cap`: every line is in
+ * use, so u does not rise. */
+void sim__pacer_connected(sim__pacer *p, const sim_dialer *d, bool at_cap);
 /* The ACD dropped a call that reached it: no agent within the threshold. */
-void sim__pacer_dropped(sim__pacer *p);
+void sim__pacer_dropped(sim__pacer *p, const sim_dialer *d);
 void sim__pacer_handled(sim__pacer *p, double handle_s);
-/* Every SIM_PACER_TICK: discounts the windows and moves u. `warming` while
- * the warm-up lasts (u stays 0); `at_cap` when every line is in use (u does
- * not rise). */
-void sim__pacer_tick(sim__pacer *p, const sim_dialer *d, bool warming, bool at_cap);
+/* Every SIM_PACER_TICK: discounts the hit-rate window. While `warming`
+ * (or not predictive) the abandon control does not move. */
+void sim__pacer_tick(sim__pacer *p, bool warming);
 /* The hit-rate estimate now. */
 double sim__pacer_hit_rate(const sim__pacer *p);
 /* How many lines should be ringing now. */

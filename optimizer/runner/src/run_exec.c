@@ -294,6 +294,7 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     os.audit_path = audit;
     os.constraints = s->constraints;
     os.limit = s->limit;
+    os.amd_false_positive = s->amd_false_positive;
     os.window_s = s->window_s;
     os.stats_period_s = s->period_s;
     os.model = s->campaign;
