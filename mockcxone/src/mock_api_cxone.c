@@ -498,8 +498,8 @@ static void put_block(mock_server *s, const mock__req *req, const char *id, cons
                 snprintf(bad, sizeof bad, "%s.%s must be a positive number", block, f->string);
                 break;
             }
-            if (ratio)
-                cJSON_AddNumberToObject(pd, "answerRate", 1.0 / f->valuedouble);
+            if (ratio) /* 1 / (1 / 0.95) is 0.9500000000000001: not past a bound */
+                cJSON_AddNumberToObject(pd, "answerRate", round(1e12 / f->valuedouble) / 1e12);
             else if (threshold)
                 cJSON_AddNumberToObject(pd, "abandonRate", f->valuedouble / 100.0);
             else

@@ -159,7 +159,8 @@ static int write_csv(const sweep *s, const char *path)
     for (int k = 0; k < s->nv; k++)
         fprintf(f, "%s,", s->v[k].key);
     fputs("abandonRate,abandonRateLo,abandonRateHi,occupancy,occupancyLo,occupancyHi,"
-          "waitedFraction,connectsPerAgentHour,attempts,liveAnswers,abandoned\n",
+          "waitedFraction,connectsPerAgentHour,attempts,liveAnswers,abandoned,"
+          "observedAbandonRate,observedAbandonRateLo,observedAbandonRateHi\n",
           f);
     double vals[MAX_VARY];
     for (int i = 0; i < s->n_points; i++) {
@@ -167,11 +168,12 @@ static int write_csv(const sweep *s, const char *path)
         point_values(s, i, vals);
         for (int k = 0; k < s->nv; k++)
             fprintf(f, "%.10g,", vals[k]);
-        fprintf(f, "%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,%.3f,%.3f,%.3f\n",
+        fprintf(f, "%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,%.3f,%.3f,%.3f,%.6f,%.6f,%.6f\n",
                 r->abandon_rate.mean, r->abandon_rate.lo, r->abandon_rate.hi, r->occupancy.mean,
                 r->occupancy.lo, r->occupancy.hi, r->waited_fraction.mean,
                 r->connects_per_agent_hour.mean, r->attempts.mean, r->live_answers.mean,
-                r->abandoned.mean);
+                r->abandoned.mean, r->observed_abandon_rate.mean, r->observed_abandon_rate.lo,
+                r->observed_abandon_rate.hi);
     }
     if (fclose(f) != 0 || rename(tmp, path) != 0) {
         unlink(tmp);
@@ -181,8 +183,10 @@ static int write_csv(const sweep *s, const char *path)
     return 0;
 }
 
-/* Plots abandon rate (with its interval) and occupancy against the first
- * key, one group per combination of the other keys. */
+/* Plots abandon rate (the truth, with its interval), the ACD's abandon rate
+ * (dashed) and occupancy against the first key, one group per combination
+ * of the other keys; a sweep of dialer.abandonRate also draws the setting
+ * (the diagonal the ACD's rate should follow). */
 static int plot(const sweep *s, const char *out, double limit)
 {
     const char *ext = strrchr(out, '.');
@@ -202,9 +206,11 @@ static int plot(const sweep *s, const char *out, double limit)
             int idx = g * group + i;
             const sim_report *r = s->reports[idx];
             point_values(s, idx, vals);
-            fprintf(d, "%.10g %.6f %.6f %.6f %.6f\n", vals[0], 100 * r->abandon_rate.mean,
-                    100 * r->abandon_rate.lo, 100 * r->abandon_rate.hi,
-                    100 * r->occupancy.mean);
+            fprintf(d, "%.10g %.6f %.6f %.6f %.6f %.6f %.6f %.6f\n", vals[0],
+                    100 * r->abandon_rate.mean, 100 * r->abandon_rate.lo,
+                    100 * r->abandon_rate.hi, 100 * r->occupancy.mean,
+                    100 * r->observed_abandon_rate.mean, 100 * r->observed_abandon_rate.lo,
+                    100 * r->observed_abandon_rate.hi);
         }
         fputs("\n\n", d);
     }
@@ -216,7 +222,8 @@ static int plot(const sweep *s, const char *out, double limit)
         return -1;
     }
     fprintf(g, "set terminal %s\nset output '%s'\n", term, out);
-    fprintf(g, "set title 'dialsim sweep: abandon rate and occupancy'\n");
+    fprintf(g, "set title 'dialsim sweep: abandon rate (the truth and what the ACD sees) and "
+               "occupancy'\n");
     fprintf(g, "set xlabel '%s'\nset ylabel 'abandon rate (%%), 95%% interval'\n", s->v[0].key);
     fprintf(g, "set y2label 'occupancy (%%)'\nset y2tics\nset ytics nomirror\nset grid\n");
     fprintf(g, "set key outside bottom center horizontal\nset yrange [0:*]\nset y2range [0:100]\n");
@@ -225,6 +232,8 @@ static int plot(const sweep *s, const char *out, double limit)
     fprintf(g, "set label 'limit %g%%' at graph 0.01, first %g offset 0,0.6 tc rgb 'red'\n",
             100 * limit, 100 * limit);
     fputs("plot ", g);
+    if (strcmp(s->v[0].key, "dialer.abandonRate") == 0)
+        fputs("100 * x with lines lw 6 lc rgb '#c8c8c8' title 'the setting', ", g);
     for (int k = 0; k < groups; k++) {
         char title[256] = "";
         point_values(s, k * group, vals);
@@ -233,10 +242,13 @@ static int plot(const sweep *s, const char *out, double limit)
             used += (size_t)snprintf(title + used, sizeof title - used, "%s%s=%g",
                                      used ? " " : "", s->v[v].key, vals[v]);
         fprintf(g,
-                "'%s' index %d using 1:2:3:4 with yerrorlines lc %d title 'abandon %s', "
-                "'%s' index %d using 1:5 axes x1y2 with linespoints dt 2 lc %d title "
+                "'%s' index %d using 1:2:3:4 with yerrorlines lc %d title 'abandon, truth %s', "
+                "'%s' index %d using 1:6:7:8 with yerrorlines dt 3 lc %d title "
+                "'abandon, ACD %s', "
+                "'%s' index %d using 1:5 axes x1y2 with linespoints dt 2 pt 6 lc %d title "
                 "'occupancy %s'%s",
-                data, k, k + 1, title, data, k, k + 1, title, k + 1 < groups ? ", " : "\n");
+                data, k, 3 * k + 1, title, data, k, 3 * k + 2, title, data, k, 3 * k + 3, title,
+                k + 1 < groups ? ", " : "\n");
     }
     int rc = pclose(g);
     unlink(data);

@@ -57,7 +57,10 @@ static void test_books_reconcile(void)
     CX_ASSERT_INT_EQ(c.observed_abandoned,
                      c.abandoned - c.amd_false_positives + c.machines_dropped);
     CX_ASSERT_INT_EQ(c.observed_live_answers, c.connected + c.observed_abandoned);
-    CX_ASSERT_INT_EQ(c.live_answers, c.connected + c.abandoned);
+    /* people answered = connected + abandoned, but for those still in AMD's
+     * hands or waiting at the moment of the count */
+    CX_ASSERT_LE(c.connected + c.abandoned, c.live_answers);
+    CX_ASSERT_LE(c.live_answers - c.connected - c.abandoned, (uint64_t)c.peak_lines);
     /* a false positive rate of 3% of people is about 3% of live answers */
     CX_ASSERT_NEAR((double)c.amd_false_positives / (double)c.live_answers, 0.03, 0.01);
     sim_live_destroy(l);
