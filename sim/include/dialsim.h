@@ -86,7 +86,10 @@
  *     a Beta prior of weight w = 100 attempts (HIT_PRIOR_N) at answerRate,
  *     discounted like the data, so it rules the first minutes and fades.
  *     During warm-up the dialer is progressive and a is not used; a new
- *     answerRate setting restarts the estimate from it (weight 100, no data).
+ *     answerRate setting re-seats the prior (weight 100 at the new value)
+ *     beside what the dialer has seen, which it keeps: forgetting it would
+ *     make the dialer underdial (or overdial) until it relearned, and its
+ *     abandon control wind up meanwhile.
  *     Abandon control. The dialer's book is what its ACD sees (see
  *     STATISTICS): its live answers are the calls it connected to an agent
  *     and the calls it dropped (people and undetected machines alike; AMD

@@ -8,7 +8,7 @@
 #define HIT_PRIOR_N 100.0   /* the Beta prior's weight, in attempts */
 #define HIT_WINDOW 900.0    /* s: time constant of the hit-rate discount */
 #define STEP 0.002          /* g: u per live answer, per unit of relative error */
-#define LEVEL_RATE 0.002    /* e: the share of the surplus the level takes per answer */
+#define LEVEL_RATE 0.002    /* h: the share of the surplus the level takes per answer */
 #define AB_RATE_FLOOR 0.005 /* errors are relative to max(target, this) */
 #define U_MAX 100.0         /* far above any line cap: the cap binds first */
 
@@ -27,7 +27,6 @@ void sim__pacer_set_dialer(sim__pacer *p, const sim_dialer *old, const sim_diale
     if (d->answer_rate != old->answer_rate) {
         p->prior_w = HIT_PRIOR_N;
         p->prior_a = d->answer_rate;
-        p->tries = p->hits = 0;
     }
 }
 

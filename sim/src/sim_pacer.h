@@ -32,7 +32,8 @@ typedef struct sim__pacer {
 
 void sim__pacer_init(sim__pacer *p, const sim_dialer *d, double mean_reach_s,
                      double mean_handle_s);
-/* New settings: a changed answerRate is where the estimate starts again. */
+/* New settings: a changed answerRate re-seats the prior (full weight, new
+ * value); what the dialer has seen stays. */
 void sim__pacer_set_dialer(sim__pacer *p, const sim_dialer *old, const sim_dialer *d);
 /* An attempt ended: `hit` when it reached the ACD (a live answer AMD passed,
  * or an undetected machine), after `reach_s` seconds from its launch. */
