@@ -142,6 +142,23 @@ static opt_params retreat_only(const opt_params *cur, const opt_params *t)
     return r;
 }
 
+/* The retreating parts of a step, if the gate passes them; else no change.
+ * (A retreat predicted no better than the current settings is refused: with
+ * a dialer that learns its hit rate, a higher answerRate alone often is.) */
+static opt_status keep_if_passes(opt_optimizer *o, const opt__policy_in *in, opt_params *cand,
+                                 const opt_params *retreat, cx_error *err)
+{
+    opt_compliance c;
+    opt_prediction pr;
+    *cand = *in->current;
+    if (opt_params_equal(retreat, in->current))
+        return OPT_OK;
+    opt_status rc = opt__gate(o, in->current, retreat, in->stats, &c, &pr, err);
+    if (rc == OPT_OK && c.compliant)
+        *cand = *retreat;
+    return rc;
+}
+
 /* A target the compliance gate refuses changes nothing, so the policy asks
  * the gate first (the same prediction, on the same seed, as the cycle's
  * gate will make) and, refused, takes the largest share of the step the
@@ -165,10 +182,8 @@ static opt_status fit_gate(opt_optimizer *o, const opt__policy_in *in, opt_param
         return OPT_OK;
     }
     opt_params best = retreat_only(cur, cand);
-    if (c.breach || !c.target_ok) {
-        *cand = best;
-        return OPT_OK;
-    }
+    if (c.breach || !c.target_ok)
+        return keep_if_passes(o, in, cand, &best, err);
     /* the prediction refuses the whole step: the largest share it allows
      * (predicted abandons grow with the share) */
     double lo = 0, hi = 1;
@@ -187,8 +202,11 @@ static opt_status fit_gate(opt_optimizer *o, const opt__policy_in *in, opt_param
             hi = share;
         }
     }
-    *cand = best;
-    return OPT_OK;
+    if (lo > 0) {
+        *cand = best;
+        return OPT_OK;
+    }
+    return keep_if_passes(o, in, cand, &best, err);
 }
 
 static opt_status decide(opt_policy *p, const opt__policy_in *in, opt_params *target,
