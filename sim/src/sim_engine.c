@@ -3,17 +3,22 @@
  * Model and pacing rules are documented in dialsim.h; this file implements
  * them. Assumptions: agents are interchangeable (they are counts, not
  * individuals); a call's outcome is drawn when it is launched, from the
- * live-answer probability at that instant; waiting live answers are served
+ * live-answer probability at that instant; calls waiting at the ACD are served
  * first come, first served; every random number comes from the engine's own
  * gsl_rng, in an order fixed by the event queue's (time, seq) order.
  *
  * A call's life:
- *   RINGING --resolve--> (busy | no answer | machine detected)      -> ends
- *           \--> live --> AMD false positive                       -> abandoned
- *                    \--> idle agent?  yes -> TALKING -> wrap -> agent free
- *                                      no  -> WAITING --agent--> TALKING
- *                                                    \--threshold--> abandoned
- *           \--> undetected machine -> agent for machineHandleTime (or dropped)
+ *   RINGING --resolve--> busy | no answer                             -> ends
+ *           \--> answered (live or machine) --AMD decision time--> SCREENING
+ *                 AMD hangs up: a detected machine                     -> ends
+ *                               a live person (false positive)        -> abandoned
+ *                 passed to the ACD (a person or an undetected machine):
+ *                   idle agent?  yes -> TALKING -> wrap -> agent free
+ *                                       (a machine: its agent for machineHandleTime)
+ *                                no  -> WAITING --agent--> as above
+ *                                                \--threshold--> dropped
+ * The predictive pacer (sim_pacer.c) is told every attempt's end, every
+ * connection and every drop, as a real dialer would be.
  *
  * Cost: O(log n) per event for the heap, O(1) for everything else; memory is
  * bounded by the lines and agents in use, not by the simulated duration
@@ -21,8 +26,9 @@
  *
  * One translation unit on purpose, though long: every event passes through
  * push, launch, resolve, connect and pace, and the compiler inlines them
- * only within a file; the heap (sim_heap.c), the model (sim_model.c) and
- * the runs and replications (sim_run.c) live apart. */
+ * only within a file; the heap (sim_heap.c), the model (sim_model.c), the
+ * predictive pacer (sim_pacer.c) and the runs and replications (sim_run.c)
+ * live apart. */
 #include "sim_engine.h"
 
 #include <gsl/gsl_randist.h>
