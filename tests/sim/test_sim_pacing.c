@@ -103,7 +103,7 @@ static void test_holds_with_a_wrong_estimate(void)
     for (size_t i = 0; i < sizeof teams / sizeof *teams; i++) {
         team t = {teams[i].agents, 0.20, 0.25};
         for (int k = 0; k < 2; k++)
-            for (int s = 0; s < 3; s += 2) {
+            for (int s = 0; s < 3; s++) {
                 char what[96];
                 snprintf(what, sizeof what, "%d agents, truth 0.20, answerRate %.2f", t.agents,
                          estimates[k]);
