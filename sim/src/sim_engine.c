@@ -487,7 +487,8 @@ static void connect(sim__engine *e, uint32_t id)
     double wait = e->now - c->t_answer;
     c->state = C_TALKING;
     c->t_connect = e->now;
-    sim__pacer_connected(&e->pacer, &e->d, e->lines >= e->d.max_concurrent_calls);
+    sim__pacer_connected(&e->pacer, &e->d, e->idle + e->busy,
+                         e->lines >= e->d.max_concurrent_calls);
     sim__tally *T[3];
     int n = tallies(e, T);
     for (int i = 0; i < n; i++) {
@@ -522,7 +523,7 @@ static void drop(sim__engine *e, uint32_t id)
         COUNT(e, machines_dropped);
     else
         COUNT(e, abandoned);
-    sim__pacer_dropped(&e->pacer, &e->d);
+    sim__pacer_dropped(&e->pacer, &e->d, e->idle + e->busy);
     call_end(e, id);
 }
 

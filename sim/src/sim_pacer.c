@@ -7,7 +7,8 @@
 
 #define HIT_PRIOR_N 100.0   /* the Beta prior's weight, in attempts */
 #define HIT_WINDOW 900.0    /* s: time constant of the hit-rate discount */
-#define STEP 0.002          /* g: u per live answer, per unit of relative error */
+#define STEP 0.002          /* g: u per live answer, per unit of relative error, */
+#define STEP_TEAM 20.0      /* for a team of up to this many; g sqrt(20/n) above */
 #define LEVEL_RATE 0.002    /* h: the share of the surplus the level takes per answer */
 #define AB_RATE_FLOOR 0.005 /* errors are relative to max(target, this) */
 #define U_MAX 100.0         /* far above any line cap: the cap binds first */
@@ -40,13 +41,15 @@ void sim__pacer_attempt(sim__pacer *p, bool hit, double reach_s)
     }
 }
 
-/* One live answer in the ACD's book: x = 1 dropped, 0 connected. */
-static void integrate(sim__pacer *p, const sim_dialer *d, double x, bool at_cap)
+/* One live answer in the ACD's book: x = 1 dropped, 0 connected; `agents`
+ * staffed (not previewing). */
+static void integrate(sim__pacer *p, const sim_dialer *d, double x, int agents, bool at_cap)
 {
     if (!p->started)
         return;
     double target = d->abandon_rate;
-    double step = STEP * (target - x) / fmax(target, AB_RATE_FLOOR);
+    double g = STEP * (agents > STEP_TEAM ? sqrt(STEP_TEAM / agents) : 1.0);
+    double step = g * (target - x) / fmax(target, AB_RATE_FLOOR);
     if (at_cap && step > 0) /* anti-windup: more would not be dialed */
         return;
     p->surplus += step;
@@ -54,12 +57,15 @@ static void integrate(sim__pacer *p, const sim_dialer *d, double x, bool at_cap)
     p->u = fmin(U_MAX, fmax(0.0, p->level + p->surplus));
 }
 
-void sim__pacer_connected(sim__pacer *p, const sim_dialer *d, bool at_cap)
+void sim__pacer_connected(sim__pacer *p, const sim_dialer *d, int agents, bool at_cap)
 {
-    integrate(p, d, 0, at_cap);
+    integrate(p, d, 0, agents, at_cap);
 }
 
-void sim__pacer_dropped(sim__pacer *p, const sim_dialer *d) { integrate(p, d, 1, false); }
+void sim__pacer_dropped(sim__pacer *p, const sim_dialer *d, int agents)
+{
+    integrate(p, d, 1, agents, false);
+}
 
 void sim__pacer_handled(sim__pacer *p, double handle_s)
 {

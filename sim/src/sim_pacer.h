@@ -38,12 +38,12 @@ void sim__pacer_set_dialer(sim__pacer *p, const sim_dialer *old, const sim_diale
 /* An attempt ended: `hit` when it reached the ACD (a live answer AMD passed,
  * or an undetected machine), after `reach_s` seconds from its launch. */
 void sim__pacer_attempt(sim__pacer *p, bool hit, double reach_s);
-/* The ACD connected a live call to an agent (a machine an agent took is
+/* `agents`: staffed now (idle or busy). The ACD connected a live call to an agent (a machine an agent took is
  * marked by the agent and left out of the book). `at_cap`: every line is in
  * use, so u does not rise. */
-void sim__pacer_connected(sim__pacer *p, const sim_dialer *d, bool at_cap);
+void sim__pacer_connected(sim__pacer *p, const sim_dialer *d, int agents, bool at_cap);
 /* The ACD dropped a call that reached it: no agent within the threshold. */
-void sim__pacer_dropped(sim__pacer *p, const sim_dialer *d);
+void sim__pacer_dropped(sim__pacer *p, const sim_dialer *d, int agents);
 void sim__pacer_handled(sim__pacer *p, double handle_s);
 /* Every SIM_PACER_TICK: discounts the hit-rate window. While `warming`
  * (or not predictive) the abandon control does not move. */
