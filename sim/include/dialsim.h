@@ -272,6 +272,7 @@ typedef struct sim_estimate {
 typedef struct sim_point {
     double t0, t1;               /* simulated seconds since the start */
     double attempts, live_answers, abandoned, abandon_rate, occupancy, agents;
+    double observed_abandon_rate; /* the ACD's book */
 } sim_point;
 
 typedef struct sim_report {

@@ -138,6 +138,7 @@ static sim_status run_one(const sim_config *cfg, int index, bool batches, rep *o
             p->live_answers = (double)s[i].live_answers;
             p->abandoned = (double)s[i].abandoned;
             p->abandon_rate = metric(M_ABANDON_RATE, &s[i], 0);
+            p->observed_abandon_rate = metric(M_OBS_RATE, &s[i], 0);
             p->occupancy = metric(M_OCCUPANCY, &s[i], 0);
             p->agents = ratio(s[i].staffed_s, p->t1 - p->t0);
         }
@@ -315,6 +316,7 @@ sim_status sim_run(const sim_config *cfg, int threads, sim_report **out, cx_erro
                     d->live_answers += s->live_answers;
                     d->abandoned += s->abandoned;
                     d->abandon_rate += s->abandon_rate;
+                    d->observed_abandon_rate += s->observed_abandon_rate;
                     d->occupancy += s->occupancy;
                     d->agents += s->agents;
                 }
@@ -322,6 +324,7 @@ sim_status sim_run(const sim_config *cfg, int threads, sim_report **out, cx_erro
                 d->live_answers /= n;
                 d->abandoned /= n;
                 d->abandon_rate /= n;
+                d->observed_abandon_rate /= n;
                 d->occupancy /= n;
                 d->agents /= n;
             }
@@ -418,6 +421,8 @@ cJSON *sim_report_to_json(const sim_report *r)
         cJSON_AddNumberToObject(pt, "liveAnswers", round_to(p->live_answers, C));
         cJSON_AddNumberToObject(pt, "abandoned", round_to(p->abandoned, C));
         cJSON_AddNumberToObject(pt, "abandonRate", round_to(p->abandon_rate, R));
+        cJSON_AddNumberToObject(pt, "observedAbandonRate",
+                                round_to(p->observed_abandon_rate, R));
         cJSON_AddNumberToObject(pt, "occupancy", round_to(p->occupancy, R));
         cJSON_AddNumberToObject(pt, "agents", round_to(p->agents, C));
         cJSON_AddItemToArray(series, pt);
