@@ -78,11 +78,12 @@
  *     first (u is capped at 100 only to keep it finite).
  *     Hit rate. A hit is an attempt that reached the ACD (a live answer AMD
  *     let through, or an undetected machine: the ACD cannot tell them
- *     apart); busy, no answer and calls AMD hung up on are misses. With H_t
- *     hits in T_t attempts, both discounted with a 15-min time constant
- *     (HIT_WINDOW, 900 s: a list's contact rate drifts over hours, and 15
- *     minutes hold hundreds of attempts even for a small team),
- *         a = (w * answerRate + H_t) / (w + T_t),
+ *     apart); busy, no answer and calls AMD hung up on are misses. With x
+ *     hits in n attempts, both discounted every 15 s (SIM_PACER_TICK) with
+ *     a 15-min time constant (HIT_WINDOW, 900 s: a list's contact rate
+ *     drifts over hours, and 15 minutes hold hundreds of attempts even for
+ *     a small team),
+ *         a = max(0.001, (w * answerRate + x) / (w + n)),
  *     a Beta prior of weight w = 100 attempts (HIT_PRIOR_N) at answerRate,
  *     discounted like the data, so it rules the first minutes and fades.
  *     During warm-up the dialer is progressive and a is not used; a new
