@@ -1,10 +1,15 @@
 /* test_opt_ofcom.c - Ofcom's estimate of abandoned calls from an ACD's book:
  * the formula on figures worked by hand, and on a simulated campaign, where
- * it must find the truth the simulation knows and no ACD sees. */
+ * it must find the truth the simulation knows and no ACD sees; and the
+ * compliance gate checks the estimate. */
 #include <math.h>
 
+#include <stdlib.h>
+
+#include "cxopt.h"
 #include "cxtest.h"
 #include "dialsim.h"
+#include "opt_internal.h"
 #include "opt_ofcom.h"
 #include "sim_test_util.h"
 
@@ -57,7 +62,51 @@ static void test_finds_the_simulated_truth(void)
     sim_report_destroy(r);
 }
 
+/* The compliance gate checks the estimate, not the ACD's raw rate: 2.4%
+ * over 5000 live answers passes with no AMD, and is a breach once AMD is
+ * said to hang up on 2% of people (about 4.3%). */
+static void test_the_gate_counts_false_positives(void)
+{
+    char *dir = cx_test_tmpdir("ofcom-gate");
+    char audit[512];
+    snprintf(audit, sizeof audit, "%s/a.jsonl", dir);
+    opt_settings s;
+    opt_settings_defaults(&s);
+    s.client_id = "id";
+    s.client_secret = "secret";
+    s.auth_url = "http://127.0.0.1:9/auth";
+    s.api_url = "http://127.0.0.1:9";
+    s.campaign_id = "c";
+    s.audit_path = audit;
+    s.predict = false;
+    opt_params cur = opt_params_seed(), harder = cur;
+    harder.answer_rate = 0.70;
+    opt_stats st = {.available = true, .attempts = 20000, .live_answers = 5000,
+                    .abandoned = 120};
+    opt_compliance c;
+    opt_prediction p;
+    cx_error err = {0};
+    for (int i = 0; i < 2; i++) {
+        s.amd_false_positive = i ? 0.02 : 0;
+        opt_optimizer *o = NULL;
+        CX_REQUIRE(opt_optimizer_create(&s, &o, &err) == OPT_OK);
+        CX_ASSERT_INT_EQ(opt__gate(o, &cur, &harder, &st, &c, &p, &err), OPT_OK);
+        opt__ofcom e = opt__ofcom_estimate(4880, 120, 0, s.amd_false_positive);
+        CX_ASSERT_NEAR(c.observed_rate, e.rate, 1e-12);
+        CU_ASSERT(c.breach == (i == 1));
+        CU_ASSERT(c.compliant == (i == 0));
+        opt_optimizer_destroy(o);
+    }
+    s.amd_false_positive = 1.2; /* refused, named */
+    opt_optimizer *o = NULL;
+    CX_ASSERT_INT_EQ(opt_optimizer_create(&s, &o, &err), OPT_EUSAGE);
+    CX_ASSERT_CONTAINS(err.msg, "AMD false-positive rate");
+    cx_test_rmtree(dir);
+    free(dir);
+}
+
 static const cx_test_case cases[] = {
+    {"the_gate_counts_false_positives", test_the_gate_counts_false_positives},
     {"worked_figures", test_worked_figures},
     {"finds_the_simulated_truth", test_finds_the_simulated_truth},
     {NULL, NULL},
