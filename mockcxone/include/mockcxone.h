@@ -135,6 +135,10 @@ typedef struct mock_options {
     size_t journal_max;           /* entries kept: 100000 (older ones dropped, counted) */
     double stats_window_s;        /* the regulatory window: 30 days (FCC) */
     cx_clock *clock;              /* borrowed; NULL: a private real clock */
+    /* How a fault's delayMs is waited: NULL sleeps on the wall clock (a
+     * client's timeouts are wall time); a test may count the waits instead. */
+    void (*delay)(void *ud, long ms);
+    void *delay_ud;
 } mock_options;
 
 void mock_options_default(mock_options *o);

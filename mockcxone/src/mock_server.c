@@ -216,7 +216,9 @@ static bool apply_fault(mock_server *s, const mock__req *req, const mock__effect
              : fx->action == MOCK_ACT_EXPIRE_TOKENS ? "expire-tokens"
              : fx->action == MOCK_ACT_LOCK_CAMPAIGN ? "lock-campaign"
                                                     : "");
-    if (fx->delay_ms > 0) {
+    if (fx->delay_ms > 0 && s->o.delay) {
+        s->o.delay(s->o.delay_ud, fx->delay_ms);
+    } else if (fx->delay_ms > 0) {
         struct timespec ts = {fx->delay_ms / 1000, (fx->delay_ms % 1000) * 1000000L};
         while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
             ;

@@ -41,6 +41,7 @@ static const char usage_text[] =
     "        them with the mock and the optimizer speaking that API (default: each\n"
     "        scenario's \"profile\", else seed).\n"
     "  compare SCENARIO [--policies static,adaptive,vicidial,oracle] [--seeds N]\n"
+    "          (also do-nothing: the starting settings held, nothing written)\n"
     "          [--plot FILE.svg|.png] [--json]\n"
     "        runs one scenario under each policy with the same seeds, side by side;\n"
     "        --plot draws window abandon rate and occupancy over simulated time\n"

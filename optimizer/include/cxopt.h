@@ -379,6 +379,8 @@ struct cJSON *opt_report_to_json(const opt_cycle_report *r);
  * notify, audit); a policy only proposes, within the constraints and the
  * allowed step, which it reads from the optimizer's settings.
  *
+ *   do-nothing  holds the starting settings and never writes: the baseline a
+ *             policy must beat
  *   static    the seed: one fixed target ("target" option), ramped within
  *             the allowed step
  *   vicidial  VICIdial's ADAPT_TAPERED dial-level rule (see the README)
@@ -403,7 +405,7 @@ typedef struct opt_policy_options {
     double period_s;            /* adaptive/oracle: the time between cycles */
 } opt_policy_options;
 
-/* Names: "static", "vicidial", "adaptive", "oracle". The policy borrows the
+/* Names: "do-nothing", "static", "vicidial", "adaptive", "oracle". The policy borrows the
  * optimizer (for its settings, clock and model), which must outlive it. */
 opt_status opt_policy_create(const char *name, opt_optimizer *o, const opt_policy_options *opts,
                              opt_policy **out, cx_error *err);

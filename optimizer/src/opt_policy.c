@@ -7,7 +7,7 @@
 #include "opt_policy.h"
 
 static const opt__policy_ops *const registry[] = {
-    &opt__policy_static, &opt__policy_vicidial, &opt__policy_adaptive, &opt__policy_oracle, NULL};
+    &opt__policy_do_nothing, &opt__policy_static, &opt__policy_vicidial, &opt__policy_adaptive, &opt__policy_oracle, NULL};
 
 opt_status opt_policy_create(const char *name, opt_optimizer *o, const opt_policy_options *opts,
                              opt_policy **out, cx_error *err)
@@ -19,7 +19,8 @@ opt_status opt_policy_create(const char *name, opt_optimizer *o, const opt_polic
             ops = registry[i];
     if (!ops)
         return cx_error_set(err, OPT_EUSAGE,
-                            "unknown policy \"%s\" (known: static, vicidial, adaptive, oracle)",
+                            "unknown policy \"%s\" (known: do-nothing, static, vicidial, "
+                            "adaptive, oracle)",
                             name);
     opt_policy *p = calloc(1, sizeof *p);
     if (!p)
@@ -95,6 +96,8 @@ static opt_status decide(void *ud, const opt_params *current, const opt_stats *s
     opt_policy *p = ((struct adapter *)ud)->p;
     opt__policy_in in = {.now = cx_clock_now(p->o->clk), .current = current, .stats = stats};
     *target = *current;
+    if (!p->ops->decide)
+        return OPT_OK; /* holds: target == current, the cycle writes nothing */
     opt_status st = p->ops->decide(p, &in, target, err);
     if (st == OPT_OK)
         opt__clamp_step(&p->o->s.constraints, p->o->s.limit, current, target);

@@ -15,7 +15,8 @@ typedef struct opt__policy_ops {
     const char *name;
     /* Fills p->state; returns OPT_OK or an error naming the bad option. */
     opt_status (*init)(opt_policy *p, cx_error *err);
-    /* Proposes a target (before clamping to bounds and the allowed step). */
+    /* Proposes a target (before clamping to bounds and the allowed step);
+     * NULL: the policy holds the current settings, unclamped. */
     opt_status (*decide)(opt_policy *p, const opt__policy_in *in, opt_params *target,
                          cx_error *err);
     void (*fini)(opt_policy *p);
@@ -29,6 +30,7 @@ struct opt_policy {
     void *state;             /* owned by the policy's ops */
 };
 
+extern const opt__policy_ops opt__policy_do_nothing;
 extern const opt__policy_ops opt__policy_static;
 extern const opt__policy_ops opt__policy_vicidial;
 extern const opt__policy_ops opt__policy_adaptive;

@@ -1,4 +1,10 @@
-/* opt_policy_basic.c - the two baselines: static (the seed) and vicidial.
+/* opt_policy_basic.c - the baselines: do-nothing, static (the seed) and
+ * vicidial.
+ *
+ * do-nothing: holds the campaign's settings as they are; it reads and audits
+ * every cycle like any policy but never proposes a change, so nothing is ever
+ * written. The scenario runner runs it beside a scenario's policy to measure
+ * what the policy gains over leaving the dialer alone.
  *
  * static: the seed's one fixed target, approached in allowed steps.
  *
@@ -39,6 +45,10 @@ static opt_status static_decide(opt_policy *p, const opt__policy_in *in, opt_par
 }
 
 const opt__policy_ops opt__policy_static = {"static", static_init, static_decide, NULL};
+
+/* No decide: the adapter keeps the current settings unclamped (a clamp could
+ * round or bound a starting value and so write). */
+const opt__policy_ops opt__policy_do_nothing = {"do-nothing", NULL, NULL, NULL};
 
 typedef struct vici {
     double level;

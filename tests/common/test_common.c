@@ -114,10 +114,10 @@ static void test_virtual_clock(void)
     CX_REQUIRE(clk != NULL);
     CU_ASSERT(cx_clock_is_virtual(clk));
     CX_ASSERT_NEAR(cx_clock_now(clk), 1000.0, 0);
-    double w0 = cx_wall_monotonic();
+    /* an hour passes at once (a real sleep would be stopped by the test's
+     * ctest timeout, not measured here: no wall time in a test) */
     cx_clock_sleep(clk, 3600.0);
     CX_ASSERT_NEAR(cx_clock_now(clk), 4600.0, 0);
-    CX_ASSERT_LE(cx_wall_monotonic() - w0, 60.0); /* did not really sleep an hour */
     CX_ASSERT_INT_EQ(cx_clock_advance(clk, -1), -1);
     pthread_t t[4];
     for (int i = 0; i < 4; i++)

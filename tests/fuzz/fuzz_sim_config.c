@@ -4,6 +4,7 @@
  * is proved runnable. */
 #include <cjson/cJSON.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "dialsim.h"
 #include "fuzz.h"
@@ -31,7 +32,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sim_report *r = NULL;
     bool small = sim_model_agents(cfg.model, 0) <= 200 &&
                  (cfg.dialer.strategy != SIM_FIXED_RATE || cfg.dialer.dial_rate <= 50);
-    if (small && sim_run(&cfg, 1, &r, &err) == SIM_OK) {
+    if (small) {
+        /* a config the parser accepted and that is small enough to run must
+         * run: a refusal here means the parser let through what the
+         * simulator cannot do, which is a finding */
+        if (sim_run(&cfg, 1, &r, &err) != SIM_OK) {
+            fprintf(stderr, "a config that parsed did not run: %s\n", err.msg);
+            abort();
+        }
         cJSON *j = sim_report_to_json(r);
         cJSON_Delete(j);
     }

@@ -362,6 +362,8 @@ static void *patcher(void *arg)
             const cJSON *pd = cJSON_GetObjectItem(j, "predictiveDialer");
             CX_ASSERT_INT_EQ(cJSON_GetObjectItem(pd, "maxConcurrentCalls")->valueint,
                              10 + w->index);
+            CX_ASSERT_NEAR(cJSON_GetObjectItem(pd, "answerRate")->valuedouble,
+                           0.5 + 0.001 * (w->index * 50 + i), 1e-9);
             cJSON_Delete(j);
         } else if (st == 412) {
             w->conflicts++;

@@ -104,9 +104,13 @@ static inline void ofx_faults(ofx *f, const char *doc)
 static inline cJSON *ofx_journal(ofx *f)
 {
     cx_http_resp r;
-    cx_http("GET", ofx_url(f, "/__admin/journal"), NULL, NULL, &r);
+    /* a journal that cannot be read is a failure, never an empty one (a
+     * count of 0 must mean nothing was sent) */
+    long st = cx_http("GET", ofx_url(f, "/__admin/journal"), NULL, NULL, &r);
     cJSON *j = cx_http_json(&r);
     cx_http_resp_free(&r);
+    CX_ASSERT_INT_EQ(st, 200);
+    CX_REQUIRE(cJSON_IsArray(j));
     return j;
 }
 

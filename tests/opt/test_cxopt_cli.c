@@ -78,8 +78,14 @@ static void test_missing_variable_named(void)
     char out[4096], target[1200], audit[1200];
     write_file("t.json", "{\"answerRate\":0.75}", target, sizeof target);
     snprintf(audit, sizeof audit, "%s/audit.jsonl", dir);
-    char *const env[] = {"HOME=/nonexistent", "CXONE_CLIENT_ID=abc",
-                         "CXONE_AUTH_URL=http://127.0.0.1:9/auth/token", NULL};
+    /* a live server that journals every request it gets: "nothing is sent"
+     * is what it saw, not what a dead port could not */
+    ofx f;
+    ofx_start(&f, NULL);
+    char auth_env[200], api_env[200];
+    snprintf(auth_env, sizeof auth_env, "CXONE_AUTH_URL=%s", f.auth_url);
+    snprintf(api_env, sizeof api_env, "CXONE_API_URL=%s", f.base);
+    char *const env[] = {"HOME=/nonexistent", "CXONE_CLIENT_ID=abc", auth_env, NULL};
     CX_ASSERT_INT_EQ(run((char *const[]){"cxopt", "apply", "--target", target, "--audit", audit,
                                          NULL},
                          env, out, sizeof out),
@@ -94,6 +100,16 @@ static void test_missing_variable_named(void)
     CX_ASSERT_NOT_CONTAINS(out, "s3cr3t-value");
     struct stat st;
     CU_ASSERT(stat(audit, &st) != 0); /* nothing written */
+    CX_ASSERT_INT_EQ(mock_server_journal_length(f.mock), 0); /* nothing sent */
+    /* the same server does see a command that gets as far as sending (its
+     * credentials are wrong: refused, and journaled) */
+    char *const env_sent[] = {"HOME=/nonexistent", "CXONE_CLIENT_ID=abc", auth_env, api_env,
+                              "CXONE_CAMPAIGN_ID=c-1001", NULL};
+    CX_ASSERT_INT_EQ(run((char *const[]){"cxopt", "show", "--client-secret", "wrong", NULL},
+                         env_sent, out, sizeof out),
+                     1);
+    CX_ASSERT_GE(mock_server_journal_length(f.mock), 1);
+    ofx_stop(&f);
 }
 
 static void test_bad_files_named(void)

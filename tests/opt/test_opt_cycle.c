@@ -316,12 +316,13 @@ static void test_network_failures(void)
      * reset may cost no retry of ours; the server saw all four */
     CX_ASSERT_GE(r.retries, 2);
     CX_ASSERT_INT_EQ(ofx_count(&f, "PATCH", CAMPAIGN), 4);
-    /* a server slower than the total timeout: timed out, retried */
+    /* a server slower than the total timeout, and only slow (it would
+     * answer 200): timed out, retried */
     opt_optimizer_destroy(f.o);
     f.s.timeout_ms = 300;
     ofx_open(&f);
     ofx_faults(&f, "{\"faults\":[{\"method\":\"PATCH\",\"path\":\"/api/v2/campaigns/*\","
-                   "\"delayMs\":800,\"status\":503,\"times\":1}]}");
+                   "\"delayMs\":800,\"times\":1}]}");
     r = run_apply(&f, target_ar(0.82));
     CX_ASSERT_STR_EQ(opt_outcome_name(r.outcome), "applied");
     CX_ASSERT_GE(r.retries, 1);

@@ -2,6 +2,7 @@
  * key path (and nothing runs), expectations can fail, runs are reproducible,
  * results go to a table, JSON and JUnit XML, and compare plots. */
 #include <dirent.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -284,7 +285,9 @@ static void test_no_secret_in_any_output(void)
             free(text);
         }
         closedir(d);
-        CX_ASSERT_INT_EQ(files, 3); /* .jsonl, .journal.json, .webhooks.json */
+        /* .jsonl, .journal.json, .webhooks.json, for the policy and for
+         * do-nothing beside it (the scenario claims a gain) */
+        CX_ASSERT_INT_EQ(files, 6);
         CX_ASSERT_GE(tokens, 3);
         CX_ASSERT_GE(hooks, 1);
     }
@@ -300,12 +303,41 @@ static void test_real_time_mode(void)
     run_scenario *s = NULL;
     cx_error e = {0};
     CX_REQUIRE(run_scenario_load(path, &s, &e) == RUN_OK);
-    run_options o = {.real_time = true};
+    char keep[1024];
+    snprintf(keep, sizeof keep, "%s/keep-rt", dir);
+    CX_REQUIRE(mkdir(keep, 0700) == 0);
+    run_options o = {.real_time = true, .audit_dir = keep};
+    cx_clock *wall = cx_clock_real_create();
+    CX_REQUIRE(wall != NULL);
+    char before[40], after[40];
+    cx_format_rfc3339(floor(cx_clock_now(wall)), before, sizeof before);
     run_result r;
     CX_ASSERT_INT_EQ(run_scenario_run(s, &o, &r, &e), RUN_OK);
+    cx_format_rfc3339(ceil(cx_clock_now(wall)), after, sizeof after);
+    cx_clock_destroy(wall);
     CU_ASSERT(r.passed);
     CX_ASSERT_INT_EQ(r.audit_records, 2);
-    CX_ASSERT_GE(r.wall_s, 2.0); /* it really waited for its cycles */
+    /* which clock, not how long: every request the mock saw is stamped
+     * with today's time (under the virtual clock, 2026-01-05T08:00Z on),
+     * between the readings of the wall clock taken before and after */
+    char journal[1200];
+    snprintf(journal, sizeof journal, "%s/rt-adaptive-%llu.journal.json", keep,
+             (unsigned long long)r.seed);
+    char *text = cx_slurp(journal);
+    CX_REQUIRE(text != NULL);
+    cJSON *j = cJSON_Parse(text);
+    free(text);
+    CX_REQUIRE(cJSON_GetArraySize(j) > 0);
+    const cJSON *x;
+    cJSON_ArrayForEach(x, j)
+    {
+        const char *t = cJSON_GetObjectItem(x, "time")->valuestring;
+        if (strcmp(t, before) < 0 || strcmp(t, after) > 0) {
+            CU_FAIL("a request stamped outside the run's wall-clock time");
+            fprintf(stderr, "%s not in [%s, %s]\n", t, before, after);
+        }
+    }
+    cJSON_Delete(j);
     run_result_free(&r);
     run_scenario_destroy(s);
 }

@@ -64,14 +64,14 @@ typedef struct run_options {
 /* One point of the run, taken after each cycle. */
 typedef struct run_sample {
     double hours;              /* since the start */
-    double window_rate;        /* abandon rate over the regulatory window */
-    long window_live;          /* live answers in it */
+    double window_rate;        /* abandon rate over the regulatory window; NaN: unread */
+    long window_live;          /* live answers in it; -1: the stats could not be read */
     double period_rate;        /* abandon rate over the last period */
     double period_occupancy;
     double answer_rate;        /* the setting in force */
 } run_sample;
 
-#define RUN_MAX_CHECKS 16
+#define RUN_MAX_CHECKS 24
 
 typedef struct run_check {
     char name[40];
@@ -94,20 +94,29 @@ typedef struct run_result {
     double wall_p50, wall_p95, wall_p99;  /* cycle latency, ms of wall time */
     double sim_p50, sim_p95, sim_p99;     /* ms on the scenario clock (waits included) */
     double window_s;
-    double max_window_rate;       /* over evaluations with enough live answers */
-    double final_window_rate;
-    long final_live_answers;
-    double occupancy;             /* over the whole run */
+    double max_window_rate;       /* over evaluations with enough live answers, and
+                                     the last; NaN when a reading is missing */
+    int window_unread;            /* cycles whose stats could not be read */
+    double final_window_rate;     /* NaN: unread */
+    long final_live_answers;      /* -1: unread */
+    double occupancy;             /* over the whole run; NaN: unread */
     int audit_records;            /* "cycle" records */
     run_sample *samples;          /* one per cycle; owned */
     int n_samples;
+    bool has_baseline;            /* do-nothing ran beside (a gap was expected) */
+    double baseline_occupancy;    /* do-nothing's, on the same seed */
+    double baseline_max_window_rate;
     run_check checks[RUN_MAX_CHECKS];
     int n_checks;
     bool passed;                  /* every expectation held */
     double wall_s;                /* the whole run */
 } run_result;
 
-/* Runs a scenario. RUN_OK when it ran (see out->passed for the verdict);
+/* Runs a scenario. When its expectations claim a gain over doing nothing
+ * (minOccupancyGainOverDoNothing), the do-nothing policy runs first on the
+ * same seed and profile, and out->baseline_* hold its figures (under
+ * do-nothing itself the baseline is the run). RUN_OK when it ran (see
+ * out->passed for the verdict);
  * an error when it could not run. run_result_free() in every case. */
 run_status run_scenario_run(const run_scenario *s, const run_options *o, run_result *out,
                             cx_error *err);

@@ -47,10 +47,12 @@ static double pct(const double *sorted, int n, double q)
     return sorted[i < 0 ? 0 : (i >= n ? n - 1 : i)];
 }
 
+/* A statistic the server reported, or NaN when it did not: a missing reading
+ * must never pass for a good one (0% abandoned). */
 static double num(const cJSON *o, const char *k)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
 }
 
 /* Reads the audit log back: every line must parse; counts cycle records;
@@ -168,12 +170,15 @@ static void sample(mock_server *m, const run_scenario *s, double hours, double a
     memset(out, 0, sizeof *out);
     out->hours = hours;
     out->answer_rate = answer_rate;
+    out->window_rate = out->period_rate = out->period_occupancy = NAN;
+    out->window_live = -1; /* unread */
     /* judged as a regulator would: the truth, AMD false positives included */
     if (mock_server_truth(m, CAMPAIGN_ID, s->window_s, s->period_s, &st) != MOCK_OK)
         return;
     const cJSON *w = cJSON_GetObjectItem(st, "window"), *p = cJSON_GetObjectItem(st, "period");
+    double live = num(w, "liveAnswers");
     out->window_rate = num(w, "abandonRate");
-    out->window_live = (long)num(w, "liveAnswers");
+    out->window_live = isnan(live) ? -1 : (long)live;
     out->period_rate = num(p, "abandonRate");
     out->period_occupancy = num(p, "occupancy");
     cJSON_Delete(st);
@@ -204,6 +209,22 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
                             r->profile);
     r->seed = s->seed + o->seed_offset;
     r->window_s = s->window_s;
+    const run_expect *x = cxone ? &s->expect_cxone : &s->expect;
+    bool do_nothing = strcmp(r->policy, "do-nothing") == 0;
+    if (x->has_min_occupancy_gain && !do_nothing) {
+        /* the baseline: the same scenario, seed and profile, nothing changed */
+        run_options bo = *o;
+        bo.policy = "do-nothing";
+        bo.profile = r->profile;
+        run_result b;
+        run_status bst = run_scenario_run(s, &bo, &b, err);
+        r->has_baseline = bst == RUN_OK;
+        r->baseline_occupancy = b.occupancy;
+        r->baseline_max_window_rate = b.max_window_rate;
+        run_result_free(&b);
+        if (bst != RUN_OK)
+            return bst;
+    }
     r->samples = calloc((size_t)s->cycles, sizeof *r->samples);
     if (!r->samples)
         return cx_error_set(err, RUN_ENOMEM, "out of memory");
@@ -370,17 +391,15 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     r->sim_p50 = pct(simt, s->cycles, 0.50);
     r->sim_p95 = pct(simt, s->cycles, 0.95);
     r->sim_p99 = pct(simt, s->cycles, 0.99);
-    /* the worst window: every evaluation with enough live answers to mean
-     * something, and always the last one (the window a regulator reads) */
-    for (int i = 0; i < r->n_samples; i++)
-        if ((r->samples[i].window_live >= s->expect.window_min_live || i == r->n_samples - 1) &&
-            r->samples[i].window_rate > r->max_window_rate)
-            r->max_window_rate = r->samples[i].window_rate;
+    run__worst_window(r, x->window_min_live);
+    r->final_window_rate = r->occupancy = NAN;
+    r->final_live_answers = -1;
     cJSON *fin = NULL;
     if (mock_server_truth(m, CAMPAIGN_ID, s->window_s, s->period_s, &fin) == MOCK_OK) {
         const cJSON *w = cJSON_GetObjectItem(fin, "window"), *t = cJSON_GetObjectItem(fin, "total");
         r->final_window_rate = num(w, "abandonRate");
-        r->final_live_answers = (long)num(w, "liveAnswers");
+        double live = num(w, "liveAnswers");
+        r->final_live_answers = isnan(live) ? -1 : (long)live;
         r->occupancy = num(t, "occupancy");
         cJSON_Delete(fin);
     }
@@ -394,26 +413,38 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     read_journal(journal, cxone, &facts);
     mock_campaign_state cs;
     mock_server_campaign(m, CAMPAIGN_ID, &cs);
-    opt_params now_p = last;
+    /* the dialer's settings the campaign ends with, over what the records
+     * say it should have: the last applied target, or the first settings */
+    opt_params now_p = have_last ? last : s->initial;
+    opt_params want = now_p;
+    now_p.answer_rate = cs.answer_rate;
+    now_p.abandon_rate = cs.abandon_rate;
+    now_p.max_concurrent_calls = cs.max_concurrent_calls;
+    now_p.call_interval_ms = cs.call_interval_ms;
+    now_p.warm_up_s = cs.warm_up_s;
+    opt_strategy_parse(cs.strategy, &now_p.strategy);
     if (have_last) {
-        now_p.answer_rate = cs.answer_rate;
-        now_p.abandon_rate = cs.abandon_rate;
-        now_p.max_concurrent_calls = cs.max_concurrent_calls;
-        now_p.call_interval_ms = cs.call_interval_ms;
-        now_p.warm_up_s = cs.warm_up_s;
-        opt_strategy_parse(cs.strategy, &now_p.strategy);
-        facts.final_matches_audit = opt_params_equal(&now_p, &last);
+        facts.final_matches_audit = opt_params_equal(&now_p, &want);
         if (!facts.final_matches_audit)
             snprintf(facts.lost_update_detail, sizeof facts.lost_update_detail,
                      "the campaign has answerRate %.4g, the last applied record says %.4g",
                      now_p.answer_rate, last.answer_rate);
     } else {
-        facts.final_matches_audit = cs.version == 1; /* nothing applied, nothing changed */
+        /* nothing applied, so nothing of the dialer's changed (a lock
+         * changes the campaign's status and version, not its settings) */
+        facts.final_matches_audit = opt_params_equal(&now_p, &want);
         if (!facts.final_matches_audit)
             snprintf(facts.lost_update_detail, sizeof facts.lost_update_detail,
-                     "the campaign changed (version %ld) with no applied record", cs.version);
+                     "the campaign's settings changed (version %ld, answerRate %.4g, first "
+                     "%.4g) with no applied record",
+                     cs.version, now_p.answer_rate, want.answer_rate);
     }
-    run__check(s, cxone ? &s->expect_cxone : &s->expect, &facts, r);
+    if (do_nothing) { /* its own baseline: it gains nothing over itself */
+        r->has_baseline = true;
+        r->baseline_occupancy = r->occupancy;
+        r->baseline_max_window_rate = r->max_window_rate;
+    }
+    run__check(s, x, &facts, r);
     if (o->audit_dir) {
         st = keep_mock_record(m, journal, o, s, r, err);
     } else {

@@ -1,4 +1,5 @@
 /* run_expect.c - a run's expectations, each a named check with the numbers. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,15 +29,51 @@ static void check(run_result *r, const char *name, bool ok, const char *fmt, ...
         r->passed = false;
 }
 
+void run__worst_window(run_result *r, long min_live)
+{
+    r->max_window_rate = 0;
+    r->window_unread = 0;
+    for (int i = 0; i < r->n_samples; i++) {
+        const run_sample *p = &r->samples[i];
+        if (p->window_live < 0 || isnan(p->window_rate)) {
+            r->window_unread++;
+            r->max_window_rate = NAN;
+        } else if ((p->window_live >= min_live || i == r->n_samples - 1) &&
+                   p->window_rate > r->max_window_rate) {
+            r->max_window_rate = p->window_rate;
+        }
+    }
+    if (r->n_samples == 0)
+        r->max_window_rate = NAN;
+}
+
+/* maxWindowAbandonRate: a verdict needs every reading and a last window
+ * with live answers in it (0 of 0 abandoned is no evidence of compliance). */
+static void check_window(const run_expect *x, run_result *r)
+{
+    long last = r->n_samples ? r->samples[r->n_samples - 1].window_live : -1;
+    if (r->window_unread || isnan(r->max_window_rate) || r->n_samples == 0)
+        check(r, "maxWindowAbandonRate", false,
+              "the stats could not be read at %d of %d cycles: no verdict, limit %.2f%%",
+              r->window_unread, r->n_samples, 100 * x->max_window_rate);
+    else if (last <= 0)
+        check(r, "maxWindowAbandonRate", false,
+              "no live answers in the last window: no verdict, limit %.2f%%",
+              100 * x->max_window_rate);
+    else
+        check(r, "maxWindowAbandonRate", r->max_window_rate <= x->max_window_rate + 1e-12,
+              "worst window %.2f%% (of windows with >= %ld live answers, and the last), "
+              "limit %.2f%%",
+              100 * r->max_window_rate, x->window_min_live, 100 * x->max_window_rate);
+}
+
 void run__check(const run_scenario *s, const run_expect *x, const run_facts *f, run_result *r)
 {
     (void)s;
     r->passed = true;
     r->n_checks = 0;
     if (x->has_max_window_rate)
-        check(r, "maxWindowAbandonRate", r->max_window_rate <= x->max_window_rate + 1e-12,
-              "worst window %.2f%% (of windows with >= %ld live answers), limit %.2f%%",
-              100 * r->max_window_rate, x->window_min_live, 100 * x->max_window_rate);
+        check_window(x, r);
     if (x->has_min_occupancy)
         check(r, "minOccupancy", r->occupancy >= x->min_occupancy - 1e-12,
               "occupancy %.1f%%, at least %.1f%%", 100 * r->occupancy, 100 * x->min_occupancy);
@@ -46,9 +83,33 @@ void run__check(const run_scenario *s, const run_expect *x, const run_facts *f, 
     if (x->max_applied >= 0)
         check(r, "maxApplied", r->applied <= x->max_applied, "%d applied, at most %ld",
               r->applied, x->max_applied);
+    if (x->has_min_occupancy_gain) {
+        double gain = r->occupancy - r->baseline_occupancy;
+        check(r, "minOccupancyGainOverDoNothing",
+              r->has_baseline && !isnan(gain) && gain >= x->min_occupancy_gain - 1e-12,
+              "occupancy %.2f%%, do-nothing %.2f%% on the same seed: %+.2f points, at least "
+              "%+.2f",
+              100 * r->occupancy, 100 * r->baseline_occupancy, 100 * gain,
+              100 * x->min_occupancy_gain);
+    }
     if (x->min_retries > 0)
         check(r, "minRetries", r->retries >= x->min_retries, "%d retries, at least %ld",
               r->retries, x->min_retries);
+    if (x->max_retries >= 0)
+        check(r, "maxRetries", r->retries <= x->max_retries, "%d retries, at most %ld",
+              r->retries, x->max_retries);
+    if (x->min_reauths > 0)
+        check(r, "minReauths", r->reauths >= x->min_reauths,
+              "%d re-authentications, at least %ld", r->reauths, x->min_reauths);
+    if (x->max_reauths >= 0)
+        check(r, "maxReauths", r->reauths <= x->max_reauths,
+              "%d re-authentications, at most %ld", r->reauths, x->max_reauths);
+    if (x->min_webhooks_failed > 0)
+        check(r, "minWebhooksFailed", r->webhooks_failed >= x->min_webhooks_failed,
+              "%d webhooks failed, at least %ld", r->webhooks_failed, x->min_webhooks_failed);
+    if (x->max_webhooks_failed >= 0)
+        check(r, "maxWebhooksFailed", r->webhooks_failed <= x->max_webhooks_failed,
+              "%d webhooks failed, at most %ld", r->webhooks_failed, x->max_webhooks_failed);
     if (x->audit_per_cycle)
         check(r, "auditPerCycle", f->audit_parses && f->audit_cycles == r->cycles,
               "%d cycle records for %d cycles%s", f->audit_cycles, r->cycles,

@@ -14,7 +14,11 @@ typedef struct run_expect {
     bool has_min_occupancy;
     double min_occupancy;
     long min_applied, max_applied; /* max < 0: none */
-    long min_retries;
+    long min_retries, max_retries;  /* max < 0: none */
+    long min_reauths, max_reauths;  /* max < 0: none */
+    long min_webhooks_failed, max_webhooks_failed; /* max < 0: none */
+    bool has_min_occupancy_gain; /* over do-nothing, run beside on the same seed */
+    double min_occupancy_gain;
     bool audit_per_cycle;       /* true */
     bool no_lost_update;        /* true */
     double max_latency_ms[3];   /* p50, p95, p99 on the scenario clock; < 0: none */
@@ -68,6 +72,13 @@ typedef struct run_facts {
 } run_facts;
 
 void run__check(const run_scenario *s, const run_expect *x, const run_facts *f, run_result *r);
+
+/* Sets r->max_window_rate from r->samples: the worst window of every
+ * evaluation with at least `min_live` live answers, and always the last one
+ * (the window a regulator reads). NaN when a reading it needs is missing
+ * (window_live < 0: the stats could not be read), so no verdict can pass
+ * on it; r->window_unread counts those readings. */
+void run__worst_window(run_result *r, long min_live);
 
 /* A file written whole or not at all: run__create opens PATH.tmp.PID (its
  * name in tmp[n]) with `mode`; run__commit closes it and, when `ok` and the

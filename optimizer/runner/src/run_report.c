@@ -54,6 +54,13 @@ cJSON *run_result_to_json(const run_result *r)
     cJSON_AddNumberToObject(o, "auditRecords", r->audit_records);
     cJSON_AddNumberToObject(o, "webhooksDelivered", r->webhooks_delivered);
     cJSON_AddNumberToObject(o, "webhooksFailed", r->webhooks_failed);
+    if (r->has_baseline) {
+        cJSON *b = cJSON_AddObjectToObject(o, "doNothing");
+        if (b) {
+            cJSON_AddNumberToObject(b, "occupancy", r6(r->baseline_occupancy));
+            cJSON_AddNumberToObject(b, "maxWindowAbandonRate", r6(r->baseline_max_window_rate));
+        }
+    }
     cJSON *checks = cJSON_AddArrayToObject(o, "expectations");
     for (int i = 0; checks && i < r->n_checks; i++) {
         cJSON *c = cJSON_CreateObject();

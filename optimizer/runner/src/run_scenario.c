@@ -53,7 +53,8 @@ static int read_window(cx_jobj *o, const char *key, double *out)
 
 static int read_policy(run_scenario *s, cx_jobj *top)
 {
-    static const char *const names[] = {"static", "vicidial", "adaptive", "oracle", NULL};
+    static const char *const names[] = {"static", "vicidial", "adaptive", "oracle",
+                                        "do-nothing", NULL};
     const cJSON *v = cx_jobj_get(top, "policy");
     int k = 2;
     if (!v) {
@@ -122,6 +123,9 @@ static void expect_defaults(run_expect *x)
     memset(x, 0, sizeof *x);
     x->window_min_live = 1000;
     x->max_applied = -1;
+    x->max_retries = -1;
+    x->max_reauths = -1;
+    x->max_webhooks_failed = -1;
     x->audit_per_cycle = true;
     x->no_lost_update = true;
     for (int i = 0; i < 3; i++)
@@ -163,19 +167,20 @@ static int read_expect(run_scenario *s, cx_jobj *top)
 static int read_expect_into(run_scenario *s, cx_jobj *ep, run_expect *x, bool top_level)
 {
     cx_jobj e = *ep;
-    static const char *const keys[] = {"maxWindowAbandonRate", "windowMinLiveAnswers",
-                                       "minOccupancy",         "minApplied",
-                                       "maxApplied",           "minRetries",
-                                       "auditPerCycle",        "noLostUpdate",
-                                       "maxLatencyMs",         "outcomes",
-                                       "byProfile",            NULL};
-    static const char *const inner[] = {"maxWindowAbandonRate", "windowMinLiveAnswers",
-                                        "minOccupancy",         "minApplied",
-                                        "maxApplied",           "minRetries",
-                                        "auditPerCycle",        "noLostUpdate",
-                                        "maxLatencyMs",         "outcomes",
-                                        NULL};
+#define RUN_EXPECT_KEYS                                                                        \
+    "maxWindowAbandonRate", "windowMinLiveAnswers", "minOccupancy",                            \
+        "minOccupancyGainOverDoNothing", "minApplied", "maxApplied", "minRetries", "maxRetries", \
+        "minReauths", "maxReauths", "minWebhooksFailed", "maxWebhooksFailed", "auditPerCycle",   \
+        "noLostUpdate", "maxLatencyMs", "outcomes"
+    static const char *const keys[] = {RUN_EXPECT_KEYS, "byProfile", NULL};
+    static const char *const inner[] = {RUN_EXPECT_KEYS, NULL};
+#undef RUN_EXPECT_KEYS
     if (cx_jobj_only(&e, top_level ? keys : inner) ||
+        cx_jobj_int(&e, "maxRetries", false, 0, 100000, &x->max_retries) ||
+        cx_jobj_int(&e, "minReauths", false, 0, 100000, &x->min_reauths) ||
+        cx_jobj_int(&e, "maxReauths", false, 0, 100000, &x->max_reauths) ||
+        cx_jobj_int(&e, "minWebhooksFailed", false, 0, 100000, &x->min_webhooks_failed) ||
+        cx_jobj_int(&e, "maxWebhooksFailed", false, 0, 100000, &x->max_webhooks_failed) ||
         cx_jobj_int(&e, "windowMinLiveAnswers", false, 0, 1L << 40, &x->window_min_live) ||
         cx_jobj_int(&e, "minApplied", false, 0, 100000, &x->min_applied) ||
         cx_jobj_int(&e, "maxApplied", false, 0, 100000, &x->max_applied) ||
@@ -191,6 +196,12 @@ static int read_expect_into(run_scenario *s, cx_jobj *ep, run_expect *x, bool to
     if (cx_jobj_get(&e, "minOccupancy")) {
         x->has_min_occupancy = true;
         if (cx_jobj_num(&e, "minOccupancy", true, 0, 1, &x->min_occupancy))
+            return -1;
+    }
+    if (cx_jobj_get(&e, "minOccupancyGainOverDoNothing")) {
+        x->has_min_occupancy_gain = true;
+        if (cx_jobj_num(&e, "minOccupancyGainOverDoNothing", true, 0, 1,
+                        &x->min_occupancy_gain))
             return -1;
     }
     cx_jobj l;
