@@ -49,6 +49,7 @@
 #include <stdint.h>
 
 #include "cxcommon.h"
+#include "dialsim.h"
 
 struct cJSON;
 
@@ -62,14 +63,9 @@ typedef enum mock_status {
 
 const char *mock_strerror(mock_status st);
 
-/* The dialer engine's bounds a PATCH must respect (the seed's constraints). */
-typedef struct mock_bounds {
-    double min_answer_rate, max_answer_rate;       /* 0.40, 0.95 */
-    double max_abandon_rate;                       /* 0.03 */
-    int min_concurrent_calls, max_concurrent_calls; /* 5, 150 */
-    int min_call_interval, max_call_interval;      /* 50, 500 */
-    int min_warm_up, max_warm_up;                  /* 0, 3600 */
-} mock_bounds;
+/* The dialer engine's bounds a PATCH must respect: dialsim's, whose seed
+ * values (sim_seed_bounds) are the default. */
+typedef sim_bounds mock_bounds;
 
 typedef struct mock_client {
     const char *id;
@@ -142,6 +138,7 @@ typedef struct mock_options {
 } mock_options;
 
 void mock_options_default(mock_options *o);
+/* sim_seed_bounds(): the seed engine's bounds, written once in dialsim. */
 mock_bounds mock_bounds_seed(void);
 
 typedef struct mock_server mock_server;
@@ -162,6 +159,7 @@ typedef struct mock_campaign_state {
     double answer_rate, abandon_rate;
     int max_concurrent_calls, call_interval_ms, warm_up_s;
     char strategy[16];
+    sim_dialer dialer;      /* the same settings as the simulation takes them */
     long version;
     bool simulated;
 } mock_campaign_state;

@@ -51,14 +51,16 @@ struct mock__store {
 };
 
 
+/* The seed's config is dialsim's default dialer. */
 static params seed_params(void)
 {
-    params p = {.answer_rate = 0.72,
-                .abandon_rate = 0.025,
-                .max_concurrent_calls = 80,
-                .call_interval = 120,
-                .warm_up = 30,
-                .strategy = 0};
+    sim_dialer d = sim_dialer_default();
+    params p = {.answer_rate = d.answer_rate,
+                .abandon_rate = d.abandon_rate,
+                .max_concurrent_calls = d.max_concurrent_calls,
+                .call_interval = lround(d.call_interval_ms),
+                .warm_up = lround(d.warm_up_s),
+                .strategy = (int)d.strategy}; /* same order as `mock__strategies` */
     return p;
 }
 
@@ -519,6 +521,7 @@ mock_status mock__campaign_state(mock__store *s, const char *id, mock_campaign_s
     out->call_interval_ms = (int)c->p.call_interval;
     out->warm_up_s = (int)c->p.warm_up;
     cx_copy(out->strategy, sizeof out->strategy, mock__strategies[c->p.strategy]);
+    out->dialer = to_dialer(&c->p);
     out->version = c->version;
     out->simulated = c->sim != NULL;
     pthread_mutex_unlock(&c->lock);

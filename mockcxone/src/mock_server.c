@@ -37,19 +37,7 @@ const char *mock_strerror(mock_status st)
     return "unknown status";
 }
 
-mock_bounds mock_bounds_seed(void)
-{
-    mock_bounds b = {.min_answer_rate = 0.40,
-                     .max_answer_rate = 0.95,
-                     .max_abandon_rate = 0.03,
-                     .min_concurrent_calls = 5,
-                     .max_concurrent_calls = 150,
-                     .min_call_interval = 50,
-                     .max_call_interval = 500,
-                     .min_warm_up = 0,
-                     .max_warm_up = 3600};
-    return b;
-}
+mock_bounds mock_bounds_seed(void) { return sim_seed_bounds(); }
 
 void mock_options_default(mock_options *o)
 {

@@ -254,6 +254,14 @@ int main(int argc, char **argv)
             fprintf(stderr, "mockcxone: %s\n", model_path ? err.msg : "out of memory");
             return 2;
         }
+        /* checked here, where the file's name is known, so the error names it */
+        sim_model *m = NULL;
+        if (model_path && sim_model_parse(model, model_path, "", &m, &err) != SIM_OK) {
+            fprintf(stderr, "mockcxone: --model %s\n", err.msg);
+            cJSON_Delete(model);
+            return 2;
+        }
+        sim_model_destroy(m);
         for (size_t i = 0; i < n_camps; i++)
             camps[i].model = model;
     }

@@ -23,6 +23,7 @@ typedef struct cli_args {
     double ramp_interval_s;
     bool dry_run;
     bool json;
+    bool quiet;             /* no progress line */
     /* run and compare */
     const char *policy, *policies, *junit, *plot, *audit_dir;
     int seeds, jobs;

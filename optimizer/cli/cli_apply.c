@@ -1,11 +1,14 @@
 /* cli_apply.c - `cxopt apply` and `cxopt show`. */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
+#include "cx_progress.h"
 
 #define MAX_RAMP 64
 
@@ -137,22 +140,100 @@ static opt_status decide_plan(void *ud, const opt_params *current, const opt_sta
     return OPT_OK;
 }
 
+/* ---- stopping: SIGINT and SIGTERM during apply ----
+ * The first signal is noted and the cycle in progress runs to its end and
+ * its audit record (stopping inside it would leave an intent without an
+ * outcome); a ramp then takes no further step, records that it was stopped
+ * and where, and cxopt exits 128 + the signal. A second signal ends the
+ * process at once, as the default action would. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+    if (stop_signal) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    stop_signal = sig;
+}
+
+static void catch_stops(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop; /* no SA_RESTART: a wait between steps ends at once */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Waits s seconds of wall time unless a stop comes first, counting down
+ * on the progress line; `then` more such waits follow the next step. */
+static void wait_between_steps(double s, int then, cx_progress *pr)
+{
+    double interval = s;
+    while (!stop_signal && s > 0) {
+        char next[32], left[32], note[96];
+        cx_progress_duration(next, sizeof next, s);
+        cx_progress_duration(left, sizeof left, s + then * interval);
+        snprintf(note, sizeof note, "next step in %s, the last in about %s", next, left);
+        cx_progress_note(pr, note);
+        double slice = s < 1 ? s : 1;
+        struct timespec ts = {(time_t)slice, (long)(fmod(slice, 1.0) * 1e9)};
+        if (nanosleep(&ts, NULL) != 0 && errno != EINTR)
+            break;
+        s -= slice; /* a signal's early wake-up ends the wait through stop_signal */
+    }
+}
+
+/* Records the stop in the audit log, says so, and gives the exit status. */
+static int stopped(opt_optimizer *o, int step_done, int steps, const opt_params *holds)
+{
+    const char *name = stop_signal == SIGINT ? "SIGINT" : "SIGTERM";
+    cJSON *f = cJSON_CreateObject();
+    if (f) {
+        cJSON_AddStringToObject(f, "signal", name);
+        cJSON_AddNumberToObject(f, "step", step_done);
+        cJSON_AddNumberToObject(f, "steps", steps);
+        if (holds)
+            cJSON_AddItemToObject(f, "parameters", opt_params_to_json(holds));
+        cJSON_AddStringToObject(f, "message", step_done < steps
+                                                   ? "ramp stopped before its end"
+                                                   : "stopped after the cycle in progress");
+    }
+    cx_error err = {0};
+    bool ok = f && opt_audit_note(o, "stopped", f, &err) == OPT_OK;
+    cJSON_Delete(f);
+    cli_error("stopped by %s after step %d of %d; the campaign keeps that step's settings%s%s",
+              name, step_done, steps, ok ? "; recorded in the audit log" : "; NOT recorded: ",
+              ok ? "" : err.msg);
+    return 128 + stop_signal;
+}
+
 static int run_ramp(cli_args *a, opt_optimizer *o, target_file *t, const char *audit, cJSON *all)
 {
+    cx_progress pr;
+    cx_progress_start(&pr, "cxopt apply --ramp", 1, a->quiet || a->json);
+    pr.own_eta = true;
     for (int step = 1; step <= MAX_RAMP; step++) {
         opt_cycle_report r;
         cx_error err = {0};
         if (opt_cycle(o, decide_plan, t, a->dry_run, &r, &err) != OPT_OK) {
+            cx_progress_end(&pr);
             cli_error("%s", err.msg);
             return EXIT_FAILED;
         }
+        int steps = step - 1 + (t->plan_n ? t->plan_n : 1);
+        cx_progress_end(&pr);
         if (!a->json)
-            printf("ramp step %d of %d\n", step, step - 1 + (t->plan_n ? t->plan_n : 1));
+            printf("ramp step %d of %d\n", step, steps);
         emit(a, &r, audit, all);
+        fflush(stdout);
         if (!success(r.outcome))
             return EXIT_FAILED;
         if (r.outcome == OPT_OUTCOME_UNCHANGED || t->plan_n <= 1)
-            return EXIT_OK;
+            return stop_signal ? stopped(o, step, steps, &r.after) : EXIT_OK;
         if (r.outcome == OPT_OUTCOME_DRY_RUN) {
             if (!a->json) {
                 printf("dry run: the remaining steps would be\n");
@@ -161,12 +242,16 @@ static int run_ramp(cli_args *a, opt_optimizer *o, target_file *t, const char *a
             }
             return EXIT_OK;
         }
-        if (a->ramp_interval_s > 0) {
-            struct timespec ts = {(time_t)a->ramp_interval_s,
-                                  (long)(fmod(a->ramp_interval_s, 1.0) * 1e9)};
-            nanosleep(&ts, NULL);
+        pr.total = steps;
+        cx_progress_step(&pr, NULL);
+        if (!stop_signal && a->ramp_interval_s > 0)
+            wait_between_steps(a->ramp_interval_s, steps - step - 1, &pr);
+        if (stop_signal) {
+            cx_progress_end(&pr);
+            return stopped(o, step, steps, &r.after);
         }
     }
+    cx_progress_end(&pr);
     cli_error("the ramp did not converge in %d steps", MAX_RAMP);
     return EXIT_FAILED;
 }
@@ -223,6 +308,7 @@ int cli_apply(cli_args *a)
     report_audit(audit_path);
     cJSON *all = a->json ? cJSON_CreateArray() : NULL;
     int rc;
+    catch_stops();
     if (a->ramp) {
         rc = run_ramp(a, o, &t, audit_path, all);
     } else {
@@ -233,6 +319,8 @@ int cli_apply(cli_args *a)
         } else {
             emit(a, &r, audit_path, all);
             rc = success(r.outcome) ? EXIT_OK : EXIT_FAILED;
+            if (stop_signal)
+                rc = stopped(o, 1, 1, r.outcome == OPT_OUTCOME_APPLIED ? &r.after : NULL);
         }
     }
     if (all) {

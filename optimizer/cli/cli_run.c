@@ -6,9 +6,12 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "cx_progress.h"
 #include "cxrun.h"
 
 typedef struct job {
@@ -23,6 +26,7 @@ typedef struct pool {
     job *jobs;
     int n, next;
     pthread_mutex_t lock;
+    cx_progress progress;
 } pool;
 
 static void *worker(void *arg)
@@ -36,27 +40,40 @@ static void *worker(void *arg)
             return NULL;
         job *j = &p->jobs[i];
         j->st = run_scenario_run(j->s, &j->o, &j->r, &j->err);
+        char what[200];
+        snprintf(what, sizeof what, "last: %s (%s)", run_scenario_name(j->s),
+                 j->o.policy ? j->o.policy : run_scenario_policy(j->s));
+        pthread_mutex_lock(&p->lock);
+        cx_progress_step(&p->progress, what);
+        pthread_mutex_unlock(&p->lock);
     }
 }
 
-static void run_all(job *jobs, int n, int threads)
+static double wall_now(void)
 {
-    pool p = {jobs, n, 0, PTHREAD_MUTEX_INITIALIZER};
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Runs the jobs on up to `threads` threads, with a progress line on a
+ * terminal unless quiet. */
+static void run_all(job *jobs, int n, int threads, const char *label, bool quiet)
+{
+    pool p = {jobs, n, 0, PTHREAD_MUTEX_INITIALIZER, {0}};
+    cx_progress_start(&p.progress, label, n, quiet);
     if (threads > n)
         threads = n;
-    if (threads <= 1) {
-        worker(&p);
-        return;
-    }
     pthread_t t[64];
     int started = 0;
-    for (; started < threads && started < 64; started++)
+    for (; threads > 1 && started < threads && started < 64; started++)
         if (pthread_create(&t[started], NULL, worker, &p) != 0)
             break;
     if (started == 0)
         worker(&p);
     for (int i = 0; i < started; i++)
         pthread_join(t[i], NULL);
+    cx_progress_end(&p.progress);
 }
 
 static int jobs_or_cpus(const cli_args *a)
@@ -90,12 +107,91 @@ static run_scenario **load_all(char **files, int *n_out)
     return list;
 }
 
+/* The directory part of `path` exists ("." when there is none). */
+static bool dir_of_exists(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return true;
+    char dir[4096];
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    if (n >= sizeof dir)
+        return false;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    struct stat sb;
+    return stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/* The options every run and compare share, checked before any work. */
+static int check_outputs(const cli_args *a)
+{
+    struct stat sb;
+    if (a->audit_dir && (stat(a->audit_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
+        cli_error("--audit-dir %s: no such directory (create it first)", a->audit_dir);
+        return -1;
+    }
+    if (a->junit && !dir_of_exists(a->junit)) {
+        cli_error("--junit %s: its directory does not exist", a->junit);
+        return -1;
+    }
+    if (a->plot) {
+        const char *ext = strrchr(a->plot, '.');
+        if (!ext || (strcmp(ext, ".svg") != 0 && strcmp(ext, ".png") != 0)) {
+            cli_error("--plot %s: the file must end in .svg or .png", a->plot);
+            return -1;
+        }
+        if (!dir_of_exists(a->plot)) {
+            cli_error("--plot %s: its directory does not exist", a->plot);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static double no_truth(void *ud, double t)
+{
+    (void)ud;
+    (void)t;
+    return 0;
+}
+
+/* A policy name given on the command line, checked once for all the
+ * scenarios (what each scenario must give it is check_jobs' part). */
+static int check_policy_name(const char *flag, const char *name)
+{
+    opt_params t = opt_params_seed();
+    opt_policy_options po = {.target = &t, .truth = no_truth};
+    cx_error e = {0};
+    if (opt_policy_check(name, &po, &e) == OPT_OK)
+        return 0;
+    cli_error("%s %s: %s", flag, name, e.msg);
+    return -1;
+}
+
+/* Each job's policy and profile, checked before any runs: a bad one is a
+ * usage error, said once per scenario and policy. */
+static int check_jobs(const job *jobs, int n, int stride)
+{
+    int bad = 0;
+    for (int i = 0; i < n; i += stride) {
+        cx_error e = {0};
+        if (run_options_check(jobs[i].s, &jobs[i].o, &e) != RUN_OK) {
+            cli_error("%s", e.msg);
+            bad++;
+        }
+    }
+    return bad ? -1 : 0;
+}
+
 int cli_run(cli_args *a)
 {
     if (a->n_operands == 0) {
         cli_error("run needs scenario files or directories (see cxopt --help)");
         return EXIT_USAGE;
     }
+    if (check_outputs(a) != 0 || (a->policy && check_policy_name("--policy", a->policy) != 0))
+        return EXIT_USAGE;
     cx_error err = {0};
     char **files = run_list_files(a->operands, a->n_operands, &err);
     if (!files) {
@@ -121,7 +217,13 @@ int cli_run(cli_args *a)
                               .profile = a->profile_given,
                               .audit_dir = a->audit_dir,
                               .real_time = a->real_time}};
-    run_all(jobs, n, jobs_or_cpus(a));
+    if (check_jobs(jobs, n, 1) != 0) {
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    double wall0 = wall_now();
+    run_all(jobs, n, jobs_or_cpus(a), "cxopt run", a->quiet);
+    double wall = wall_now() - wall0;
     int ran = 0;
     for (int i = 0; i < n; i++) {
         if (jobs[i].st != RUN_OK) {
@@ -149,12 +251,15 @@ int cli_run(cli_args *a)
             fputs(b.data, stdout);
         cx_buf_free(&b);
         int passed = 0;
-        double wall = 0;
+        double runs = 0;
         for (int i = 0; i < ran; i++) {
             passed += res[i].passed;
-            wall += res[i].wall_s;
+            runs += res[i].wall_s;
         }
-        printf("%d of %d scenarios passed (%.1f s of runs)\n", passed, n, wall);
+        int threads = jobs_or_cpus(a) < n ? jobs_or_cpus(a) : n;
+        printf("%d of %d scenarios passed in %.1f s (wall clock; the runs took %.1f s in all, "
+               "%d at a time)\n",
+               passed, n, wall, runs, threads);
     }
     if (a->junit && run_write_junit(a->junit, res, ran, &err) != RUN_OK) {
         cli_error("%s", err.msg);
@@ -192,11 +297,7 @@ static int split_policies(const char *list, char names[8][32])
 
 static int plot(const char *path, const run_result *first[8], int np)
 {
-    const char *ext = strrchr(path, '.');
-    if (!ext || (strcmp(ext, ".svg") != 0 && strcmp(ext, ".png") != 0)) {
-        cli_error("--plot %s: the file must end in .svg or .png", path);
-        return -1;
-    }
+    const char *ext = strrchr(path, '.'); /* .svg or .png: check_outputs */
     char data[4096];
     snprintf(data, sizeof data, "%s.data.%ld", path, (long)getpid());
     FILE *d = fopen(data, "w");
@@ -220,7 +321,8 @@ static int plot(const char *path, const run_result *first[8], int np)
         return -1;
     }
     fprintf(g, "set terminal %s\nset output '%s'\n",
-            strcmp(ext, ".svg") == 0 ? "svg size 1000,700 dynamic" : "pngcairo size 1000,700",
+            strcmp(ext, ".svg") == 0 ? "svg size 1000,700 dynamic background '#ffffff'"
+                                     : "pngcairo size 1000,700 background '#ffffff'",
             path);
     fprintf(g, "set multiplot layout 2,1 title '%s: policies compared'\n", first[0]->name);
     fprintf(g, "set grid\nset key outside right\nset xlabel 'simulated hours'\n");
@@ -257,6 +359,11 @@ int cli_compare(cli_args *a)
         cli_error("--policies: expected a comma-separated list of up to 8 policy names");
         return EXIT_USAGE;
     }
+    if (check_outputs(a) != 0)
+        return EXIT_USAGE;
+    for (int k = 0; k < np; k++)
+        if (check_policy_name("--policies", names[k]) != 0)
+            return EXIT_USAGE;
     int seeds = a->seeds > 0 ? a->seeds : 1;
     cx_error err = {0};
     run_scenario *s = NULL;
@@ -278,7 +385,12 @@ int cli_compare(cli_args *a)
                                               .seed_offset = (uint64_t)i,
                                               .audit_dir = a->audit_dir,
                                               .real_time = a->real_time}};
-    run_all(jobs, n, jobs_or_cpus(a));
+    if (check_jobs(jobs, n, seeds) != 0) {
+        free(jobs);
+        run_scenario_destroy(s);
+        return EXIT_USAGE;
+    }
+    run_all(jobs, n, jobs_or_cpus(a), "cxopt compare", a->quiet);
     int rc = EXIT_OK;
     for (int i = 0; i < n; i++)
         if (jobs[i].st != RUN_OK) {
@@ -324,6 +436,10 @@ int cli_compare(cli_args *a)
                 first[k] = &jobs[k * seeds].r;
             if (plot(a->plot, first, np) != 0)
                 rc = EXIT_FAILED;
+            else if (!a->json)
+                printf("wrote %s: window abandon rate and occupancy over simulated time, one "
+                       "line per policy (its first seed)\n",
+                       a->plot);
         }
     }
     for (int i = 0; i < n; i++)

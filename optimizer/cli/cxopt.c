@@ -26,10 +26,14 @@ static const char usage_text[] =
     "        fields it leaves out keep their current values). A target further than\n"
     "        maxAdjustmentDelta from the current config is refused with the numbers;\n"
     "        --ramp applies it as a sequence of cycles, each within the delta and\n"
-    "        each audited. --dry-run validates and predicts, and sends nothing.\n"
+    "        each audited, waiting --ramp-interval seconds between steps (default\n"
+    "        900: one 15-minute stats period, so that each step is gated on what the\n"
+    "        dialer did under the step before; 0 waits not at all). SIGINT or SIGTERM\n"
+    "        stops a ramp after the step in progress, audited (exit 130 or 143).\n"
+    "        --dry-run validates and predicts, and sends nothing.\n"
     "  show [--json]\n"
     "        the campaign as the API reports it\n"
-    "  run SCENARIO_OR_DIR... [--policy NAME] [--json] [--junit FILE]\n"
+    "  run SCENARIO_OR_DIR... [--policy NAME] [--json] [--junit FILE] [--quiet]\n"
     "        runs scenarios (scenarios/*.json) against an embedded mock on a virtual\n"
     "        clock and prints per scenario: cycles, changes applied and refused,\n"
     "        retries, cycle latency, abandon rate (worst regulatory window and final),\n"
@@ -42,7 +46,7 @@ static const char usage_text[] =
     "        scenario's \"profile\", else seed).\n"
     "  compare SCENARIO [--policies static,adaptive,vicidial,oracle] [--seeds N]\n"
     "          (also do-nothing: the starting settings held, nothing written)\n"
-    "          [--plot FILE.svg|.png] [--json]\n"
+    "          [--plot FILE.svg|.png] [--json] [--quiet]\n"
     "        runs one scenario under each policy with the same seeds, side by side;\n"
     "        --plot draws window abandon rate and occupancy over simulated time\n"
     "  help  this text\n"
@@ -90,6 +94,7 @@ static const char usage_text[] =
     "  --connect-timeout MS    (5000)               --timeout MS       (15000)\n"
     "  --seed N                seed for jitter and predictions (default: random)\n"
     "  --json                  machine-readable output\n"
+    "  -q, --quiet             no progress line (it shows only on a terminal anyway)\n"
     "  -h, --help              this text\n"
     "\n"
     "exit status: 0 applied or nothing to do, 1 refused or failed, 2 usage error.\n";
@@ -110,7 +115,8 @@ enum {
     O_PREDICT_HOURS, O_PREDICT_REPS, O_AUDIT, O_RETRY_BASE, O_RETRY_CAP, O_RETRY_ATTEMPTS,
     O_RETRY_DEADLINE, O_TOKEN_SKEW, O_CONNECT_TIMEOUT, O_TIMEOUT, O_SEED, O_JSON, O_TARGET,
     O_RAMP, O_RAMP_INTERVAL, O_DRY_RUN, O_POLICY, O_POLICIES, O_JUNIT, O_SEEDS, O_PLOT,
-    O_AUDIT_DIR, O_REAL_TIME, O_JOBS, O_AK_ID, O_AK_SECRET, O_TENANT, O_API_VERSION, O_MAPPING
+    O_AUDIT_DIR, O_REAL_TIME, O_JOBS, O_AK_ID, O_AK_SECRET, O_TENANT, O_API_VERSION, O_MAPPING,
+    O_QUIET
 };
 
 static const struct option options[] = {
@@ -156,6 +162,7 @@ static const struct option options[] = {
     {"tenant", required_argument, NULL, O_TENANT},
     {"api-version", required_argument, NULL, O_API_VERSION},
     {"mapping", required_argument, NULL, O_MAPPING},
+    {"quiet", no_argument, NULL, O_QUIET},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -182,6 +189,9 @@ static const char *env(const char *name)
 static int parse(int argc, char **argv, cli_args *a)
 {
     opt_settings_defaults(&a->s);
+    /* a ramp step waits for one stats period: the next step's gate then
+     * reads a period dialed wholly under the step before */
+    a->ramp_interval_s = a->s.stats_period_s;
     a->s.client_id = env("CXONE_CLIENT_ID");
     a->s.client_secret = env("CXONE_CLIENT_SECRET");
     a->s.auth_url = env("CXONE_AUTH_URL");
@@ -199,7 +209,7 @@ static int parse(int argc, char **argv, cli_args *a)
     int c;
     double d;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hq", options, NULL)) != -1) {
         const char *name = NULL;
         for (const struct option *o = options; o->name; o++)
             if (o->val == c)
@@ -215,7 +225,16 @@ static int parse(int argc, char **argv, cli_args *a)
         case O_PROFILE: a->s.profile = a->profile_given = optarg; break;
         case O_CONSTRAINTS: a->constraints_path = optarg; break;
         case O_MODEL: a->model_path = optarg; break;
-        case O_AUDIT: a->s.audit_path = optarg; break;
+        case O_AUDIT:
+            if (!optarg[0]) {
+                cli_error("--audit: the path is empty (leave --audit out for the default, "
+                          "$XDG_STATE_HOME/cxopt/audit.jsonl)");
+                return -1;
+            }
+            a->s.audit_path = optarg;
+            break;
+        case O_QUIET:
+        case 'q': a->quiet = true; break;
         case O_TARGET: a->target_path = optarg; break;
         case O_NO_PREDICT: a->s.predict = false; break;
         case O_JSON: a->json = true; break;
@@ -321,6 +340,14 @@ static int parse(int argc, char **argv, cli_args *a)
     return 0;
 }
 
+/* Each attempt that got no answer, said as it happens (a server that never
+ * answers is otherwise minutes of silence). */
+static void say_notice(void *ud, const char *msg)
+{
+    (void)ud;
+    cli_error("%s", msg);
+}
+
 static int load_files(cli_args *a)
 {
     cx_error err = {0};
@@ -350,6 +377,7 @@ int main(int argc, char **argv)
         fputs(usage_text, stdout);
         return EXIT_OK;
     }
+    a.s.retry.notice = say_notice;
     if (load_files(&a) != 0) {
         cJSON_Delete(a.model);
         return EXIT_USAGE;

@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "cxcommon.h"
+#include "dialsim.h"
 
 struct cJSON;
 
@@ -77,8 +78,14 @@ typedef struct opt_params {
     int warm_up_s;            /* progressive dialing before predictive pacing */
 } opt_params;
 
-/* The seed's current config: 0.72, 0.025, 80, 120, predictive, 30. */
+/* The seed's current config: dialsim's default dialer (sim_dialer_default,
+ * where the numbers are written), as opt_params. */
 opt_params opt_params_seed(void);
+/* The same settings in dialsim's shape and back (the four strategies map
+ * one to one; fixed-rate, which the API cannot carry, reads as predictive;
+ * times are rounded to whole ms and s). */
+opt_params opt_params_from_sim(const sim_dialer *d);
+sim_dialer opt_params_to_sim(const opt_params *p);
 
 /* Reads a `predictiveDialer`-shaped object. With `partial`, absent members
  * keep the values already in *p (a target may name only what changes);
@@ -98,7 +105,7 @@ bool opt_params_equal(const opt_params *a, const opt_params *b);
  * for concurrent calls and call interval; warm-up and strategy may change
  * freely within their bounds. */
 typedef struct opt_constraints {
-    double min_answer_rate, max_answer_rate;    /* 0.40, 0.95 */
+    double min_answer_rate, max_answer_rate;    /* 0.05, 0.95 */
     double max_abandon_rate;                    /* 0.03: the regulatory limit */
     int min_concurrent_calls, max_concurrent_calls; /* 5, 150 */
     int min_call_interval, max_call_interval;   /* 50, 500 ms */
@@ -107,7 +114,12 @@ typedef struct opt_constraints {
     double max_adjustment_delta;                /* 0.10 */
 } opt_constraints;
 
+/* The seed engine's bounds (sim_seed_bounds, where the numbers are
+ * written), all four strategies, and a step of 0.10. */
 opt_constraints opt_constraints_seed(void);
+/* The engine's part of the constraints (for a mock engine that checks the
+ * same bounds). */
+sim_bounds opt_constraints_bounds(const opt_constraints *c);
 
 /* Loads constraints from a JSON file whose keys are the seed's field names in
  * camelCase (minAnswerRate, maxAnswerRate, maxAbandonRate, minConcurrentCalls,
@@ -173,6 +185,12 @@ typedef struct opt_retry_policy {
     double cap_s;     /* 30 */
     int max_attempts; /* 4 */
     double deadline_s; /* 120 */
+    /* Told of each attempt that got no answer (timeout, refused, reset),
+     * as it happens, so that a program can say so instead of waiting in
+     * silence: "POST URL: attempt 1 of 4: <why>". Secrets are redacted.
+     * NULL: nobody is told. Called on the thread making the request. */
+    void (*notice)(void *ud, const char *msg);
+    void *notice_ud;
 } opt_retry_policy;
 
 opt_retry_policy opt_retry_default(void);
@@ -348,8 +366,10 @@ opt_status opt_apply(opt_optimizer *o, const opt_params *target, bool dry_run,
  * intent without an outcome: whether that write landed is unknown until the
  * campaign is read again. */
 #define OPT_AUDIT_SCAN_IDS 16
+#define OPT_AUDIT_SCAN_TAIL (8L << 20) /* bytes read from the end of the log */
 typedef struct opt_audit_scan {
-    long lines;             /* lines read */
+    long long skipped_bytes; /* the log's start, not read (it is past the tail) */
+    long lines;             /* lines read (of the tail) */
     long records;           /* lines that parse as JSON records */
     long torn;              /* lines that do not: a record cut short */
     long first_torn_line;   /* 1-based; 0 when none */
@@ -358,12 +378,21 @@ typedef struct opt_audit_scan {
     char unfinished_time[OPT_AUDIT_SCAN_IDS][40]; /* when each intent was written */
 } opt_audit_scan;
 
-/* Reads the audit log at `path` (a missing file is an empty log). With
+/* Reads the last OPT_AUDIT_SCAN_TAIL bytes of the audit log at `path` (a
+ * missing file is an empty log; anything but a regular file is
+ * OPT_EUSAGE). With
  * `acknowledge`, appends an "unfinished" record for each intent without an
  * outcome, stamped by `clk` (NULL: the wall clock), so that the next scan
  * reports it no more. */
 opt_status opt_audit_check(const char *path, bool acknowledge, cx_clock *clk,
                            opt_audit_scan *out, cx_error *err);
+
+/* Appends a record of `type` (e.g. "stopped") to the optimizer's audit log,
+ * with "time" and "campaign_id" added to `fields` (borrowed; NULL for
+ * none), locked and fsynced like every record. For what a program around
+ * the cycles must leave on record, such as a ramp stopped by a signal. */
+opt_status opt_audit_note(opt_optimizer *o, const char *type, const struct cJSON *fields,
+                          cx_error *err);
 
 /* Reads the campaign (and its stats where the API has them) into a new JSON
  * object the caller frees. */
@@ -411,6 +440,11 @@ opt_status opt_policy_create(const char *name, opt_optimizer *o, const opt_polic
                              opt_policy **out, cx_error *err);
 void opt_policy_destroy(opt_policy *p);
 const char *opt_policy_name(const opt_policy *p);
+/* What opt_policy_create checks before it builds anything, for callers that
+ * refuse bad arguments before any work: OPT_EUSAGE for an unknown name, or
+ * a policy missing an option it needs (static: a target; oracle: the
+ * truth), the text saying which. */
+opt_status opt_policy_check(const char *name, const opt_policy_options *opts, cx_error *err);
 
 /* Runs one cycle whose decision is the policy's. */
 opt_status opt_policy_cycle(opt_policy *p, opt_cycle_report *report, cx_error *err);

@@ -143,9 +143,22 @@ opt_status opt__audit_open(const char *path, opt__audit **out, cx_error *err)
         free(a);
         return cx_error_set(err, OPT_ENOMEM, "out of memory");
     }
+    struct stat sb;
     if (make_parent(path) != 0 ||
         (a->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0 ||
-        flock(a->fd, LOCK_EX) != 0 || repair_tail(a->fd, path) != 0 ||
+        fstat(a->fd, &sb) != 0) {
+        int e = errno;
+        opt__audit_close(a);
+        return cx_error_set(err, OPT_EIO, "audit log %s: %s", path, strerror(e));
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        opt__audit_close(a);
+        return cx_error_set(err, OPT_EUSAGE,
+                            "audit log %s: not a regular file (a log must be a file that "
+                            "keeps what is appended)",
+                            path);
+    }
+    if (flock(a->fd, LOCK_EX) != 0 || repair_tail(a->fd, path) != 0 ||
         flock(a->fd, LOCK_UN) != 0) {
         int e = errno;
         opt__audit_close(a);

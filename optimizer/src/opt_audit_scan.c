@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 
 #include "opt_audit.h"
 #include "opt_internal.h"
@@ -96,12 +97,30 @@ opt_status opt_audit_check(const char *path, bool ack, cx_clock *clk, opt_audit_
         return errno == ENOENT ? OPT_OK
                                : cx_error_set(err, OPT_EIO, "audit log %s: %s", path,
                                               strerror(errno));
+    struct stat sb;
+    if (fstat(fileno(fp), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        fclose(fp);
+        return cx_error_set(err, OPT_EUSAGE, "audit log %s: not a regular file", path);
+    }
     flock(fileno(fp), LOCK_SH); /* no record half written while we read */
     open_set o = {0};
     opt_status st = OPT_OK;
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
+    /* Only the tail: a cycle cut short is among the last records written,
+     * and memory stays bounded whatever the file holds. The first line of
+     * the tail is most likely cut by the seek: it is skipped, not counted
+     * as torn. */
+    if (sb.st_size > OPT_AUDIT_SCAN_TAIL) {
+        out->skipped_bytes = (long long)(sb.st_size - OPT_AUDIT_SCAN_TAIL);
+        if (fseeko(fp, (off_t)out->skipped_bytes, SEEK_SET) != 0 ||
+            getline(&line, &cap, fp) < 0) {
+            free(line);
+            fclose(fp);
+            return cx_error_set(err, OPT_EIO, "audit log %s: read: %s", path, strerror(errno));
+        }
+    }
     while ((len = getline(&line, &cap, fp)) >= 0) {
         out->lines++;
         cJSON *r = len > 0 && line[len - 1] == '\n' ? cJSON_ParseWithLength(line, (size_t)len)

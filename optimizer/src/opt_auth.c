@@ -149,7 +149,6 @@ struct fetch {
 
 static opt__verdict fetch_attempt(void *ud, int attempt, double *retry_after)
 {
-    (void)attempt;
     struct fetch *f = ud;
     opt__auth *a = f->a;
     opt__request req = {0};
@@ -172,6 +171,13 @@ static opt__verdict fetch_attempt(void *ud, int attempt, double *retry_after)
     if (rc != 0) {
         f->st = cx_error_set(f->err, OPT_ENETWORK, "token endpoint %s: %s", req.url,
                              f->resp.net_msg);
+        if (a->retry.notice) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "token endpoint %s: attempt %d of %d got no answer: %s",
+                     req.url, attempt, a->retry.max_attempts, f->resp.net_msg);
+            opt__redact(msg, a->secrets);
+            a->retry.notice(a->retry.notice_ud, msg);
+        }
         v = f->resp.retryable ? OPT__RETRY_BACKOFF : OPT__DONE;
         goto out;
     }

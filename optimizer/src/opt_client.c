@@ -132,6 +132,13 @@ static opt__verdict call_attempt(void *ud, int attempt, double *retry_after)
             OPENSSL_cleanse(token, sizeof token);
             k->st = cx_error_set(k->err, OPT_ENETWORK, "%s %s: %s", k->method, k->path,
                                  k->resp->net_msg);
+            if (c->retry.notice) {
+                char msg[512];
+                snprintf(msg, sizeof msg, "%s %s: attempt %d of %d got no answer: %s",
+                         k->method, k->url, attempt, c->retry.max_attempts, k->resp->net_msg);
+                opt__redact(msg, c->secrets);
+                c->retry.notice(c->retry.notice_ud, msg);
+            }
             return k->resp->retryable ? OPT__RETRY_BACKOFF : OPT__DONE;
         }
         long s = k->resp->status;

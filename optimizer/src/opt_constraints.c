@@ -4,22 +4,47 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
+/* opt_constraints repeats sim_bounds' nine members (flat, as the seed's
+ * OptimizationConstraints has them); these two functions are the only
+ * places that pair them, and a member added to sim_bounds stops the build
+ * here until it is paired too. */
+_Static_assert(sizeof(sim_bounds) == 3 * sizeof(double) + 6 * sizeof(int),
+               "sim_bounds changed: pair its new member in opt_constraints_seed and "
+               "opt_constraints_bounds");
+
 opt_constraints opt_constraints_seed(void)
 {
+    sim_bounds b = sim_seed_bounds();
     opt_constraints c = {
-        .min_answer_rate = 0.40,
-        .max_answer_rate = 0.95,
-        .max_abandon_rate = 0.03,
-        .min_concurrent_calls = 5,
-        .max_concurrent_calls = 150,
-        .min_call_interval = 50,
-        .max_call_interval = 500,
-        .min_warm_up = 0,
-        .max_warm_up = 3600,
+        .min_answer_rate = b.min_answer_rate,
+        .max_answer_rate = b.max_answer_rate,
+        .max_abandon_rate = b.max_abandon_rate,
+        .min_concurrent_calls = b.min_concurrent_calls,
+        .max_concurrent_calls = b.max_concurrent_calls,
+        .min_call_interval = b.min_call_interval,
+        .max_call_interval = b.max_call_interval,
+        .min_warm_up = b.min_warm_up,
+        .max_warm_up = b.max_warm_up,
         .strategies = (1u << OPT_STRATEGY_COUNT) - 1,
         .max_adjustment_delta = 0.10,
     };
     return c;
+}
+
+sim_bounds opt_constraints_bounds(const opt_constraints *c)
+{
+    sim_bounds b = {
+        .min_answer_rate = c->min_answer_rate,
+        .max_answer_rate = c->max_answer_rate,
+        .max_abandon_rate = c->max_abandon_rate,
+        .min_concurrent_calls = c->min_concurrent_calls,
+        .max_concurrent_calls = c->max_concurrent_calls,
+        .min_call_interval = c->min_call_interval,
+        .max_call_interval = c->max_call_interval,
+        .min_warm_up = c->min_warm_up,
+        .max_warm_up = c->max_warm_up,
+    };
+    return b;
 }
 
 static opt_status read_strategies(cx_jobj *o, unsigned *mask)

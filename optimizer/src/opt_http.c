@@ -51,8 +51,10 @@ void opt__response_free(opt__response *r)
 static size_t on_body(char *data, size_t size, size_t n, void *ud)
 {
     opt__response *r = ud;
-    if (cx_buf_append(&r->body, data, size * n) != 0)
+    if (cx_buf_append(&r->body, data, size * n) != 0) {
+        r->over_cap = true;
         return 0; /* over the cap: libcurl stops with CURLE_WRITE_ERROR */
+    }
     return size * n;
 }
 
@@ -113,6 +115,7 @@ int opt__http_perform(opt__http *h, const opt__request *req, opt__response *resp
     resp->status = 0;
     resp->curl_code = 0;
     resp->retryable = false;
+    resp->over_cap = false;
     resp->net_msg[0] = '\0';
     resp->etag[0] = resp->retry_after[0] = resp->www_authenticate[0] = resp->content_type[0] =
         '\0';
@@ -162,12 +165,24 @@ int opt__http_perform(opt__http *h, const opt__request *req, opt__response *resp
     }
     CURLcode cc = curl_easy_perform(c);
     resp->curl_code = (int)cc;
-    if (cc == CURLE_OK) {
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+    long status = 0;
+    if (cc == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    if (cc == CURLE_OK && status >= 300 && status < 400) {
+        /* Not followed: the credentials would go along to wherever it points. */
+        char *where = NULL;
+        curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &where);
+        resp->status = status;
+        snprintf(resp->net_msg, sizeof resp->net_msg,
+                 "the answer from %s is a redirect (%ld) to %s; cxopt does not follow "
+                 "redirects: set the URL to where it points, if you trust it",
+                 req->url, status, where ? where : "(no Location)");
+    } else if (cc == CURLE_OK) {
+        resp->status = status;
         rc = 0;
-    } else if (cc == CURLE_WRITE_ERROR && resp->body.len + 1 >= OPT_HTTP_BODY_MAX) {
-        snprintf(resp->net_msg, sizeof resp->net_msg, "response body larger than %u bytes",
-                 OPT_HTTP_BODY_MAX);
+    } else if (resp->over_cap) {
+        snprintf(resp->net_msg, sizeof resp->net_msg, "the answer from %s is over %u bytes",
+                 req->url, OPT_HTTP_BODY_MAX);
     } else {
         resp->retryable = retryable_code(cc);
         snprintf(resp->net_msg, sizeof resp->net_msg, "%s", errbuf[0] ? errbuf

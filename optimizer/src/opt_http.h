@@ -32,7 +32,9 @@ typedef struct opt__response {
     int curl_code;        /* 0 when a response came */
     bool retryable;       /* no response for a reason worth retrying:
                              refused, reset, empty reply, timeout */
-    char net_msg[256];    /* what went wrong on the network */
+    bool over_cap;        /* the body passed OPT_HTTP_BODY_MAX (the answer is cut) */
+    char net_msg[512];    /* what went wrong on the network; also a redirect, which
+                             is not followed (status says which) */
     cx_buf body;
     char etag[128];
     char retry_after[128];

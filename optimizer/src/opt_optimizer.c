@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "dialsim.h"
 #include "opt_internal.h"
@@ -120,6 +122,47 @@ void opt_optimizer_destroy(opt_optimizer *o)
     free(o);
 }
 
+/* A URL must say its scheme: without one, libcurl guesses plain http and
+ * the credentials would go out unencrypted to whatever answers. */
+static opt_status check_url(const char *url, const char *what, cx_error *err)
+{
+    if (!url || !url[0] || strncasecmp(url, "https://", 8) == 0 ||
+        strncasecmp(url, "http://", 7) == 0)
+        return OPT_OK;
+    if (!strstr(url, "://"))
+        return cx_error_set(err, OPT_EUSAGE,
+                            "%s \"%s\" has no scheme: write https://%s (or http:// for a "
+                            "local mock); without one it would be sent over plain http, "
+                            "credentials included",
+                            what, url, url);
+    return cx_error_set(err, OPT_EUSAGE, "%s \"%s\": only http:// and https:// are spoken",
+                        what, url);
+}
+
+/* A given audit path's directory must exist: a typo must not scatter
+ * audit logs into new directories (only the default location is created). */
+static opt_status check_audit_dir(const char *path, cx_error *err)
+{
+    if (!path || !path[0])
+        return OPT_OK;
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return OPT_OK; /* the working directory */
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    if (n >= sizeof dir)
+        return cx_error_set(err, OPT_EUSAGE, "audit log %s: the path is too long", path);
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    struct stat sb;
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return cx_error_set(err, OPT_EUSAGE,
+                            "audit log %s: the directory %s does not exist (cxopt creates only "
+                            "its default one; create it, or choose another --audit)",
+                            path, dir);
+    return OPT_OK;
+}
+
 #define REQUIRE(field, name)                                                                  \
     do {                                                                                      \
         if (!s->field || !s->field[0])                                                        \
@@ -149,6 +192,13 @@ opt_status opt_optimizer_create(const opt_settings *s, opt_optimizer **out, cx_e
         REQUIRE(api_url, "the API URL (CXONE_API_URL)");
         REQUIRE(campaign_id, "the campaign id (CXONE_CAMPAIGN_ID)");
     }
+    opt_status cs;
+    if ((cs = check_url(s->auth_url, "the token URL (CXONE_AUTH_URL, --auth-url)", err)) ||
+        (cs = check_url(s->api_url, "the API URL (CXONE_API_URL, --api-url)", err)) ||
+        (cs = check_url(s->webhook_url, "the webhook URL (CXONE_WEBHOOK_URL, --webhook-url)",
+                        err)) ||
+        (cs = check_audit_dir(s->audit_path, err)))
+        return cs;
     opt__mapping mapping;
     opt__mapping_default(&mapping);
     if (cxone && s->mapping_path && s->mapping_path[0]) {
@@ -254,5 +304,39 @@ fail:
     cx_error_set(err, OPT_ENOMEM, "out of memory");
 out:
     opt_optimizer_destroy(o);
+    return st;
+}
+
+opt_status opt_audit_note(opt_optimizer *o, const char *type, const cJSON *fields,
+                          cx_error *err)
+{
+    char now[32];
+    cx_format_rfc3339(cx_clock_now(o->clk), now, sizeof now);
+    cJSON *r = fields ? cJSON_Duplicate(fields, 1) : cJSON_CreateObject();
+    if (!r || !cJSON_IsObject(r)) {
+        cJSON_Delete(r);
+        return cx_error_set(err, r ? OPT_EINVAL : OPT_ENOMEM,
+                            r ? "an audit note must be an object" : "out of memory");
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(r, "type");
+    cJSON_DeleteItemFromObjectCaseSensitive(r, "time");
+    cJSON_DeleteItemFromObjectCaseSensitive(r, "campaign_id");
+    cJSON *head = cJSON_CreateObject();
+    if (!head) {
+        cJSON_Delete(r);
+        return cx_error_set(err, OPT_ENOMEM, "out of memory");
+    }
+    cJSON_AddStringToObject(head, "type", type);
+    cJSON_AddStringToObject(head, "time", now);
+    cJSON_AddStringToObject(head, "campaign_id", o->campaign_id);
+    cJSON *it = r->child;
+    while (it) {
+        cJSON *nx = it->next;
+        cJSON_AddItemToObject(head, it->string, cJSON_DetachItemViaPointer(r, it));
+        it = nx;
+    }
+    cJSON_Delete(r);
+    opt_status st = opt__audit_append(o->audit, head, err);
+    cJSON_Delete(head);
     return st;
 }

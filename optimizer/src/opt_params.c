@@ -37,15 +37,61 @@ int opt_strategy_parse(const char *name, opt_strategy *out)
 
 opt_params opt_params_seed(void)
 {
+    sim_dialer d = sim_dialer_default();
+    return opt_params_from_sim(&d);
+}
+
+opt_params opt_params_from_sim(const sim_dialer *d)
+{
     opt_params p = {
-        .answer_rate = 0.72,
-        .abandon_rate = 0.025,
-        .max_concurrent_calls = 80,
-        .call_interval_ms = 120,
+        .answer_rate = d->answer_rate,
+        .abandon_rate = d->abandon_rate,
+        .max_concurrent_calls = d->max_concurrent_calls,
+        .call_interval_ms = (int)lround(d->call_interval_ms),
         .strategy = OPT_STRATEGY_PREDICTIVE,
-        .warm_up_s = 30,
+        .warm_up_s = (int)lround(d->warm_up_s),
     };
+    switch (d->strategy) {
+    case SIM_PROGRESSIVE:
+        p.strategy = OPT_STRATEGY_PROGRESSIVE;
+        break;
+    case SIM_POWER:
+        p.strategy = OPT_STRATEGY_POWER;
+        break;
+    case SIM_PREVIEW:
+        p.strategy = OPT_STRATEGY_PREVIEW;
+        break;
+    case SIM_PREDICTIVE:
+    case SIM_FIXED_RATE:
+        break;
+    }
     return p;
+}
+
+sim_dialer opt_params_to_sim(const opt_params *p)
+{
+    sim_dialer d = sim_dialer_default();
+    d.answer_rate = p->answer_rate;
+    d.abandon_rate = p->abandon_rate;
+    d.max_concurrent_calls = p->max_concurrent_calls;
+    d.call_interval_ms = p->call_interval_ms;
+    d.warm_up_s = p->warm_up_s;
+    switch (p->strategy) {
+    case OPT_STRATEGY_PROGRESSIVE:
+        d.strategy = SIM_PROGRESSIVE;
+        break;
+    case OPT_STRATEGY_POWER:
+        d.strategy = SIM_POWER;
+        break;
+    case OPT_STRATEGY_PREVIEW:
+        d.strategy = SIM_PREVIEW;
+        break;
+    case OPT_STRATEGY_PREDICTIVE:
+    case OPT_STRATEGY_COUNT:
+        d.strategy = SIM_PREDICTIVE;
+        break;
+    }
+    return d;
 }
 
 opt_status opt_params_from_json(const cJSON *obj, const char *file, const char *path,

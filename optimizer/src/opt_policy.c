@@ -9,19 +9,37 @@
 static const opt__policy_ops *const registry[] = {
     &opt__policy_do_nothing, &opt__policy_static, &opt__policy_vicidial, &opt__policy_adaptive, &opt__policy_oracle, NULL};
 
+static const opt__policy_ops *find(const char *name)
+{
+    for (int i = 0; registry[i]; i++)
+        if (strcmp(registry[i]->name, name) == 0)
+            return registry[i];
+    return NULL;
+}
+
+opt_status opt_policy_check(const char *name, const opt_policy_options *opts, cx_error *err)
+{
+    if (!name || !find(name))
+        return cx_error_set(err, OPT_EUSAGE,
+                            "unknown policy \"%s\" (known: do-nothing, static, vicidial, "
+                            "adaptive, oracle)",
+                            name ? name : "");
+    if (strcmp(name, "static") == 0 && !(opts && opts->target))
+        return cx_error_set(err, OPT_EUSAGE, "the static policy needs a target");
+    if (strcmp(name, "oracle") == 0 && !(opts && opts->truth))
+        return cx_error_set(err, OPT_EUSAGE,
+                            "the oracle policy needs the true live-answer probability");
+    return OPT_OK;
+}
+
 opt_status opt_policy_create(const char *name, opt_optimizer *o, const opt_policy_options *opts,
                              opt_policy **out, cx_error *err)
 {
     *out = NULL;
-    const opt__policy_ops *ops = NULL;
-    for (int i = 0; registry[i]; i++)
-        if (strcmp(registry[i]->name, name) == 0)
-            ops = registry[i];
-    if (!ops)
-        return cx_error_set(err, OPT_EUSAGE,
-                            "unknown policy \"%s\" (known: do-nothing, static, vicidial, "
-                            "adaptive, oracle)",
-                            name);
+    opt_status st = opt_policy_check(name, opts, err);
+    if (st != OPT_OK)
+        return st;
+    const opt__policy_ops *ops = find(name);
     opt_policy *p = calloc(1, sizeof *p);
     if (!p)
         return cx_error_set(err, OPT_ENOMEM, "out of memory");
@@ -33,7 +51,7 @@ opt_status opt_policy_create(const char *name, opt_optimizer *o, const opt_polic
         p->static_target = *opts->target;
         p->opts.target = &p->static_target;
     }
-    opt_status st = ops->init ? ops->init(p, err) : OPT_OK;
+    st = ops->init ? ops->init(p, err) : OPT_OK;
     if (st != OPT_OK) {
         free(p);
         return st;

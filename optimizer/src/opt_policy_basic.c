@@ -28,13 +28,6 @@
 
 #include "opt_policy.h"
 
-static opt_status static_init(opt_policy *p, cx_error *err)
-{
-    if (!p->opts.target)
-        return cx_error_set(err, OPT_EUSAGE, "the static policy needs a target");
-    return OPT_OK;
-}
-
 static opt_status static_decide(opt_policy *p, const opt__policy_in *in, opt_params *target,
                                 cx_error *err)
 {
@@ -44,7 +37,7 @@ static opt_status static_decide(opt_policy *p, const opt__policy_in *in, opt_par
     return OPT_OK;
 }
 
-const opt__policy_ops opt__policy_static = {"static", static_init, static_decide, NULL};
+const opt__policy_ops opt__policy_static = {"static", NULL, static_decide, NULL}; /* its target: opt_policy_check */
 
 /* No decide: the adapter keeps the current settings unclamped (a clamp could
  * round or bound a starting value and so write). */

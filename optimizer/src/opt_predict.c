@@ -42,27 +42,14 @@ static opt_status load_model(opt_optimizer *o, cx_error *err)
     return OPT_OK;
 }
 
+/* The settings as the simulation takes them, kept within what it accepts. */
 static sim_dialer to_sim(const opt_params *p)
 {
-    sim_dialer d = sim_dialer_default();
-    d.answer_rate = p->answer_rate > 0 ? p->answer_rate : 1e-6;
-    d.abandon_rate = p->abandon_rate;
-    d.max_concurrent_calls = p->max_concurrent_calls > 0 ? p->max_concurrent_calls : 1;
-    d.call_interval_ms = p->call_interval_ms;
-    d.warm_up_s = p->warm_up_s;
-    switch (p->strategy) {
-    case OPT_STRATEGY_PROGRESSIVE:
-        d.strategy = SIM_PROGRESSIVE;
-        break;
-    case OPT_STRATEGY_POWER:
-        d.strategy = SIM_POWER;
-        break;
-    case OPT_STRATEGY_PREVIEW:
-        d.strategy = SIM_PREVIEW;
-        break;
-    default:
-        d.strategy = SIM_PREDICTIVE;
-    }
+    sim_dialer d = opt_params_to_sim(p);
+    if (!(d.answer_rate > 0))
+        d.answer_rate = 1e-6;
+    if (d.max_concurrent_calls < 1)
+        d.max_concurrent_calls = 1;
     return d;
 }
 

@@ -9,7 +9,11 @@
  *                        ringTime sample (the time to answer, given answered);
  *     a machine answer   with probability machineProbability, after ringTime;
  *     busy               with probability busyProbability, after busyTime;
- *     no answer          otherwise, after noAnswerTimeout.
+ *     invalid            with probability invalidProbability (a number not in
+ *                        service: the network's intercept tones), after
+ *                        invalidTime;
+ *     no answer          otherwise, after noAnswerTimeout, which is at least
+ *                        15 s (the FCC's minimum ring, 47 CFR 64.1200(a)(6)).
  *   AMD (answering-machine detection, "amd") listens to every answer for
  *   a decisionTime sample (default uniform 3-5 s, DOMAIN.md's typical
  *   values; none without AMD), then hangs up on the share `detection` of
@@ -149,7 +153,8 @@
  * run). Intervals are reported per intervalMinutes. With one replication,
  * 95% intervals come from 20 batch means; with several, from the
  * replications (Student t). The first discardHours are simulated but not
- * counted.
+ * counted. The series' memory is bounded up front
+ * (sim_config_check_memory).
  *
  * CONVENTIONS. Functions return a sim_status (SIM_OK = 0) and fill a
  * caller-provided cx_error; nothing here prints, exits or keeps global
@@ -187,10 +192,12 @@ typedef struct sim_model sim_model;
  * new model the caller destroys. */
 sim_status sim_model_parse(const struct cJSON *campaign, const char *file, const char *path,
                            sim_model **out, cx_error *err);
-/* A typical campaign model as JSON text (20 agents, 70% live answers, 10%
- * machines with AMD, lognormal rings, gamma talk, uniform wrap; figures from
- * ../shared/DOMAIN.md): the default wherever a model is needed and none is
- * given. */
+/* A typical campaign model as JSON text, at the contact rate real lists
+ * have (../shared/DOMAIN.md, "Typical values"): 20 agents; of the dials, 20%
+ * reach a live person, 25% a machine (AMD on: 85% detected, 1% false
+ * positives), 3% are busy, 4% invalid numbers, the rest (48%) ring 25 s
+ * unanswered; lognormal rings, gamma talk, uniform wrap. The default
+ * wherever a model is needed and none is given. */
 const char *sim_typical_campaign_json(void);
 
 /* A deep copy. */
@@ -233,8 +240,29 @@ typedef struct sim_dialer {
     double dial_rate;         /* dialRate (fixed-rate only), attempts/s */
 } sim_dialer;
 
-/* The seed's config: 0.72, 0.025, 80, 120 ms, predictive, 30 s. */
+/* The seed's config, the one place its numbers are written (mockcxone's
+ * campaigns start from it; cxopt's opt_params_seed is this): answerRate 0.72,
+ * abandonRate 0.025, maxConcurrentCalls 80, callInterval 120 ms, predictive,
+ * warmUpPeriod 30 s. The answer-rate estimate is the seed's: against the
+ * typical campaign's 20% live answers it is high, the side that underdials
+ * (fewer abandons, idle agents): a new campaign starts cautious and the
+ * dialer or the optimizer brings the estimate down. */
 sim_dialer sim_dialer_default(void);
+
+/* The bounds the seed's dialer engine accepts, the one place they are
+ * written: mockcxone's PATCH checks (mock_bounds) and cxopt's default
+ * constraints (opt_constraints_seed) are these. The answer-rate floor is
+ * 0.05 so that estimates at real contact rates (10-25%, lower on B2B lists)
+ * can be set; the abandon ceiling is the FCC/Ofcom 3%. */
+typedef struct sim_bounds {
+    double min_answer_rate, max_answer_rate;        /* 0.05, 0.95 */
+    double max_abandon_rate;                        /* 0.03 */
+    int min_concurrent_calls, max_concurrent_calls; /* 5, 150 */
+    int min_call_interval, max_call_interval;       /* 50, 500 ms */
+    int min_warm_up, max_warm_up;                   /* 0, 3600 s */
+} sim_bounds;
+
+sim_bounds sim_seed_bounds(void);
 /* Reads a "dialer" object over *d (absent keys keep their values). */
 sim_status sim_dialer_parse(const struct cJSON *obj, const char *file, const char *path,
                             sim_dialer *d, cx_error *err);
@@ -281,7 +309,7 @@ typedef struct sim_report {
     int replications;
     double hours;
     const char *ci_method;       /* "replications" or "batch means" */
-    sim_estimate attempts, live_answers, machine_answers, no_answers, busy, blocked;
+    sim_estimate attempts, live_answers, machine_answers, no_answers, busy, invalid, blocked;
     /* the truth: live people (AMD false positives included) */
     sim_estimate connected, abandoned, amd_false_positives, machines_to_agents;
     sim_estimate abandon_rate, abandon_rate_ofcom, waited_fraction, occupancy;
@@ -295,6 +323,14 @@ typedef struct sim_report {
     size_t n_series;
     sim_point *series;           /* means over replications */
 } sim_report;
+
+/* The memory a run's per-interval series would take, in bytes (the rest
+ * of a run is small and does not grow with the simulated time), and the
+ * check sim_run makes before it allocates anything: SIM_EINVAL, with the
+ * estimate, when it passes SIM_MEMORY_BUDGET. */
+#define SIM_MEMORY_BUDGET (2.0 * 1024 * 1024 * 1024)
+double sim_config_memory(const sim_config *cfg, int threads);
+sim_status sim_config_check_memory(const sim_config *cfg, int threads, cx_error *err);
 
 /* Runs cfg->replications replications (each on its own RNG stream derived
  * from cfg->seed and its index) on up to `threads` threads (<= 1: this
@@ -322,7 +358,7 @@ sim_status sim_predict(const sim_model *m, const sim_dialer *d, double hours,
 /* Cumulative counts since the start of a live simulation. */
 typedef struct sim_counters {
     double time;                 /* simulated seconds since the start */
-    uint64_t attempts, live_answers, machine_answers, no_answers, busy, blocked;
+    uint64_t attempts, live_answers, machine_answers, no_answers, busy, invalid, blocked;
     uint64_t connected, abandoned, amd_false_positives, machines_to_agents, waited;
     /* the ACD's book (see STATISTICS) */
     uint64_t machines_dropped, observed_live_answers, observed_abandoned;

@@ -44,6 +44,22 @@ sim_dialer sim_dialer_default(void)
     return d;
 }
 
+sim_bounds sim_seed_bounds(void)
+{
+    sim_bounds b = {
+        .min_answer_rate = 0.05,
+        .max_answer_rate = 0.95,
+        .max_abandon_rate = 0.03,
+        .min_concurrent_calls = 5,
+        .max_concurrent_calls = 150,
+        .min_call_interval = 50,
+        .max_call_interval = 500,
+        .min_warm_up = 0,
+        .max_warm_up = 3600,
+    };
+    return b;
+}
+
 sim_status sim_dialer_check(const sim_dialer *d, cx_error *err)
 {
     if (!(d->answer_rate > 0 && d->answer_rate <= 1))

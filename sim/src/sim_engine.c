@@ -8,7 +8,7 @@
  * gsl_rng, in an order fixed by the event queue's (time, seq) order.
  *
  * A call's life:
- *   RINGING --resolve--> busy | no answer                             -> ends
+ *   RINGING --resolve--> busy | invalid | no answer                   -> ends
  *           \--> answered (live or machine) --AMD decision time--> SCREENING
  *                 AMD hangs up: a detected machine                     -> ends
  *                               a live person (false positive)        -> abandoned
@@ -54,7 +54,7 @@ enum ev_kind {
 };
 
 enum call_state { C_FREE, C_RINGING, C_SCREENING, C_WAITING, C_TALKING, C_MACHINE };
-enum outcome { O_LIVE, O_MACHINE, O_BUSY, O_NOANSWER };
+enum outcome { O_LIVE, O_MACHINE, O_BUSY, O_INVALID, O_NOANSWER };
 
 #define NO_BATCH UINT32_MAX
 
@@ -447,13 +447,17 @@ static void launch(sim__engine *e, uint32_t b)
     double u = gsl_rng_uniform(e->rng);
     double p = sim__profile_at(&e->m.live, e->now);
     double dur;
+    double u0 = e->m.busy_p + e->m.invalid_p; /* invalid_p 0: the draws of old */
     if (u < e->m.busy_p) {
         c->outcome = O_BUSY;
         dur = sim__dist_sample(&e->m.busy_time, e->rng);
-    } else if (u < e->m.busy_p + p) {
+    } else if (u < u0) {
+        c->outcome = O_INVALID;
+        dur = sim__dist_sample(&e->m.invalid_time, e->rng);
+    } else if (u < u0 + p) {
         c->outcome = O_LIVE;
         dur = sim__dist_sample(&e->m.ring, e->rng);
-    } else if (u < e->m.busy_p + p + e->m.machine_p) {
+    } else if (u < u0 + p + e->m.machine_p) {
         c->outcome = O_MACHINE;
         dur = sim__dist_sample(&e->m.ring, e->rng);
     } else {
@@ -588,9 +592,12 @@ static void resolve(sim__engine *e, uint32_t id)
     call *c = &e->calls[id];
     switch (c->outcome) {
     case O_BUSY:
+    case O_INVALID:
     case O_NOANSWER:
         if (c->outcome == O_BUSY)
             COUNT(e, busy);
+        else if (c->outcome == O_INVALID)
+            COUNT(e, invalid);
         else
             COUNT(e, no_answers);
         e->ringing--;

@@ -9,7 +9,7 @@
 
 /* Counts over a span of simulated time. */
 typedef struct sim__tally {
-    uint64_t attempts, live_answers, machine_answers, no_answers, busy, blocked;
+    uint64_t attempts, live_answers, machine_answers, no_answers, busy, invalid, blocked;
     uint64_t connected, abandoned, amd_fp, machines_to_agents, waited, handled;
     uint64_t machines_dropped; /* undetected machines the ACD dropped */
     double busy_s, staffed_s, wait_sum, handle_s;

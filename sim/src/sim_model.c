@@ -225,9 +225,13 @@ static int read_profile(cx_jobj *o, const char *key, const char *vkey, const cha
 
 static const char *const campaign_keys[] = {
     "agents",      "liveAnswerProbability", "machineProbability", "busyProbability",
-    "busyTime",    "noAnswerTimeout",       "amd",                "machineHandleTime",
-    "ringTime",    "talkTime",              "wrapTime",           "abandonThreshold",
-    "previewTime", NULL};
+    "busyTime",    "invalidProbability",    "invalidTime",        "noAnswerTimeout",
+    "amd",         "machineHandleTime",     "ringTime",           "talkTime",
+    "wrapTime",    "abandonThreshold",      "previewTime",        NULL};
+
+/* 47 CFR 64.1200(a)(6): an unanswered call must ring at least 15 seconds (or
+ * four rings) before the dialer hangs up. */
+#define FCC_MIN_RING_S 15.0
 
 sim_status sim_model_parse(const cJSON *campaign, const char *file, const char *path,
                            sim_model **out, cx_error *err)
@@ -241,6 +245,7 @@ sim_status sim_model_parse(const cJSON *campaign, const char *file, const char *
     m.talk = sim__dist_exponential(120);
     m.wrap = sim__dist_fixed(15);
     m.busy_time = sim__dist_fixed(5);
+    m.invalid_time = sim__dist_fixed(4);
     m.machine_handle = sim__dist_fixed(8);
     m.preview = sim__dist_fixed(10);
     cx_jobj o;
@@ -252,6 +257,8 @@ sim_status sim_model_parse(const cJSON *campaign, const char *file, const char *
         cx_jobj_num(&o, "machineProbability", false, 0, 1, &m.machine_p) != 0 ||
         cx_jobj_num(&o, "busyProbability", false, 0, 1, &m.busy_p) != 0 ||
         sim__dist_read(&o, "busyTime", false, &m.busy_time) != 0 ||
+        cx_jobj_num(&o, "invalidProbability", false, 0, 1, &m.invalid_p) != 0 ||
+        sim__dist_read(&o, "invalidTime", false, &m.invalid_time) != 0 ||
         cx_jobj_num(&o, "noAnswerTimeout", false, 0, 86400, &m.no_answer_timeout) != 0 ||
         sim__dist_read(&o, "machineHandleTime", false, &m.machine_handle) != 0 ||
         sim__dist_read(&o, "ringTime", false, &m.ring) != 0 ||
@@ -279,11 +286,18 @@ sim_status sim_model_parse(const cJSON *campaign, const char *file, const char *
             sim__dist_read(&amd, "decisionTime", false, &m.amd_decision) != 0)
             return SIM_EINVAL;
     }
+    if (m.no_answer_timeout < FCC_MIN_RING_S)
+        return cx_jobj_fail(&o, "noAnswerTimeout",
+                            "must be >= %g s: the FCC's minimum ring for an unanswered call "
+                            "(47 CFR 64.1200(a)(6)), got %g",
+                            FCC_MIN_RING_S, m.no_answer_timeout),
+               SIM_EINVAL;
     double pmax = sim__profile_max(&m.live);
-    if (pmax + m.machine_p + m.busy_p > 1 + 1e-12)
+    if (pmax + m.machine_p + m.busy_p + m.invalid_p > 1 + 1e-12)
         return cx_jobj_fail(&o, "machineProbability",
-                            "live (up to %g) + machine (%g) + busy (%g) probabilities exceed 1",
-                            pmax, m.machine_p, m.busy_p),
+                            "live (up to %g) + machine (%g) + busy (%g) + invalid (%g) "
+                            "probabilities exceed 1",
+                            pmax, m.machine_p, m.busy_p, m.invalid_p),
                SIM_EINVAL;
     if (sim__profile_max(&m.agents) < 1)
         return cx_jobj_fail(&o, "agents", "at least one agent must be staffed at some hour"),
@@ -298,7 +312,9 @@ sim_status sim_model_parse(const cJSON *campaign, const char *file, const char *
 
 const char *sim_typical_campaign_json(void)
 {
-    return "{\"agents\":20,\"liveAnswerProbability\":0.7,\"machineProbability\":0.1,"
+    return "{\"agents\":20,\"liveAnswerProbability\":0.2,\"machineProbability\":0.25,"
+           "\"busyProbability\":0.03,\"busyTime\":5,"
+           "\"invalidProbability\":0.04,\"invalidTime\":4,"
            "\"amd\":{\"detection\":0.85,\"falsePositive\":0.01},"
            "\"ringTime\":{\"dist\":\"lognormal\",\"mean\":9,\"sd\":4},"
            "\"talkTime\":{\"dist\":\"gamma\",\"mean\":120,\"sd\":60},"
@@ -319,10 +335,11 @@ void sim_model_destroy(sim_model *m) { free(m); }
 
 sim_status sim_model_set_live_probability(sim_model *m, double p, cx_error *err)
 {
-    if (!(p >= 0 && p <= 1) || p + m->machine_p + m->busy_p > 1 + 1e-12)
+    if (!(p >= 0 && p <= 1) || p + m->machine_p + m->busy_p + m->invalid_p > 1 + 1e-12)
         return cx_error_set(err, SIM_EINVAL,
-                            "live probability %g with machine %g and busy %g exceeds 1 or [0,1]",
-                            p, m->machine_p, m->busy_p);
+                            "live probability %g with machine %g, busy %g and invalid %g "
+                            "exceeds 1 or [0,1]",
+                            p, m->machine_p, m->busy_p, m->invalid_p);
     m->live.n = 0;
     m->live.value = p;
     return SIM_OK;

@@ -47,12 +47,12 @@ double sim__profile_max(const sim__profile *p);
 struct sim_model {
     sim__profile agents;      /* values are whole agents */
     sim__profile live;        /* p(t) */
-    double machine_p, busy_p;
+    double machine_p, busy_p, invalid_p;
     double no_answer_timeout;
     bool amd;                 /* AMD screens answered calls */
     double amd_detection, amd_false_positive;
     double abandon_threshold;
-    sim__dist ring, talk, wrap, busy_time, machine_handle, preview;
+    sim__dist ring, talk, wrap, busy_time, invalid_time, machine_handle, preview;
     sim__dist amd_decision;   /* AMD's listening time after an answer */
 };
 

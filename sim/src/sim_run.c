@@ -21,9 +21,9 @@
 /* ------------------------------------------------------------- metrics */
 
 enum metric {
-    M_ATTEMPTS, M_LIVE, M_MACHINE, M_NOANSWER, M_BUSY, M_BLOCKED, M_CONNECTED, M_ABANDONED,
-    M_AMD_FP, M_MACH_AGENT, M_MACH_DROPPED, M_OBS_LIVE, M_OBS_ABANDONED, M_ABANDON_RATE,
-    M_OBS_RATE, M_OFCOM, M_WAITED, M_OCCUPANCY, M_CPAH,
+    M_ATTEMPTS, M_LIVE, M_MACHINE, M_NOANSWER, M_BUSY, M_INVALID, M_BLOCKED, M_CONNECTED,
+    M_ABANDONED, M_AMD_FP, M_MACH_AGENT, M_MACH_DROPPED, M_OBS_LIVE, M_OBS_ABANDONED,
+    M_ABANDON_RATE, M_OBS_RATE, M_OFCOM, M_WAITED, M_OCCUPANCY, M_CPAH,
     M_MEAN_WAIT, M_BUSY_AGENTS, M_CONNECT_RATE, M_P50, M_P90, M_P95, M_P99, M_COUNT
 };
 
@@ -46,6 +46,7 @@ static double metric(enum metric m, const sim__tally *t, double dur)
     case M_MACHINE: return (double)t->machine_answers;
     case M_NOANSWER: return (double)t->no_answers;
     case M_BUSY: return (double)t->busy;
+    case M_INVALID: return (double)t->invalid;
     case M_BLOCKED: return (double)t->blocked;
     case M_CONNECTED: return (double)t->connected;
     case M_ABANDONED: return (double)t->abandoned;
@@ -198,6 +199,7 @@ static sim_estimate *field(sim_report *r, enum metric m)
     case M_MACHINE: return &r->machine_answers;
     case M_NOANSWER: return &r->no_answers;
     case M_BUSY: return &r->busy;
+    case M_INVALID: return &r->invalid;
     case M_BLOCKED: return &r->blocked;
     case M_CONNECTED: return &r->connected;
     case M_ABANDONED: return &r->abandoned;
@@ -224,6 +226,33 @@ static sim_estimate *field(sim_report *r, enum metric m)
     return NULL;
 }
 
+double sim_config_memory(const sim_config *cfg, int threads)
+{
+    if (!(cfg->interval_minutes > 0))
+        return 0;
+    double ns = ceil(cfg->hours * 60.0 / cfg->interval_minutes);
+    int reps = cfg->replications > 0 ? cfg->replications : 1;
+    int live = threads < 1 ? 1 : (threads < reps ? threads : reps);
+    /* each replication keeps its points; each one running grows a tally
+     * array by doubling (up to twice the need); the report has its own */
+    return ns * ((double)reps * sizeof(sim_point) + live * 2.0 * sizeof(sim__tally) +
+                 sizeof(sim_point));
+}
+
+sim_status sim_config_check_memory(const sim_config *cfg, int threads, cx_error *err)
+{
+    double need = sim_config_memory(cfg, threads);
+    if (need <= SIM_MEMORY_BUDGET)
+        return SIM_OK;
+    return cx_error_set(err, SIM_EINVAL,
+                        "intervalMinutes: the per-interval series would need about %.3g GB "
+                        "(%.0f intervals of %g min over %g h, %d replication%s), over the "
+                        "budget of %.3g GB: raise intervalMinutes or shorten hours",
+                        need / 1e9, ceil(cfg->hours * 60.0 / cfg->interval_minutes),
+                        cfg->interval_minutes, cfg->hours, cfg->replications,
+                        cfg->replications == 1 ? "" : "s", SIM_MEMORY_BUDGET / 1e9);
+}
+
 sim_status sim_run(const sim_config *cfg, int threads, sim_report **out, cx_error *err)
 {
     *out = NULL;
@@ -231,6 +260,8 @@ sim_status sim_run(const sim_config *cfg, int threads, sim_report **out, cx_erro
         return cx_error_set(err, SIM_EINVAL, "the config has no campaign model");
     sim_status st = sim_dialer_check(&cfg->dialer, err);
     if (st != SIM_OK)
+        return st;
+    if ((st = sim_config_check_memory(cfg, threads, err)) != SIM_OK)
         return st;
     int n = cfg->replications;
     pool p = {.cfg = cfg, .n = n, .batches = n == 1};
@@ -387,6 +418,7 @@ cJSON *sim_report_to_json(const sim_report *r)
     add_est(o, ci, "machineAnswers", &r->machine_answers, C);
     add_est(o, ci, "noAnswers", &r->no_answers, C);
     add_est(o, ci, "busy", &r->busy, C);
+    add_est(o, ci, "invalid", &r->invalid, C);
     add_est(o, ci, "blocked", &r->blocked, C);
     add_est(o, ci, "connected", &r->connected, C);
     add_est(o, ci, "abandoned", &r->abandoned, C);
@@ -518,6 +550,7 @@ void sim_live_counters(const sim_live *l, sim_counters *c)
     c->machine_answers = t->machine_answers;
     c->no_answers = t->no_answers;
     c->busy = t->busy;
+    c->invalid = t->invalid;
     c->blocked = t->blocked;
     c->connected = t->connected;
     c->abandoned = t->abandoned;

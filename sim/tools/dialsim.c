@@ -23,7 +23,7 @@ static const char usage[] =
     "       dialsim erlang AGENTS ERLANGS [--handle SECONDS] [--patience SECONDS]\n"
     "       dialsim sweep CONFIG.json --vary KEY=FROM:TO:STEP [--vary ...] --out FILE.csv\n"
     "                     [--replications R] [--plot FILE.svg|FILE.png] [--limit X]\n"
-    "                     [--threads N]\n"
+    "                     [--threads N] [--quiet]\n"
     "\n"
     "run     simulates the campaign and dialer of CONFIG.json (keys: campaign, dialer,\n"
     "        hours, discardHours, seed, replications, intervalMinutes; see sim/README.md)\n"
@@ -32,8 +32,10 @@ static const char usage[] =
     "        Erlang C, and with --handle the loss with a fixed patience (default 2 s).\n"
     "sweep   runs a grid of what-if variations on all cores (KEY is a dotted path into\n"
     "        the config, e.g. dialer.maxConcurrentCalls or campaign.agents), writes a CSV\n"
-    "        and optionally plots abandon rate (with its 95%% interval) and occupancy\n"
+    "        and optionally plots abandon rate (with its 95% interval) and occupancy\n"
     "        against the first varied key, with the regulatory limit drawn (gnuplot).\n"
+    "        On a terminal it shows its progress (not with --quiet), and it says what\n"
+    "        it wrote. --out and --plot may not name the config file.\n"
     "\n"
     "exit status: 0 done, 1 the simulation failed, 2 bad input.\n";
 
@@ -75,6 +77,7 @@ static void print_table(const sim_config *cfg, const sim_report *r)
     row("machine answers", &r->machine_answers, 1, "");
     row("no answers", &r->no_answers, 1, "");
     row("busy", &r->busy, 1, "");
+    row("invalid numbers", &r->invalid, 1, "");
     if (r->blocked.mean > 0)
         row("blocked (line cap)", &r->blocked, 1, "");
     row("connected", &r->connected, 1, "");
@@ -122,6 +125,11 @@ static int cmd_run(int argc, char **argv)
     cx_error err = {0};
     if (sim_config_load(path, &cfg, &err) != SIM_OK) {
         fprintf(stderr, "dialsim: %s\n", err.msg);
+        sim_config_free(&cfg);
+        return 2;
+    }
+    if (sim_config_check_memory(&cfg, (int)threads, &err) != SIM_OK) {
+        fprintf(stderr, "dialsim: %s: %s\n", path, err.msg);
         sim_config_free(&cfg);
         return 2;
     }

@@ -12,8 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "cx_progress.h"
 #include "dialsim.h"
 #include "tools.h"
 
@@ -33,8 +35,8 @@ typedef struct sweep {
     sim_config *cfgs;
     sim_report **reports;
     cx_error *errs;
-    int next, done;
-    bool tty;
+    int next;
+    cx_progress progress;
     pthread_mutex_t lock;
 } sweep;
 
@@ -118,18 +120,6 @@ static void point_values(const sweep *s, int idx, double *vals)
     }
 }
 
-static void progress(sweep *s)
-{
-    if (!s->tty)
-        return;
-    int width = 40, filled = s->done * width / s->n_points;
-    fprintf(stderr, "\r[%.*s%*s] %d/%d", filled, "########################################",
-            width - filled, "", s->done, s->n_points);
-    if (s->done == s->n_points)
-        fputc('\n', stderr);
-    fflush(stderr);
-}
-
 static void *worker(void *arg)
 {
     sweep *s = arg;
@@ -141,8 +131,7 @@ static void *worker(void *arg)
             return NULL;
         sim_run(&s->cfgs[i], 1, &s->reports[i], &s->errs[i]);
         pthread_mutex_lock(&s->lock);
-        s->done++;
-        progress(s);
+        cx_progress_step(&s->progress, NULL);
         pthread_mutex_unlock(&s->lock);
     }
 }
@@ -184,14 +173,22 @@ static int write_csv(const sweep *s, const char *path)
 }
 
 /* Plots abandon rate (the truth, with its interval), the ACD's abandon rate
- * (dashed) and occupancy against the first key, one group per combination
+ * (dotted) and occupancy against the first key, one group per combination
  * of the other keys; a sweep of dialer.abandonRate also draws the setting
- * (the diagonal the ACD's rate should follow). */
+ * (the diagonal the ACD's rate should follow). Abandon rates are drawn in
+ * blues on the left axis, occupancy in greens on the right, so the two read
+ * apart at a glance; the legend sits below the plot, outside the data. A
+ * rate cannot be negative: an interval's lower bound is clipped at 0 (the t
+ * interval of a mean near 0 can pass below it). */
 static int plot(const sweep *s, const char *out, double limit)
 {
+    static const char *const blues[] = {"#1f4e9a", "#3b82c4", "#0b2e66", "#6aa6d9", "#264b7a",
+                                        "#89b7e5"};
+    static const char *const greens[] = {"#2e8b3a", "#5cb85c", "#14591f", "#8fd18f",
+                                         "#3f7a3f", "#a8e0a0"};
     const char *ext = strrchr(out, '.');
-    const char *term = strcmp(ext, ".svg") == 0 ? "svg size 900,560 dynamic"
-                                                : "pngcairo size 900,560";
+    const char *term = strcmp(ext, ".svg") == 0 ? "svg size 900,560 dynamic background '#ffffff'"
+                                                : "pngcairo size 900,560 background '#ffffff'";
     char data[4096];
     snprintf(data, sizeof data, "%s.data.%ld", out, (long)getpid());
     FILE *d = fopen(data, "w");
@@ -207,9 +204,10 @@ static int plot(const sweep *s, const char *out, double limit)
             const sim_report *r = s->reports[idx];
             point_values(s, idx, vals);
             fprintf(d, "%.10g %.6f %.6f %.6f %.6f %.6f %.6f %.6f\n", vals[0],
-                    100 * r->abandon_rate.mean, 100 * r->abandon_rate.lo,
+                    100 * r->abandon_rate.mean, 100 * fmax(0.0, r->abandon_rate.lo),
                     100 * r->abandon_rate.hi, 100 * r->occupancy.mean,
-                    100 * r->observed_abandon_rate.mean, 100 * r->observed_abandon_rate.lo,
+                    100 * r->observed_abandon_rate.mean,
+                    100 * fmax(0.0, r->observed_abandon_rate.lo),
                     100 * r->observed_abandon_rate.hi);
         }
         fputs("\n\n", d);
@@ -222,11 +220,14 @@ static int plot(const sweep *s, const char *out, double limit)
         return -1;
     }
     fprintf(g, "set terminal %s\nset output '%s'\n", term, out);
-    fprintf(g, "set title 'dialsim sweep: abandon rate (the truth and what the ACD sees) and "
-               "occupancy'\n");
-    fprintf(g, "set xlabel '%s'\nset ylabel 'abandon rate (%%), 95%% interval'\n", s->v[0].key);
-    fprintf(g, "set y2label 'occupancy (%%)'\nset y2tics\nset ytics nomirror\nset grid\n");
-    fprintf(g, "set key outside bottom center horizontal\nset yrange [0:*]\nset y2range [0:100]\n");
+    fprintf(g, "set title 'dialsim sweep: abandon rate, the truth and the ACD''s (blue, "
+               "left), and occupancy (green, right)'\n");
+    fprintf(g, "set xlabel '%s'\n", s->v[0].key);
+    fprintf(g, "set ylabel 'abandon rate (%%), 95%% interval' tc rgb '%s'\n", blues[0]);
+    fprintf(g, "set y2label 'occupancy (%%)' tc rgb '%s'\nset y2tics\nset ytics nomirror\n",
+            greens[0]);
+    fprintf(g, "set grid\nset key outside below center horizontal box\nset bmargin 6\n");
+    fprintf(g, "set yrange [0:*]\nset y2range [0:100]\nset offsets graph 0.02, graph 0.02, 0, 0\n");
     fprintf(g, "set arrow from graph 0, first %g to graph 1, first %g nohead lw 2 lc rgb 'red'\n",
             100 * limit, 100 * limit);
     fprintf(g, "set label 'limit %g%%' at graph 0.01, first %g offset 0,0.6 tc rgb 'red'\n",
@@ -241,13 +242,16 @@ static int plot(const sweep *s, const char *out, double limit)
         for (int v = 1; v < s->nv; v++)
             used += (size_t)snprintf(title + used, sizeof title - used, "%s%s=%g",
                                      used ? " " : "", s->v[v].key, vals[v]);
+        const char *blue = blues[k % 6], *green = greens[k % 6];
         fprintf(g,
-                "'%s' index %d using 1:2:3:4 with yerrorlines lc %d title 'abandon, truth %s', "
-                "'%s' index %d using 1:6:7:8 with yerrorlines dt 3 lc %d title "
-                "'abandon, ACD %s', "
-                "'%s' index %d using 1:5 axes x1y2 with linespoints dt 2 pt 6 lc %d title "
-                "'occupancy %s'%s",
-                data, k, 3 * k + 1, title, data, k, 3 * k + 2, title, data, k, 3 * k + 3, title,
+                "'%s' index %d using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '%s' "
+                "title 'abandon rate, truth%s%s', "
+                "'%s' index %d using 1:6:7:8 with yerrorlines lw 2 pt 6 dt 3 lc rgb '%s' "
+                "title 'abandon rate, ACD%s%s', "
+                "'%s' index %d using 1:5 axes x1y2 with linespoints lw 2 pt 5 dt 2 lc rgb '%s' "
+                "title 'occupancy%s%s'%s",
+                data, k, blue, used ? " " : "", title, data, k, blues[(k + 1) % 6],
+                used ? " " : "", title, data, k, green, used ? " " : "", title,
                 k + 1 < groups ? ", " : "\n");
     }
     int rc = pclose(g);
@@ -259,14 +263,25 @@ static int plot(const sweep *s, const char *out, double limit)
     return 0;
 }
 
+/* Whether a and b are the same existing file (a missing b is not). */
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
 int dialsim_sweep(int argc, char **argv)
 {
     sweep s;
     memset(&s, 0, sizeof s);
     const char *path = NULL, *out = NULL, *plot_out = NULL;
     double reps = 0, threads = dialsim_threads(), limit = 0.03;
+    bool quiet = false;
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--vary") == 0 && i + 1 < argc) {
+        if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
+            quiet = true;
+        } else if (strcmp(argv[i], "--vary") == 0 && i + 1 < argc) {
             if (s.nv == MAX_VARY) {
                 fprintf(stderr, "dialsim: at most %d --vary keys\n", MAX_VARY);
                 return 2;
@@ -308,6 +323,17 @@ int dialsim_sweep(int argc, char **argv)
             fprintf(stderr, "dialsim: --plot %s: the file must end in .svg or .png\n", plot_out);
             return 2;
         }
+    }
+    if (same_file(path, out) || (plot_out && same_file(path, plot_out))) {
+        fprintf(stderr, "dialsim: sweep: %s %s is the config file itself: it would be "
+                        "overwritten; write the results elsewhere\n",
+                same_file(path, out) ? "--out" : "--plot",
+                same_file(path, out) ? out : plot_out);
+        return 2;
+    }
+    if (plot_out && strcmp(plot_out, out) == 0) {
+        fprintf(stderr, "dialsim: sweep: --out and --plot name the same file %s\n", out);
+        return 2;
     }
     long n = 1;
     for (int k = 0; k < s.nv; k++) {
@@ -365,8 +391,8 @@ int dialsim_sweep(int argc, char **argv)
         if (reps > 0)
             s.cfgs[parsed].replications = (int)reps;
     }
-    s.tty = isatty(2);
     pthread_mutex_init(&s.lock, NULL);
+    cx_progress_start(&s.progress, "dialsim sweep", s.n_points, quiet);
     int nt = (int)threads < s.n_points ? (int)threads : s.n_points;
     pthread_t tid[64];
     int started = 0;
@@ -378,14 +404,31 @@ int dialsim_sweep(int argc, char **argv)
     for (int i = 0; i < started; i++)
         pthread_join(tid[i], NULL);
     pthread_mutex_destroy(&s.lock);
+    cx_progress_end(&s.progress);
     for (int i = 0; i < s.n_points; i++)
         if (!s.reports[i]) {
             fprintf(stderr, "dialsim: sweep point %d: %s\n", i, s.errs[i].msg);
             rc = 1;
             goto out;
         }
-    if (write_csv(&s, out) != 0 || (plot_out && plot(&s, plot_out, limit) != 0))
+    if (write_csv(&s, out) != 0) {
         rc = 1;
+        goto out;
+    }
+    int reps_each = s.cfgs[0].replications;
+    if (!quiet)
+        printf("dialsim: wrote %s: %d point%s x %d replication%s, %g simulated hours each\n",
+               out, s.n_points, s.n_points == 1 ? "" : "s", reps_each,
+               reps_each == 1 ? "" : "s", s.cfgs[0].hours);
+    if (plot_out) {
+        if (plot(&s, plot_out, limit) != 0) {
+            rc = 1;
+            goto out;
+        }
+        if (!quiet)
+            printf("dialsim: wrote %s: abandon rate and occupancy against %s\n", plot_out,
+                   s.v[0].key);
+    }
 out:
     for (int i = 0; i < parsed && s.cfgs; i++)
         sim_config_free(&s.cfgs[i]);

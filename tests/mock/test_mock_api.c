@@ -194,6 +194,46 @@ static void test_get_campaign(void)
     fx_stop(&f);
 }
 
+/* The seed's config and bounds come from dialsim, the one place they are
+ * written: a new campaign holds sim_dialer_default, and a PATCH is checked
+ * against sim_seed_bounds (answer rates from 0.05). */
+static void test_seed_defaults_from_sim(void)
+{
+    mock_options o;
+    mock_options_default(&o);
+    sim_bounds b = sim_seed_bounds();
+    CX_ASSERT_NEAR(o.bounds.min_answer_rate, b.min_answer_rate, 0);
+    CX_ASSERT_NEAR(o.bounds.max_answer_rate, b.max_answer_rate, 0);
+    CX_ASSERT_NEAR(o.bounds.max_abandon_rate, b.max_abandon_rate, 0);
+    CX_ASSERT_INT_EQ(o.bounds.max_concurrent_calls, b.max_concurrent_calls);
+    CX_ASSERT_INT_EQ(o.bounds.min_call_interval, b.min_call_interval);
+    fixture f;
+    fx_start(&f, NULL);
+    fx_login_default(&f);
+    mock_campaign_state st;
+    CX_ASSERT_INT_EQ(mock_server_campaign(f.s, "c-1001", &st), MOCK_OK);
+    sim_dialer d = sim_dialer_default();
+    CX_ASSERT_NEAR(st.answer_rate, d.answer_rate, 0);
+    CX_ASSERT_NEAR(st.abandon_rate, d.abandon_rate, 0);
+    CX_ASSERT_INT_EQ(st.max_concurrent_calls, d.max_concurrent_calls);
+    CX_ASSERT_NEAR(st.call_interval_ms, d.call_interval_ms, 0);
+    CX_ASSERT_NEAR(st.warm_up_s, d.warm_up_s, 0);
+    CX_ASSERT_STR_EQ(st.strategy, sim_strategy_name(d.strategy));
+    CX_ASSERT_NEAR(st.dialer.answer_rate, d.answer_rate, 0);
+    cx_http_resp r;
+    char body[128];
+    snprintf(body, sizeof body, "{\"predictiveDialer\":{\"answerRate\":%g}}",
+             b.min_answer_rate - 0.001);
+    CX_ASSERT_INT_EQ(fx_call(&f, "PATCH", "/api/v2/campaigns/c-1001", body, NULL, &r), 422);
+    CX_ASSERT_CONTAINS(r.body, "outside the engine's bounds [0.05, 0.95]");
+    cx_http_resp_free(&r);
+    snprintf(body, sizeof body, "{\"predictiveDialer\":{\"answerRate\":%g}}",
+             b.min_answer_rate);
+    CX_ASSERT_INT_EQ(fx_call(&f, "PATCH", "/api/v2/campaigns/c-1001", body, NULL, &r), 200);
+    cx_http_resp_free(&r);
+    fx_stop(&f);
+}
+
 static void test_merge_patch(void)
 {
     fixture f;
@@ -218,6 +258,9 @@ static void test_merge_patch(void)
     CX_ASSERT_INT_EQ(mock_server_campaign(f.s, "c-1001", &st), MOCK_OK);
     CX_ASSERT_NEAR(st.answer_rate, 0.8, 0);
     CX_ASSERT_STR_EQ(st.strategy, "power");
+    CX_ASSERT_NEAR(st.dialer.answer_rate, 0.8, 0); /* the simulation's view agrees */
+    CX_ASSERT_INT_EQ(st.dialer.strategy, SIM_POWER);
+    CX_ASSERT_INT_EQ(st.dialer.max_concurrent_calls, 80);
     CX_ASSERT_INT_EQ(st.version, 2);
     CU_ASSERT(st.simulated == false);
     fx_stop(&f);
@@ -597,6 +640,7 @@ static const cx_test_case oauth_cases[] = {
 static const cx_test_case campaign_cases[] = {
     {"get_campaign", test_get_campaign},
     {"merge_patch", test_merge_patch},
+    {"seed_defaults_from_sim", test_seed_defaults_from_sim},
     {"validation_422", test_validation_422},
     {"if_match", test_if_match},
     {"states_403", test_states_403},

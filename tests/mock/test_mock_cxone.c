@@ -219,8 +219,8 @@ static void test_skill_parameters(void)
     cx_http_resp_free(&r);
     /* refusals name CXone's fields */
     CX_ASSERT_INT_EQ(api(&f, "PUT", SK "/parameters/general-settings",
-                         "{\"generalSettings\":{\"maximumRatio\":3}}", &r),
-                     400);
+                         "{\"generalSettings\":{\"maximumRatio\":25}}", &r),
+                     400); /* 1/25 = 0.04, under the engine's 0.05 */
     CX_ASSERT_CONTAINS(r.body, "generalSettings.maximumRatio (the dialer's answerRate)");
     cx_http_resp_free(&r);
     CX_ASSERT_INT_EQ(api(&f, "PUT", SK "/parameters/general-settings",

@@ -199,7 +199,8 @@ static void test_against_mock(void)
     CX_ASSERT_INT_EQ(ofx_count(&f, "PATCH", "/api/v2/campaigns/"), 0);
     /* --ramp: three audited steps, each within the delta */
     CX_ASSERT_INT_EQ(run((char *const[]){"cxopt", "apply", "--target", target, "--ramp",
-                                         "--model", model, "--audit", audit, NULL},
+                                         "--ramp-interval", "0", "--model", model, "--audit",
+                                         audit, NULL},
                          mock_env, out, sizeof out),
                      0);
     CX_ASSERT_CONTAINS(out, "ramp step 3 of 3");

@@ -232,7 +232,7 @@ static void test_422_verbatim(void)
     CX_ASSERT_STR_EQ(opt_outcome_name(r.outcome), "failed-api");
     CX_ASSERT_INT_EQ(r.http_status, 422);
     CX_ASSERT_CONTAINS(r.message, "\"field\":\"predictiveDialer.answerRate\",\"problem\":\"0.97 "
-                                  "is outside the engine's bounds [0.4, 0.95]\"");
+                                  "is outside the engine's bounds [0.05, 0.95]\"");
     CX_ASSERT_INT_EQ(r.attempts, 3); /* GET, GET stats, PATCH: a 422 is not retried */
     ofx_stop(&f);
 }

@@ -75,7 +75,7 @@ static void test_seed_example_breaks_delta(void)
 
 static void test_bounds_every_field(void)
 {
-    opt_params t = {.answer_rate = 0.39,
+    opt_params t = {.answer_rate = 0.04,
                     .abandon_rate = 0.031,
                     .max_concurrent_calls = 151,
                     .call_interval_ms = 49,
@@ -87,7 +87,7 @@ static void test_bounds_every_field(void)
     CX_ASSERT_INT_EQ(opt_validate(&t, NULL, &c, 0.03, &v, NULL), OPT_EVALIDATION);
     CX_ASSERT_INT_EQ(v.count, 6);
     CU_ASSERT(!v.delta_only);
-    CX_ASSERT_STR_EQ(find(&v, "answerRate")->msg, "0.39 is outside [0.4, 0.95]");
+    CX_ASSERT_STR_EQ(find(&v, "answerRate")->msg, "0.04 is outside [0.05, 0.95]");
     CX_ASSERT_STR_EQ(find(&v, "abandonRate")->msg,
                      "0.031 is outside [0, 0.03] (the regulatory limit)");
     CX_ASSERT_STR_EQ(find(&v, "maxConcurrentCalls")->msg, "151 is outside [5, 150]");
@@ -95,7 +95,7 @@ static void test_bounds_every_field(void)
     CX_ASSERT_STR_EQ(find(&v, "strategy")->msg,
                      "power is not allowed (allowed: predictive, progressive, preview)");
     CX_ASSERT_STR_EQ(find(&v, "warmUpPeriod")->msg, "4000 s is outside [0, 3600] s");
-    /* The seed hard-coded 0.50 as the answer-rate floor; the constraints say 0.40. */
+    /* The seed hard-coded 0.50 as the answer-rate floor; the constraints say 0.05. */
     t = opt_params_seed();
     t.answer_rate = 0.45;
     c = opt_constraints_seed();
@@ -447,9 +447,61 @@ static void test_wilson_and_breach_gate(void)
     free(dir);
 }
 
+/* The seed's defaults and bounds are written once, in dialsim; what the
+ * optimizer calls the seed's must be exactly that, member by member. */
+static void test_seed_defaults_from_sim(void)
+{
+    sim_bounds b = sim_seed_bounds();
+    opt_constraints c = opt_constraints_seed();
+    CX_ASSERT_NEAR(c.min_answer_rate, b.min_answer_rate, 0);
+    CX_ASSERT_NEAR(c.max_answer_rate, b.max_answer_rate, 0);
+    CX_ASSERT_NEAR(c.max_abandon_rate, b.max_abandon_rate, 0);
+    CX_ASSERT_INT_EQ(c.min_concurrent_calls, b.min_concurrent_calls);
+    CX_ASSERT_INT_EQ(c.max_concurrent_calls, b.max_concurrent_calls);
+    CX_ASSERT_INT_EQ(c.min_call_interval, b.min_call_interval);
+    CX_ASSERT_INT_EQ(c.max_call_interval, b.max_call_interval);
+    CX_ASSERT_INT_EQ(c.min_warm_up, b.min_warm_up);
+    CX_ASSERT_INT_EQ(c.max_warm_up, b.max_warm_up);
+    CX_ASSERT_NEAR(b.min_answer_rate, 0.05, 0); /* real contact rates can be set */
+    /* the engine's part goes back out member by member: give each a value
+     * of its own so a crossed pair shows */
+    c.min_answer_rate = 0.11, c.max_answer_rate = 0.88, c.max_abandon_rate = 0.021;
+    c.min_concurrent_calls = 7, c.max_concurrent_calls = 77, c.min_call_interval = 61;
+    c.max_call_interval = 444, c.min_warm_up = 3, c.max_warm_up = 333;
+    sim_bounds o = opt_constraints_bounds(&c);
+    CX_ASSERT_NEAR(o.min_answer_rate, 0.11, 0);
+    CX_ASSERT_NEAR(o.max_answer_rate, 0.88, 0);
+    CX_ASSERT_NEAR(o.max_abandon_rate, 0.021, 0);
+    CX_ASSERT_INT_EQ(o.min_concurrent_calls, 7);
+    CX_ASSERT_INT_EQ(o.max_concurrent_calls, 77);
+    CX_ASSERT_INT_EQ(o.min_call_interval, 61);
+    CX_ASSERT_INT_EQ(o.max_call_interval, 444);
+    CX_ASSERT_INT_EQ(o.min_warm_up, 3);
+    CX_ASSERT_INT_EQ(o.max_warm_up, 333);
+
+    sim_dialer d = sim_dialer_default();
+    opt_params p = opt_params_seed();
+    CX_ASSERT_NEAR(p.answer_rate, d.answer_rate, 0);
+    CX_ASSERT_NEAR(p.abandon_rate, d.abandon_rate, 0);
+    CX_ASSERT_INT_EQ(p.max_concurrent_calls, d.max_concurrent_calls);
+    CX_ASSERT_NEAR(p.call_interval_ms, d.call_interval_ms, 0);
+    CX_ASSERT_NEAR(p.warm_up_s, d.warm_up_s, 0);
+    CX_ASSERT_STR_EQ(opt_strategy_name(p.strategy), sim_strategy_name(d.strategy));
+    /* and back, for every strategy the API carries */
+    for (int s = 0; s < OPT_STRATEGY_COUNT; s++) {
+        opt_params q = {.answer_rate = 0.31, .abandon_rate = 0.012, .max_concurrent_calls = 42,
+                        .call_interval_ms = 77, .strategy = (opt_strategy)s, .warm_up_s = 600};
+        sim_dialer sd = opt_params_to_sim(&q);
+        CX_ASSERT_STR_EQ(sim_strategy_name(sd.strategy), opt_strategy_name(q.strategy));
+        opt_params back = opt_params_from_sim(&sd);
+        CU_ASSERT(opt_params_equal(&back, &q));
+    }
+}
+
 static const cx_test_case validate_cases[] = {
     {"seed_example_breaks_delta", test_seed_example_breaks_delta},
     {"bounds_every_field", test_bounds_every_field},
+    {"seed_defaults_from_sim", test_seed_defaults_from_sim},
     {"ramp_seed_example", test_ramp_seed_example},
     {"dials_harder", test_dials_harder},
     {"params_json", test_params_json},

@@ -190,7 +190,7 @@ static void test_compare_and_plot(void)
     CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "compare", (char *)data("tiny.json"),
                                             "--policies", "adaptive,greedy", NULL},
                             NULL, out, sizeof out, err, sizeof err),
-                     1);
+                     2); /* a usage error, found before any run */
     CX_ASSERT_CONTAINS(err, "unknown policy \"greedy\"");
 }
 

@@ -247,6 +247,90 @@ static void test_bad_models_named(void)
     expect_error("{\"campaign\":{\"agents\":5,\"liveAnswerProbability\":0.5,"
                  "\"amd\":{\"detection\":2}}}",
                  "bad.json: campaign.amd.detection: must be <= 1, got 2");
+    /* the FCC's minimum ring, named */
+    expect_error("{\"campaign\":{\"agents\":5,\"liveAnswerProbability\":0.2,"
+                 "\"noAnswerTimeout\":12}}",
+                 "bad.json: campaign.noAnswerTimeout: must be >= 15 s: the FCC's minimum ring "
+                 "for an unanswered call (47 CFR 64.1200(a)(6)), got 12");
+    /* invalid numbers count in the sum of the outcomes */
+    expect_error("{\"campaign\":{\"agents\":5,\"liveAnswerProbability\":0.7,"
+                 "\"busyProbability\":0.1,\"invalidProbability\":0.25}}",
+                 "+ invalid (0.25) probabilities exceed 1");
+    sim_model *m = NULL;
+    cx_error err = {0};
+    cJSON *j = cJSON_Parse("{\"agents\":5,\"liveAnswerProbability\":0.2,"
+                           "\"invalidProbability\":0.5}");
+    CX_REQUIRE(sim_model_parse(j, "m.json", "campaign", &m, &err) == SIM_OK);
+    cJSON_Delete(j);
+    CX_ASSERT_INT_EQ(sim_model_set_live_probability(m, 0.6, &err), SIM_EINVAL);
+    CX_ASSERT_INT_EQ(sim_model_set_live_probability(m, 0.5, &err), SIM_OK);
+    sim_model_destroy(m);
+}
+
+/* The built-in campaign sits at the contact rate real lists have (DOMAIN.md,
+ * "Typical values": 10-25% live): every outcome of the model shows in the
+ * report at its share of the attempts, invalid numbers included. */
+static void test_typical_campaign_realistic(void)
+{
+    cJSON *camp = cJSON_Parse(sim_typical_campaign_json());
+    CX_REQUIRE(camp != NULL);
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddItemToObject(root, "campaign", camp);
+    cJSON_AddNumberToObject(root, "hours", 8);
+    cJSON_AddNumberToObject(root, "seed", 3);
+    cJSON_AddNumberToObject(root, "replications", 4);
+    char *text = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    CX_REQUIRE(text != NULL);
+    sim_config cfg;
+    cfg_from(text, &cfg);
+    CX_ASSERT_NEAR(sim_model_live_probability(cfg.model, 0), 0.20, 0);
+    /* the seed's dialer is the default */
+    sim_dialer d = sim_dialer_default();
+    CX_ASSERT_NEAR(cfg.dialer.answer_rate, d.answer_rate, 0);
+    sim_config_free(&cfg);
+    sim_report *r = run_text(text);
+    free(text);
+    double n = r->attempts.mean;
+    CX_REQUIRE(n > 1000);
+    /* shares of a multinomial over n attempts: within 4 standard errors */
+    struct { const char *name; double got, p; } share[] = {
+        {"live", r->live_answers.mean / n, 0.20},
+        {"machine", r->machine_answers.mean / n, 0.25},
+        {"busy", r->busy.mean / n, 0.03},
+        {"invalid", r->invalid.mean / n, 0.04},
+        {"no answer", r->no_answers.mean / n, 0.48},
+    };
+    for (size_t i = 0; i < sizeof share / sizeof share[0]; i++) {
+        double se = sqrt(share[i].p * (1 - share[i].p) / (n * r->replications));
+        cx__assert_fmt(fabs(share[i].got - share[i].p) <= 4 * se, __LINE__, __FILE__,
+                       "%s: share %.4f of %.0f attempts, model %.2f", share[i].name,
+                       share[i].got, n, share[i].p);
+    }
+    /* The defaults together are lawful: the seed's dialer (an estimate of
+     * 0.72 against 20% live, the cautious side) on the typical campaign stays
+     * under the 3% limit. */
+    CX_ASSERT_LE(r->abandon_rate.hi, 0.03);
+    sim_report_destroy(r);
+}
+
+/* Invalid numbers are failed attempts of their own length: progressive
+ * dialing still gives the renewal-reward occupancy with them in t_f. */
+static void test_invalid_numbers_in_progressive_occupancy(void)
+{
+    sim_report *r = run_text(
+        "{\"campaign\":{\"agents\":10,\"liveAnswerProbability\":0.2,"
+        "\"busyProbability\":0.03,\"busyTime\":5,\"invalidProbability\":0.1,"
+        "\"invalidTime\":3,\"ringTime\":{\"dist\":\"exponential\",\"mean\":8},"
+        "\"talkTime\":{\"dist\":\"exponential\",\"mean\":100},\"wrapTime\":20,"
+        "\"noAnswerTimeout\":20},"
+        "\"dialer\":{\"strategy\":\"progressive\",\"maxConcurrentCalls\":1000,"
+        "\"callInterval\":0},\"hours\":300,\"discardHours\":1,\"seed\":52}");
+    double p = 0.2, pb = 0.03, pi = 0.1, pn = 1 - p - pb - pi;
+    double t_f = (pb * 5 + pi * 3 + pn * 20) / (pb + pi + pn);
+    CX_ASSERT_IN_CI(r->occupancy, sim_progressive_occupancy(100, 20, 8, t_f, p, 0), 0.002);
+    CX_ASSERT_GE(r->invalid.mean, 1);
+    sim_report_destroy(r);
 }
 
 static const cx_test_case cases[] = {
@@ -257,6 +341,8 @@ static const cx_test_case cases[] = {
     {"live_matches_steps", test_live_matches_steps},
     {"oracle_profile_and_schedule", test_oracle_profile_and_schedule},
     {"bad_models_named", test_bad_models_named},
+    {"typical_campaign_realistic", test_typical_campaign_realistic},
+    {"invalid_numbers_in_progressive_occupancy", test_invalid_numbers_in_progressive_occupancy},
     {NULL, NULL},
 };
 static const cx_test_suite suites[] = {

@@ -112,6 +112,12 @@ typedef struct run_result {
     double wall_s;                /* the whole run */
 } run_result;
 
+/* Checks what run_scenario_run would refuse before it starts anything: an
+ * unknown API profile or policy, or a policy missing what it needs (static
+ * without a target). RUN_EINVAL with the scenario's file named; nothing
+ * runs. run_scenario_run checks the same first. */
+run_status run_options_check(const run_scenario *s, const run_options *o, cx_error *err);
+
 /* Runs a scenario. When its expectations claim a gain over doing nothing
  * (minOccupancyGainOverDoNothing), the do-nothing policy runs first on the
  * same seed and profile, and out->baseline_* hold its figures (under

@@ -192,6 +192,28 @@ void run_result_free(run_result *r)
     r->samples = NULL;
 }
 
+run_status run_options_check(const run_scenario *s, const run_options *o, cx_error *err)
+{
+    const char *policy = o && o->policy ? o->policy : s->policy;
+    const char *profile = o && o->profile ? o->profile : s->profile;
+    if (strcmp(profile, "seed") != 0 && strcmp(profile, "cxone") != 0)
+        return cx_error_set(err, RUN_EINVAL, "%s: unknown API profile \"%s\" (seed, cxone)",
+                            s->file, profile);
+    /* the runner always supplies the oracle's truth; the target is the
+     * scenario's to give */
+    opt_policy_options po = {.target = s->has_target ? &s->target : NULL, .truth = true_p};
+    cx_error e = {0};
+    if (opt_policy_check(policy, &po, &e) == OPT_OK)
+        return RUN_OK;
+    if (strcmp(policy, "static") == 0 && !s->has_target)
+        return cx_error_set(err, RUN_EINVAL,
+                            "%s: the static policy needs a target, and this scenario has none "
+                            "(give it one as \"policy\": {\"name\": ..., \"target\": {...}}, "
+                            "or choose another policy)",
+                            s->file);
+    return cx_error_set(err, RUN_EINVAL, "%s: %s", s->file, e.msg);
+}
+
 run_status run_scenario_run(const run_scenario *s, const run_options *o, run_result *r,
                             cx_error *err)
 {
@@ -199,14 +221,14 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     if (!o)
         o = &defaults;
     memset(r, 0, sizeof *r);
+    run_status cst = run_options_check(s, o, err);
+    if (cst != RUN_OK)
+        return cst;
     double wall0 = cx_wall_monotonic();
     cx_copy(r->name, sizeof r->name, s->name);
     cx_copy(r->policy, sizeof r->policy, o->policy ? o->policy : s->policy);
     cx_copy(r->profile, sizeof r->profile, o->profile ? o->profile : s->profile);
     bool cxone = strcmp(r->profile, "cxone") == 0;
-    if (!cxone && strcmp(r->profile, "seed") != 0)
-        return cx_error_set(err, RUN_EINVAL, "unknown API profile \"%s\" (seed, cxone)",
-                            r->profile);
     r->seed = s->seed + o->seed_offset;
     r->window_s = s->window_s;
     const run_expect *x = cxone ? &s->expect_cxone : &s->expect;
@@ -262,15 +284,7 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     mo.burst = s->burst;
     mo.stats_window_s = s->window_s;
     /* the tenant's engine accepts what the scenario's constraints allow */
-    mo.bounds.min_answer_rate = s->constraints.min_answer_rate;
-    mo.bounds.max_answer_rate = s->constraints.max_answer_rate;
-    mo.bounds.max_abandon_rate = s->constraints.max_abandon_rate;
-    mo.bounds.min_concurrent_calls = s->constraints.min_concurrent_calls;
-    mo.bounds.max_concurrent_calls = s->constraints.max_concurrent_calls;
-    mo.bounds.min_call_interval = s->constraints.min_call_interval;
-    mo.bounds.max_call_interval = s->constraints.max_call_interval;
-    mo.bounds.min_warm_up = s->constraints.min_warm_up;
-    mo.bounds.max_warm_up = s->constraints.max_warm_up;
+    mo.bounds = opt_constraints_bounds(&s->constraints);
     mo.journal_max = 200000;
     mo.clock = clk;
     mo.profile = cxone ? MOCK_PROFILE_CXONE : MOCK_PROFILE_SEED;
@@ -415,14 +429,8 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     mock_server_campaign(m, CAMPAIGN_ID, &cs);
     /* the dialer's settings the campaign ends with, over what the records
      * say it should have: the last applied target, or the first settings */
-    opt_params now_p = have_last ? last : s->initial;
-    opt_params want = now_p;
-    now_p.answer_rate = cs.answer_rate;
-    now_p.abandon_rate = cs.abandon_rate;
-    now_p.max_concurrent_calls = cs.max_concurrent_calls;
-    now_p.call_interval_ms = cs.call_interval_ms;
-    now_p.warm_up_s = cs.warm_up_s;
-    opt_strategy_parse(cs.strategy, &now_p.strategy);
+    opt_params now_p = opt_params_from_sim(&cs.dialer);
+    opt_params want = have_last ? last : s->initial;
     if (have_last) {
         facts.final_matches_audit = opt_params_equal(&now_p, &want);
         if (!facts.final_matches_audit)
