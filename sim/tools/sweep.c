@@ -245,9 +245,9 @@ static int plot(const sweep *s, const char *out, double limit)
         const char *blue = blues[k % 6], *green = greens[k % 6];
         fprintf(g,
                 "'%s' index %d using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '%s' "
-                "title 'abandon rate, truth%s%s', "
+                "title 'abandon rate%s%s', "
                 "'%s' index %d using 1:6:7:8 with yerrorlines lw 2 pt 6 dt 3 lc rgb '%s' "
-                "title 'abandon rate, ACD%s%s', "
+                "title 'the ACD''s abandon rate%s%s', "
                 "'%s' index %d using 1:5 axes x1y2 with linespoints lw 2 pt 5 dt 2 lc rgb '%s' "
                 "title 'occupancy%s%s'%s",
                 data, k, blue, used ? " " : "", title, data, k, blues[(k + 1) % 6],

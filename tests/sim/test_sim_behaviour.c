@@ -307,10 +307,12 @@ static void test_typical_campaign_realistic(void)
                        "%s: share %.4f of %.0f attempts, model %.2f", share[i].name,
                        share[i].got, n, share[i].p);
     }
-    /* The defaults together are lawful: the seed's dialer (an estimate of
-     * 0.72 against 20% live, the cautious side) on the typical campaign stays
-     * under the 3% limit. */
-    CX_ASSERT_LE(r->abandon_rate.hi, 0.03);
+    /* The seed's dialer (2.5%) on the typical campaign holds its setting in
+     * its ACD's book, under the 3% limit; the truth adds the AMD false
+     * positives no ACD sees (1% of people: about 3.3% in all, measured), which
+     * is why the optimizer adds Ofcom's estimate of them (opt_ofcom.c). */
+    CX_ASSERT_LE(r->observed_abandon_rate.hi, 0.03);
+    CX_ASSERT_GE(r->abandon_rate.lo, r->observed_abandon_rate.hi);
     sim_report_destroy(r);
 }
 
