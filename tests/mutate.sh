@@ -32,12 +32,12 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 #   TESTS        a ctest -R regex: the tests that must fail
 # Keep each entry small: when the code it patches changes, re-point it here.
 mutations() {
-    # the compliance gate (optimizer/src/opt_gate.c: issue 12 rewrites it;
-    # re-point at wherever the verdict is finally set)
+    # the compliance gate (optimizer/src/opt_gate.c: where its verdict
+    # becomes the cycle's permission)
     mutation "the gate always passes" \
         optimizer/src/opt_gate.c 1 \
-        'c->compliant = c->target_ok && !(c->breach && c->dials_harder) && c->predicted_ok;' \
-        'c->compliant = true;' \
+        'c->allowed = c->verdict != OPT_VERDICT_REFUSED;' \
+        'c->allowed = true;' \
         "test_opt_cycle" '^test_opt_cycle$'
     mutation "the retry loop gives up at once" \
         optimizer/src/opt_retry.c 1 \

@@ -74,7 +74,10 @@ static void params_line(FILE *out, const char *label, const opt_params *p)
 
 void cli_print_report(FILE *out, const opt_cycle_report *r, const char *audit_path)
 {
-    fprintf(out, "cycle %s: %s\n", r->cycle_id, opt_outcome_name(r->outcome));
+    fprintf(out, "cycle %s: %s", r->cycle_id, opt_outcome_name(r->outcome));
+    if (r->write_check != OPT_WRITE_NONE)
+        fprintf(out, " (%s)", opt_write_check_name(r->write_check));
+    fputc('\n', out);
     if (r->have_before)
         params_line(out, "before", &r->before);
     params_line(out, "target", &r->target);
@@ -83,21 +86,21 @@ void cli_print_report(FILE *out, const opt_cycle_report *r, const char *audit_pa
     for (int i = 0; i < r->validation.count; i++)
         fprintf(out, "  refused  %s: %s\n", r->validation.v[i].field, r->validation.v[i].msg);
     const opt_compliance *c = &r->compliance;
-    if (r->outcome != OPT_OUTCOME_REJECTED_VALIDATION && r->outcome != OPT_OUTCOME_UNCHANGED &&
-        r->have_before && r->outcome != OPT_OUTCOME_REJECTED_STATE) {
-        fprintf(out, "  gate     limit %.2f%%: %s", 100 * c->limit,
-                c->compliant ? "compliant" : "NOT compliant");
-        if (c->observed)
-            fprintf(out, "; measured %.2f%% (upper95 %.2f%%, %ld live answers)",
-                    100 * c->observed_rate, 100 * c->observed_upper95, c->live_answers);
-        if (r->prediction.done)
-            fprintf(out, "; predicted %.2f%% (upper95 %.2f%%), occupancy %.1f%% [%.1f, %.1f]",
-                    100 * r->prediction.abandon_mean, 100 * r->prediction.abandon_upper95,
-                    100 * r->prediction.occupancy_mean, 100 * r->prediction.occupancy_lo95,
-                    100 * r->prediction.occupancy_hi95);
-        fputc('\n', out);
-    }
-    if (r->message[0])
+    if (c->verdict != OPT_VERDICT_NONE)
+        fprintf(out, "  gate     %s: %s\n", opt_verdict_name(c->verdict), c->reason);
+    const opt_prediction *p = &r->prediction;
+    if (p->done)
+        fprintf(out, "  predict  abandon %.2f%% (upper95 %.2f%%, half-width %.2f points after "
+                     "%d of at most %d replications), occupancy %.1f%% [%.1f, %.1f], seed %llu "
+                     "(%s)\n",
+                100 * p->abandon_mean, 100 * p->abandon_upper95, 100 * p->half_width,
+                p->replications, p->max_replications, 100 * p->occupancy_mean,
+                100 * p->occupancy_lo95, 100 * p->occupancy_hi95, p->seed,
+                p->seed_derived ? "from the inputs" : "--seed");
+    for (int i = 0; i < OPT_NOT_CHECKED_COUNT; i++)
+        if (r->not_checked & (1u << i))
+            fprintf(out, "  warning  %s\n", opt_not_checked_text(1u << i));
+    if (r->message[0] && strcmp(r->message, c->reason) != 0) /* a refusal's is the gate's */
         fprintf(out, "  message  %s\n", r->message);
     fprintf(out, "  http     %d attempts (%d retries, %d re-auths, %d conflicts), last status %ld, "
                  "%.1f ms\n",
@@ -111,9 +114,12 @@ void cli_print_report(FILE *out, const opt_cycle_report *r, const char *audit_pa
             audit_path);
 }
 
-static bool success(opt_outcome o)
+/* Applied and verified, nothing to do, or a dry run that the gate allowed. */
+static bool success(const opt_cycle_report *r)
 {
-    return o == OPT_OUTCOME_APPLIED || o == OPT_OUTCOME_UNCHANGED || o == OPT_OUTCOME_DRY_RUN;
+    if (r->outcome == OPT_OUTCOME_APPLIED)
+        return r->write_check == OPT_WRITE_VERIFIED;
+    return r->outcome == OPT_OUTCOME_UNCHANGED || r->outcome == OPT_OUTCOME_DRY_RUN;
 }
 
 static void emit(cli_args *a, const opt_cycle_report *r, const char *audit, cJSON *all)
@@ -230,7 +236,7 @@ static int run_ramp(cli_args *a, opt_optimizer *o, target_file *t, const char *a
             printf("ramp step %d of %d\n", step, steps);
         emit(a, &r, audit, all);
         fflush(stdout);
-        if (!success(r.outcome))
+        if (!success(&r))
             return EXIT_FAILED;
         if (r.outcome == OPT_OUTCOME_UNCHANGED || t->plan_n <= 1)
             return stop_signal ? stopped(o, step, steps, &r.after) : EXIT_OK;
@@ -318,7 +324,7 @@ int cli_apply(cli_args *a)
             rc = EXIT_FAILED;
         } else {
             emit(a, &r, audit_path, all);
-            rc = success(r.outcome) ? EXIT_OK : EXIT_FAILED;
+            rc = success(&r) ? EXIT_OK : EXIT_FAILED;
             if (stop_signal)
                 rc = stopped(o, 1, 1, r.outcome == OPT_OUTCOME_APPLIED ? &r.after : NULL);
         }

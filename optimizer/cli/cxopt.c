@@ -30,7 +30,10 @@ static const char usage_text[] =
     "        900: one 15-minute stats period, so that each step is gated on what the\n"
     "        dialer did under the step before; 0 waits not at all). SIGINT or SIGTERM\n"
     "        stops a ramp after the step in progress, audited (exit 130 or 143).\n"
-    "        --dry-run validates and predicts, and sends nothing.\n"
+    "        --dry-run validates, gates and predicts, and sends nothing (no write,\n"
+    "        no webhook); only the audit record is written.\n"
+    "        The gate's verdict is compliant, remediation or refused, with its\n"
+    "        reason in numbers (see the README's \"The compliance gate\").\n"
     "  show [--json]\n"
     "        the campaign as the API reports it\n"
     "  run SCENARIO_OR_DIR... [--policy NAME] [--json] [--junit FILE] [--quiet]\n"
@@ -81,9 +84,21 @@ static const char usage_text[] =
     "                          of the abandons no ACD sees (default 0: no AMD)\n"
     "  --model FILE.json       dialsim campaign model for predictions (default: a\n"
     "                          built-in 20-agent campaign; see the README)\n"
-    "  --no-predict            skip the simulated prediction in the gate\n"
+    "  --no-predict            skip the simulated prediction in the gate (a change\n"
+    "                          that dials harder is then judged on the measured\n"
+    "                          window alone)\n"
     "  --predict-hours H       simulated hours per replication (default 2)\n"
-    "  --predict-replications N  (default 8)\n"
+    "  --predict-replications N  replications first run (default 8); more are run\n"
+    "                          until the 95% half-width of the predicted abandon\n"
+    "                          rate is at most 0.1 point, or the cap:\n"
+    "  --predict-max-replications N  the cap (default 256)\n"
+    "  --predict-threads N     threads the replications run on (default 2; the\n"
+    "                          answer does not depend on it)\n"
+    "  --horizon S             how long the change stands before the next decision,\n"
+    "                          for the end-of-window projection (default 900)\n"
+    "  --require-stats         refuse a change that dials harder when the API\n"
+    "                          reports no window stats (compliance cannot be\n"
+    "                          measured); a retreat is still allowed\n"
     "\n"
     "behaviour:\n"
     "  --audit FILE            audit log (default $XDG_STATE_HOME/cxopt/audit.jsonl,\n"
@@ -92,12 +107,16 @@ static const char usage_text[] =
     "  --retry-attempts N      attempts (4)         --retry-deadline S (120)\n"
     "  --token-skew S          refresh the token S before expiry (60)\n"
     "  --connect-timeout MS    (5000)               --timeout MS       (15000)\n"
-    "  --seed N                seed for jitter and predictions (default: random)\n"
+    "  --seed N                seed for jitter and predictions (default: jitter\n"
+    "                          random; the prediction's seed derived from the\n"
+    "                          campaign, its settings and the stats: one state,\n"
+    "                          one answer); recorded in the audit log\n"
     "  --json                  machine-readable output\n"
     "  -q, --quiet             no progress line (it shows only on a terminal anyway)\n"
     "  -h, --help              this text\n"
     "\n"
-    "exit status: 0 applied or nothing to do, 1 refused or failed, 2 usage error.\n";
+    "exit status: 0 applied and verified, a dry run allowed, or nothing to do; 1\n"
+    "refused, failed, or a write accepted but not verified; 2 usage error.\n";
 
 void cli_error(const char *fmt, ...)
 {
@@ -116,7 +135,7 @@ enum {
     O_RETRY_DEADLINE, O_TOKEN_SKEW, O_CONNECT_TIMEOUT, O_TIMEOUT, O_SEED, O_JSON, O_TARGET,
     O_RAMP, O_RAMP_INTERVAL, O_DRY_RUN, O_POLICY, O_POLICIES, O_JUNIT, O_SEEDS, O_PLOT,
     O_AUDIT_DIR, O_REAL_TIME, O_JOBS, O_AK_ID, O_AK_SECRET, O_TENANT, O_API_VERSION, O_MAPPING,
-    O_QUIET
+    O_PREDICT_MAX, O_PREDICT_THREADS, O_HORIZON, O_REQUIRE_STATS, O_QUIET
 };
 
 static const struct option options[] = {
@@ -135,6 +154,10 @@ static const struct option options[] = {
     {"no-predict", no_argument, NULL, O_NO_PREDICT},
     {"predict-hours", required_argument, NULL, O_PREDICT_HOURS},
     {"predict-replications", required_argument, NULL, O_PREDICT_REPS},
+    {"predict-max-replications", required_argument, NULL, O_PREDICT_MAX},
+    {"predict-threads", required_argument, NULL, O_PREDICT_THREADS},
+    {"horizon", required_argument, NULL, O_HORIZON},
+    {"require-stats", no_argument, NULL, O_REQUIRE_STATS},
     {"audit", required_argument, NULL, O_AUDIT},
     {"retry-base", required_argument, NULL, O_RETRY_BASE},
     {"retry-cap", required_argument, NULL, O_RETRY_CAP},
@@ -237,6 +260,7 @@ static int parse(int argc, char **argv, cli_args *a)
         case 'q': a->quiet = true; break;
         case O_TARGET: a->target_path = optarg; break;
         case O_NO_PREDICT: a->s.predict = false; break;
+        case O_REQUIRE_STATS: a->s.require_stats = true; break;
         case O_JSON: a->json = true; break;
         case O_RAMP: a->ramp = true; break;
         case O_DRY_RUN: a->dry_run = true; break;
@@ -272,6 +296,17 @@ static int parse(int argc, char **argv, cli_args *a)
             if (number(name, optarg, 2, 1000, &d)) return -1;
             a->s.predict_replications = (int)d;
             break;
+        case O_PREDICT_MAX:
+            if (number(name, optarg, 2, 10000, &d)) return -1;
+            a->s.predict_max_replications = (int)d;
+            break;
+        case O_PREDICT_THREADS:
+            if (number(name, optarg, 1, 64, &d)) return -1;
+            a->s.predict_threads = (int)d;
+            break;
+        case O_HORIZON:
+            if (number(name, optarg, 1, 30 * 86400.0, &a->s.horizon_s)) return -1;
+            break;
         case O_RETRY_BASE:
             if (number(name, optarg, 0, 3600, &a->s.retry.base_s)) return -1;
             break;
@@ -301,7 +336,7 @@ static int parse(int argc, char **argv, cli_args *a)
             break;
         case O_SEED:
             if (number(name, optarg, 0, 9007199254740991.0, &d)) return -1;
-            a->s.seed = (unsigned long long)d;
+            a->s.seed = a->s.prediction_seed = (unsigned long long)d;
             break;
         case 'h':
             a->command = "help";

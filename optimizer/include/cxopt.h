@@ -166,11 +166,21 @@ opt_status opt_plan_ramp(const opt_params *current, const opt_params *target,
                          const opt_constraints *c, double limit, opt_params *steps,
                          int max, int *n, cx_error *err);
 
-/* True when `target` dials harder than `current` on any setting: a lower
- * answer-rate estimate, a higher abandon target, more concurrent calls, a
- * shorter call interval, a shorter warm-up, or a more aggressive strategy
- * (preview < progressive < power < predictive). */
+/* True when `target` dials harder than `current` on any setting. Per field,
+ * "harder" is:
+ *   answerRate          lower  (the dialer expects fewer answers, launches more)
+ *   abandonRate         higher (the pacing aims at more abandons)
+ *   maxConcurrentCalls  higher (more lines in flight)
+ *   callInterval        lower  (launches come faster)
+ *   warmUpPeriod        shorter (predictive pacing starts sooner)
+ *   strategy            up the order preview < progressive < power, predictive
+ *                       (and any switch between power and predictive)
+ * A change that is harder on no field is a retreat (or no change at all). */
 bool opt_dials_harder(const opt_params *current, const opt_params *target);
+
+/* Writes the names of the fields on which `target` dials harder, comma
+ * separated ("" when none), into buf; returns how many there are. */
+int opt_harder_fields(const opt_params *current, const opt_params *target, char *buf, size_t n);
 
 /* --------------------------------------------------------------- retries */
 
@@ -229,14 +239,30 @@ typedef struct opt_settings {
     double amd_false_positive;  /* the share of people AMD hangs up on, for
                                    Ofcom's estimate of them (opt_ofcom.h): 0,
                                    no AMD; set it when AMD is on */
-    /* The compliance gate's prediction (see opt_gate in the README). */
+    /* The compliance gate's prediction (see "The compliance gate" in the README). */
     bool predict;               /* run the simulation: true */
     const struct cJSON *model;  /* dialsim campaign model (borrowed); NULL =
                                    the built-in typical campaign */
     double predict_hours;       /* simulated hours per replication: 2 */
-    int predict_replications;   /* 8 */
+    int predict_replications;   /* replications first run: 8 */
+    int predict_max_replications; /* more are run until the 95% half-width of the
+                                   predicted abandon rate is at most
+                                   predict_half_width, or this many: 256 */
+    double predict_half_width;  /* 0.001 (0.1 point) */
+    int predict_threads;        /* threads the replications run on: 2 (the result
+                                   does not depend on it) */
+    unsigned long long prediction_seed; /* 0 = derived from the state the decision
+                                   is made in (campaign id, current settings,
+                                   stats): one state, one answer for a target,
+                                   and every target on the same random numbers */
+    bool require_stats;         /* refuse a change that dials harder when the API
+                                   reports no window stats (compliance cannot be
+                                   measured): false */
+    double horizon_s;           /* how long a change is expected to stand before
+                                   the next decision: the projection's H; 0 =
+                                   stats_period_s */
     cx_clock *clock;            /* borrowed; NULL = the real clock */
-    unsigned long long seed;    /* jitter and prediction seeds; 0 = from the OS */
+    unsigned long long seed;    /* retry jitter seed; 0 = from the OS */
 } opt_settings;
 
 /* Fills the defaults above (and NULL strings). */
@@ -295,29 +321,77 @@ typedef struct opt_stats {
 
 typedef struct opt_prediction {
     bool done;
-    int replications;
+    unsigned long long seed;  /* the simulation's seed: replays the prediction */
+    bool seed_derived;        /* derived from the inputs (else given) */
+    int replications;         /* run */
+    int max_replications;     /* the cap */
+    double half_width;        /* the 95% half-width of abandon_mean reached */
+    double half_width_goal;   /* the one asked for */
     double hours;
     double live_probability;  /* the estimate the simulation used */
     double abandon_mean, abandon_upper95;
+    double live_answers_per_hour; /* mean live answers per simulated hour */
     double occupancy_mean, occupancy_lo95, occupancy_hi95;
     char model[160];          /* where the model came from */
 } opt_prediction;
 
+/* The gate's verdict. */
+typedef enum opt_verdict {
+    OPT_VERDICT_NONE = 0,     /* the gate was not reached */
+    OPT_VERDICT_COMPLIANT,    /* allowed; nothing measured or projected is over the limit */
+    OPT_VERDICT_REMEDIATION,  /* allowed: dials no harder while the window is over the limit */
+    OPT_VERDICT_REFUSED
+} opt_verdict;
+
+/* "compliant", "remediation", "refused"; "" for none. */
+const char *opt_verdict_name(opt_verdict v);
+
+/* Below this many live answers in the window its rate is "not yet
+ * measurable" and the decision rests on the projection alone. */
+#define OPT_MIN_MEASURABLE_LIVE 1000
+
 typedef struct opt_compliance {
+    opt_verdict verdict;
+    bool allowed;             /* verdict is compliant or remediation */
     double limit;
     bool target_ok;           /* the abandon target is within the limit */
-    bool observed;            /* stats were available */
-    long live_answers, abandoned;
-    double observed_rate, observed_upper95; /* Wilson */
-    bool breach;              /* observed_upper95 > limit */
     bool dials_harder;
-    bool predicted_ok;        /* prediction upper bound within the limit, or the target
-                                 predicted to abandon less than the current settings */
-    bool compared;            /* the current settings were predicted too */
-    double current_abandon;   /* their predicted mean abandon rate */
-    bool compliant;
-    char reason[256];
+    char harder[96];          /* the fields that dial harder, e.g. "maxConcurrentCalls" */
+    bool measured;            /* the API reported the window's counts */
+    bool measurable;          /* ... and at least OPT_MIN_MEASURABLE_LIVE live answers */
+    long live_answers, abandoned;
+    double measured_rate;     /* abandoned / live answers: a census, no interval */
+    bool over_limit;          /* measurable and measured_rate > limit */
+    bool projected;           /* the end-of-window projection was made */
+    double horizon_s;         /* H */
+    double known_live, known_abandoned;  /* the window's counts that remain at now + H */
+    double pred_live, pred_abandoned;    /* predicted for H, abandons at the upper bound */
+    double projected_rate;    /* (known + predicted abandons) / (known + predicted live) */
+    char reason[512];         /* the verdict's reason, in numbers */
 } opt_compliance;
+
+/* Whether an accepted write shows the target: in the server's answer, or,
+ * when the answer lacks the settings, in a re-read. */
+typedef enum opt_write_check {
+    OPT_WRITE_NONE = 0,      /* no write was accepted */
+    OPT_WRITE_VERIFIED,      /* "accepted, verified" */
+    OPT_WRITE_UNVERIFIED     /* "accepted, not verified": they differ, or the re-read failed */
+} opt_write_check;
+
+/* "accepted, verified", "accepted, not verified"; NULL for none. */
+const char *opt_write_check_name(opt_write_check w);
+
+/* What a cycle could not check (bits of opt_cycle_report.not_checked). */
+enum {
+    OPT_NOT_CHECKED_STATS = 1u << 0, /* the API reports no window stats */
+    OPT_NOT_CHECKED_ETAG = 1u << 1,  /* the server sends no ETag: no If-Match */
+    OPT_NOT_CHECKED_COUNT = 2
+};
+
+/* The sentence for one bit: "compliance not measured: the API reports no
+ * window stats", "no lost-update protection: the server sends no ETag";
+ * NULL for anything else. */
+const char *opt_not_checked_text(unsigned bit);
 
 typedef struct opt_cycle_report {
     opt_outcome outcome;
@@ -338,6 +412,8 @@ typedef struct opt_cycle_report {
     char message[512];        /* why it did not apply, verbatim server text included; or,
                                  applied, a change that landed concurrently */
     double latency_ms;        /* wall time of the whole cycle */
+    opt_write_check write_check;
+    unsigned not_checked;     /* OPT_NOT_CHECKED_* bits */
     bool webhook_attempted, webhook_delivered;
     int webhook_attempts;
     char webhook_error[256];

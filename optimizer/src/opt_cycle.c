@@ -78,11 +78,21 @@ static void do_read(cycle *c)
         finish(c, failure_outcome(st), &e);
         return;
     }
+    if (strcmp(c->cur.id, c->o->campaign_id) != 0) {
+        cx_error_set(&e, OPT_EAPI,
+                     "asked for campaign %s, the API answered with campaign %s: nothing is sent",
+                     c->o->campaign_id, c->cur.id);
+        finish(c, OPT_OUTCOME_FAILED_API, &e);
+        return;
+    }
     c->rep->before = c->cur.params;
     c->rep->have_before = true;
+    if (c->o->profile->etag && !c->cur.etag[0])
+        c->rep->not_checked |= OPT_NOT_CHECKED_ETAG;
+    memset(&c->rep->stats, 0, sizeof c->rep->stats);
     if (c->o->profile->stats) {
         /* Stats inform the gate and the policies; their absence is not an
-         * error, and a failure to read them only leaves them out. */
+         * error, and a failure to read them only leaves them out, said. */
         cx_error se = {0};
         if (c->o->profile->stats(c->o->client, &c->o->ep, c->o->s.window_s,
                                  c->o->s.stats_period_s, c->o->clk, &c->rep->stats, &c->log,
@@ -90,6 +100,8 @@ static void do_read(cycle *c)
             c->rep->stats.available = false;
         note_request(c);
     }
+    if (!c->rep->stats.available)
+        c->rep->not_checked |= OPT_NOT_CHECKED_STATS;
     if (strcmp(c->cur.status, "active") != 0) {
         cx_error_set(&e, OPT_ESTATE, "campaign %s is %s: no change is sent to it", c->cur.id,
                      c->cur.status);
@@ -139,11 +151,12 @@ static void do_gate(cycle *c)
                               &c->rep->compliance, &c->rep->prediction, &e);
     if (st != OPT_OK) {
         /* No prediction, no change: the gate fails closed. */
-        c->rep->compliance.compliant = false;
+        c->rep->compliance.verdict = OPT_VERDICT_REFUSED;
+        c->rep->compliance.allowed = false;
         finish(c, OPT_OUTCOME_REJECTED_COMPLIANCE, &e);
         return;
     }
-    if (!c->rep->compliance.compliant) {
+    if (!c->rep->compliance.allowed) {
         cx_error_set(&e, OPT_ECOMPLIANCE, "%s", c->rep->compliance.reason);
         finish(c, OPT_OUTCOME_REJECTED_COMPLIANCE, &e);
         return;
@@ -215,11 +228,21 @@ static void do_apply(cycle *c)
     c->rep->http_status = c->log.last_status;
     c->rep->written = c->log.writes > 0;
     if (st == OPT_OK) {
+        /* accepted: applied, verified or not (the server has it; only
+         * whether it shows the target is in doubt) */
+        c->rep->written = true;
         c->rep->after = after.params;
-        c->rep->have_after = true;
+        c->rep->have_after = after.known;
         c->rep->outcome = OPT_OUTCOME_APPLIED;
+        c->rep->write_check = after.verified ? OPT_WRITE_VERIFIED : OPT_WRITE_UNVERIFIED;
+        if (after.known && strcmp(after.id, c->o->campaign_id) != 0) {
+            c->rep->write_check = OPT_WRITE_UNVERIFIED;
+            snprintf(note, sizeof note,
+                     "asked to write campaign %s, the API answered with campaign %s",
+                     c->o->campaign_id, after.id);
+        }
         /* where the API cannot refuse a stale write, a change that landed
-         * meanwhile is said, not hidden */
+         * meanwhile is said, not hidden; so is an answer without the settings */
         cx_copy(c->rep->message, sizeof c->rep->message, note);
         next(c, ST_NOTIFY);
         return;
@@ -258,7 +281,7 @@ static void do_notify(cycle *c)
 {
     opt_cycle_report *r = c->rep;
     next(c, ST_AUDIT);
-    if (!c->o->webhook)
+    if (!c->o->webhook || c->dry_run) /* a dry run sends nothing, refused or not */
         return;
     cJSON *ev = cJSON_CreateObject();
     if (!ev) {

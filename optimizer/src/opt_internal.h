@@ -34,25 +34,39 @@ struct opt_optimizer {
     unsigned long cycles;     /* cycles run, for prediction seeds */
 };
 
-/* The compliance gate: fills *c and *p. Returns OPT_OK (see c->compliant),
- * or OPT_EPREDICT when the simulation could not run. */
+/* What the cycle says it did not check (opt_not_checked_text). */
+#define OPT__NO_STATS "compliance not measured: the API reports no window stats"
+#define OPT__NO_ETAG "no lost-update protection: the server sends no ETag"
+
+/* The compliance gate (see opt_gate.c): fills *c and *p. Returns OPT_OK (see
+ * c->verdict), or OPT_EPREDICT when the simulation could not run. */
 opt_status opt__gate(opt_optimizer *o, const opt_params *current, const opt_params *target,
                      const opt_stats *stats, opt_compliance *c, opt_prediction *p,
                      cx_error *err);
 
-/* Predicts `target` with the campaign model (the settings' model or the
- * built-in one), the live-answer probability estimated from `stats` when
- * they are available. Fills *p. OPT_EPREDICT when the model is invalid. */
-opt_status opt__predict(opt_optimizer *o, const opt_params *target, const opt_stats *stats,
-                        opt_prediction *p, cx_error *err);
+/* The prediction seed of one state: FNV-1a over a canonical text of the
+ * campaign id, the current settings and the stats' counts. Every target
+ * judged in that state shares it (common random numbers). */
+uint64_t opt__decision_seed(const char *campaign_id, const opt_params *current,
+                            const opt_stats *stats);
+
+/* The gate's prediction of `target` with the campaign model (the settings'
+ * model or the built-in one), the live-answer probability estimated from
+ * `stats` when they are available, on the state's seed (the settings'
+ * prediction_seed when given), replicated until the half-width goal or the
+ * cap. Fills *p. OPT_EPREDICT when the model is invalid. */
+opt_status opt__predict(opt_optimizer *o, const opt_params *current, const opt_params *target,
+                        const opt_stats *stats, opt_prediction *p, cx_error *err);
 
 /* Predicts `params` over `hours` with the model's live-answer probability
- * replaced by `p_live` (when >= 0) and its agents by `agents` (when > 0), using the settings' replication count and `seed`
- * (the same seed for candidates compared in one decision: common random
- * numbers). */
+ * replaced by `p_live` (when >= 0) and its agents by `agents` (when > 0),
+ * using `seed` (the same seed for candidates compared in one decision:
+ * common random numbers): the settings' replication count, then more while
+ * the abandon rate's half-width is over the goal, up to `max_replications`
+ * (<= the count: no more). */
 opt_status opt__predict_with(opt_optimizer *o, const opt_params *params, double p_live,
-                             int agents, double hours, uint64_t seed, opt_prediction *out,
-                             cx_error *err);
+                             int agents, double hours, uint64_t seed, int max_replications,
+                             opt_prediction *out, cx_error *err);
 
 /* Wilson score interval upper bound for x successes in n trials at 95%. */
 double opt__wilson_upper(long x, long n);

@@ -72,6 +72,9 @@ void opt_settings_defaults(opt_settings *s)
     s->predict = true;
     s->predict_hours = 2;
     s->predict_replications = 8;
+    s->predict_max_replications = 256;
+    s->predict_half_width = 0.001;
+    s->predict_threads = 2;
 }
 
 const char *opt_default_audit_path(char *buf, size_t n)
@@ -216,6 +219,11 @@ opt_status opt_optimizer_create(const opt_settings *s, opt_optimizer **out, cx_e
     if (s->predict && (s->predict_replications < 2 || !(s->predict_hours > 0)))
         return cx_error_set(err, OPT_EUSAGE,
                             "prediction needs at least 2 replications of a positive duration");
+    if (s->predict && (s->predict_max_replications > 100000 || s->predict_half_width < 0 ||
+                       s->predict_threads > 256))
+        return cx_error_set(err, OPT_EUSAGE,
+                            "prediction: at most 100000 replications, on at most 256 threads, "
+                            "with a half-width goal >= 0");
 
     opt_optimizer *o = calloc(1, sizeof *o);
     if (!o)

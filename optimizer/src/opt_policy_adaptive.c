@@ -154,7 +154,7 @@ static opt_status keep_if_passes(opt_optimizer *o, const opt__policy_in *in, opt
     if (opt_params_equal(retreat, in->current))
         return OPT_OK;
     opt_status rc = opt__gate(o, in->current, retreat, in->stats, &c, &pr, err);
-    if (rc == OPT_OK && c.compliant)
+    if (rc == OPT_OK && c.allowed)
         *cand = *retreat;
     return rc;
 }
@@ -175,14 +175,14 @@ static opt_status fit_gate(opt_optimizer *o, const opt__policy_in *in, opt_param
     opt_compliance c;
     opt_prediction pr;
     opt_status rc = opt__gate(o, cur, cand, in->stats, &c, &pr, err);
-    if (rc != OPT_OK || c.compliant)
+    if (rc != OPT_OK || c.allowed)
         return rc;
     if (!c.dials_harder) { /* a retreat predicted no better: not worth a write */
         *cand = *cur;
         return OPT_OK;
     }
     opt_params best = retreat_only(cur, cand);
-    if (c.breach || !c.target_ok)
+    if ((c.measurable && c.over_limit) || !c.target_ok)
         return keep_if_passes(o, in, cand, &best, err);
     /* the prediction refuses the whole step: the largest share it allows
      * (predicted abandons grow with the share) */
@@ -195,7 +195,7 @@ static opt_status fit_gate(opt_optimizer *o, const opt__policy_in *in, opt_param
         opt__clamp_step(&o->s.constraints, o->s.limit, cur, &part);
         if ((rc = opt__gate(o, cur, &part, in->stats, &c, &pr, err)) != OPT_OK)
             return rc;
-        if (c.compliant) {
+        if (c.allowed) {
             best = part;
             lo = share;
         } else {
@@ -263,7 +263,7 @@ static opt_status decide(opt_policy *p, const opt__policy_in *in, opt_params *ta
     /* The most conservative candidate must fit, else retreat all the way. */
     cand.answer_rate = hi;
     int agents = st->available ? st->agents : 0;
-    opt_status rc = opt__predict_with(o, &cand, p_hi, agents, hours, seed, &pr, err);
+    opt_status rc = opt__predict_with(o, &cand, p_hi, agents, hours, seed, 0, &pr, err);
     if (rc != OPT_OK)
         return rc;
     if (pr.abandon_mean > budget) {
@@ -273,7 +273,7 @@ static opt_status decide(opt_policy *p, const opt__policy_in *in, opt_params *ta
     for (int i = 0; i < SEARCH_STEPS; i++) {
         double mid = (lo + hi) / 2;
         cand.answer_rate = mid;
-        rc = opt__predict_with(o, &cand, p_hi, agents, hours, seed, &pr, err);
+        rc = opt__predict_with(o, &cand, p_hi, agents, hours, seed, 0, &pr, err);
         if (rc != OPT_OK)
             return rc;
         if (pr.abandon_mean <= budget)

@@ -22,6 +22,9 @@ typedef struct opt__campaign {
     long version;       /* -1 when the API has none */
     char etag[128];     /* "" when the API has none */
     int agents;         /* staffed, when the profile had to read it (0: unknown) */
+    /* filled by write(): */
+    bool known;         /* params are the server's (its answer, or a re-read) */
+    bool verified;      /* they show the target */
 } opt__campaign;
 
 /* What the profile needs to know of the settings (strings borrowed). */
@@ -49,8 +52,11 @@ typedef struct opt__profile {
     opt_status (*read)(opt__client *c, opt__endpoint *ep, opt__campaign *out,
                        opt__call_log *log, cx_error *err);
     /* Writes `target` over `cur` atomically where the API allows it; fills
-     * *after with the campaign as the server now has it. OPT_ECONFLICT when
-     * the campaign changed since `cur` was read (nothing was written).
+     * *after with the campaign as the server now has it, and its known and
+     * verified flags: a write the server accepted returns OPT_OK
+     * even when its answer lacks the settings and reading them again fails
+     * (known false). OPT_ECONFLICT when the campaign changed since `cur` was
+     * read (nothing was written).
      * Where the API cannot refuse a stale write, the profile re-reads after
      * writing and describes in `note` any change that landed meanwhile. */
     opt_status (*write)(opt__client *c, opt__endpoint *ep, const opt__campaign *cur,
@@ -66,6 +72,8 @@ typedef struct opt__profile {
      * stats for it. NULL when the API has none at all. */
     opt_status (*stats)(opt__client *c, opt__endpoint *ep, double window_s, double period_s,
                         cx_clock *clk, opt_stats *out, opt__call_log *log, cx_error *err);
+    /* The API sends an ETag that makes a stale write fail (If-Match). */
+    bool etag;
     /* The scope a write needs, checked against a token's named scopes before
      * any write; NULL when the API does not use scopes. */
     const char *write_scope;

@@ -346,6 +346,8 @@ static opt_status cx_write(opt__client *c, opt__endpoint *ep, const opt__campaig
             break;
         used += (size_t)w;
     }
+    after->known = true;
+    after->verified = used == 0;
     return OPT_OK;
 }
 

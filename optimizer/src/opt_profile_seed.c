@@ -111,8 +111,6 @@ static opt_status seed_write(opt__client *c, opt__endpoint *ep, const opt__campa
                              const opt_params *target, opt__campaign *after, char *note,
                              size_t note_n, opt__call_log *log, cx_error *err)
 {
-    (void)note; /* If-Match makes a concurrent change a 412: nothing to note */
-    (void)note_n;
     char path[700];
     opt_status st = campaign_path(ep, path, sizeof path, err);
     if (st != OPT_OK)
@@ -134,10 +132,27 @@ static opt_status seed_write(opt__client *c, opt__endpoint *ep, const opt__campa
     st = opt__client_call(c, "PATCH", path, text, strlen(text), cur->etag[0] ? cur->etag : NULL,
                           &resp, log, err);
     if (st == OPT_OK) {
+        /* accepted: the answer should show the settings; when it does not,
+         * they are read again, and a failure to read them leaves the write
+         * accepted but not verified, never failed */
         char what[760];
         snprintf(what, sizeof what, "PATCH %s", path);
-        st = opt__seed_parse_campaign(resp.body.data ? resp.body.data : "", resp.body.len,
-                                              resp.etag, what, after, err);
+        cx_error pe = {0};
+        if (opt__seed_parse_campaign(resp.body.data ? resp.body.data : "", resp.body.len,
+                                     resp.etag, what, after, &pe) != OPT_OK) {
+            cx_error re = {0};
+            after->known = seed_read(c, ep, after, log, &re) == OPT_OK;
+            after->verified = after->known && opt_params_equal(&after->params, target);
+            if (!after->known)
+                snprintf(note, note_n, "the answer to the PATCH lacks the dialer settings (%s), "
+                         "and reading them again failed: %s", pe.msg, re.msg);
+            else
+                snprintf(note, note_n, "the answer to the PATCH lacks the dialer settings: "
+                         "read again, they are %s", after->verified ? "the target" : "not the target");
+        } else {
+            after->known = true;
+            after->verified = opt_params_equal(&after->params, target);
+        }
     }
     opt__response_free(&resp);
     free(text);
@@ -205,6 +220,7 @@ const opt__profile opt__profile_seed = {
     .read = seed_read,
     .write = seed_write,
     .stats = seed_stats,
+    .etag = true,
     .write_scope = "campaign:write",
 };
 

@@ -2,6 +2,7 @@
  * output and the webhook's compliance and prediction members. */
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdio.h>
 
 #include "opt_internal.h"
 
@@ -30,6 +31,31 @@ const char *opt_outcome_name(opt_outcome o)
     return "unknown";
 }
 
+const char *opt_write_check_name(opt_write_check w)
+{
+    switch (w) {
+    case OPT_WRITE_VERIFIED:
+        return "accepted, verified";
+    case OPT_WRITE_UNVERIFIED:
+        return "accepted, not verified";
+    case OPT_WRITE_NONE:
+        break;
+    }
+    return NULL;
+}
+
+const char *opt_not_checked_text(unsigned bit)
+{
+    switch (bit) {
+    case OPT_NOT_CHECKED_STATS:
+        return OPT__NO_STATS;
+    case OPT_NOT_CHECKED_ETAG:
+        return OPT__NO_ETAG;
+    default:
+        return NULL;
+    }
+}
+
 static double r6(double x) { return round(x * 1e6) / 1e6; }
 
 cJSON *opt__compliance_to_json(const opt_compliance *c)
@@ -37,24 +63,42 @@ cJSON *opt__compliance_to_json(const opt_compliance *c)
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
-    cJSON_AddBoolToObject(o, "is_compliant", c->compliant);
-    cJSON_AddNumberToObject(o, "limit", r6(c->limit));
-    cJSON_AddBoolToObject(o, "target_within_limit", c->target_ok);
-    if (c->observed) {
-        cJSON_AddNumberToObject(o, "live_answers", (double)c->live_answers);
-        cJSON_AddNumberToObject(o, "abandoned", (double)c->abandoned);
-        cJSON_AddNumberToObject(o, "observed_abandon_rate", r6(c->observed_rate));
-        cJSON_AddNumberToObject(o, "observed_upper95", r6(c->observed_upper95));
-        cJSON_AddBoolToObject(o, "breach", c->breach);
-    } else {
-        cJSON_AddNullToObject(o, "observed_abandon_rate");
-    }
-    cJSON_AddBoolToObject(o, "dials_harder", c->dials_harder);
-    cJSON_AddBoolToObject(o, "prediction_ok", c->predicted_ok);
-    if (c->compared)
-        cJSON_AddNumberToObject(o, "current_predicted_abandon_rate", r6(c->current_abandon));
+    if (c->verdict != OPT_VERDICT_NONE)
+        cJSON_AddStringToObject(o, "verdict", opt_verdict_name(c->verdict));
+    else
+        cJSON_AddNullToObject(o, "verdict");
     if (c->reason[0])
         cJSON_AddStringToObject(o, "reason", c->reason);
+    cJSON_AddNumberToObject(o, "limit", r6(c->limit));
+    cJSON_AddBoolToObject(o, "target_within_limit", c->target_ok);
+    cJSON_AddBoolToObject(o, "dials_harder", c->dials_harder);
+    if (c->dials_harder)
+        cJSON_AddStringToObject(o, "harder_fields", c->harder);
+    cJSON *w = cJSON_AddObjectToObject(o, "window");
+    if (w)
+        cJSON_AddBoolToObject(w, "measured", c->measured);
+    if (w && c->measured) {
+        cJSON_AddNumberToObject(w, "live_answers", (double)c->live_answers);
+        cJSON_AddNumberToObject(w, "abandoned", (double)c->abandoned);
+        cJSON_AddBoolToObject(w, "measurable", c->measurable);
+        if (c->measurable)
+            cJSON_AddNumberToObject(w, "abandon_rate", r6(c->measured_rate));
+        else
+            cJSON_AddNullToObject(w, "abandon_rate");
+        cJSON_AddBoolToObject(w, "over_limit", c->over_limit);
+    }
+    if (c->projected) {
+        cJSON *p = cJSON_AddObjectToObject(o, "projection");
+        if (p) {
+            cJSON_AddNumberToObject(p, "horizon_s", c->horizon_s);
+            cJSON_AddNumberToObject(p, "known_live_answers", round(c->known_live * 1000) / 1000);
+            cJSON_AddNumberToObject(p, "known_abandoned", round(c->known_abandoned * 1000) / 1000);
+            cJSON_AddNumberToObject(p, "predicted_live_answers", round(c->pred_live * 1000) / 1000);
+            cJSON_AddNumberToObject(p, "predicted_abandoned",
+                                    round(c->pred_abandoned * 1000) / 1000);
+            cJSON_AddNumberToObject(p, "abandon_rate", r6(c->projected_rate));
+        }
+    }
     return o;
 }
 
@@ -65,8 +109,17 @@ cJSON *opt__prediction_to_json(const opt_prediction *p)
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
+    char seed[24];
+    snprintf(seed, sizeof seed, "%llu", p->seed);
+    cJSON_AddStringToObject(o, "seed", seed); /* a string: 64 bits do not fit a double */
+    cJSON_AddStringToObject(o, "seed_from", p->seed_derived ? "inputs" : "--seed");
     cJSON_AddNumberToObject(o, "abandon_rate", r6(p->abandon_mean));
     cJSON_AddNumberToObject(o, "abandon_upper95", r6(p->abandon_upper95));
+    cJSON_AddNumberToObject(o, "abandon_half_width95", r6(p->half_width));
+    cJSON_AddNumberToObject(o, "half_width_goal", r6(p->half_width_goal));
+    cJSON_AddNumberToObject(o, "replications", p->replications);
+    cJSON_AddNumberToObject(o, "max_replications", p->max_replications);
+    cJSON_AddNumberToObject(o, "live_answers_per_hour", round(p->live_answers_per_hour * 1000) / 1000);
     cJSON_AddNumberToObject(o, "occupancy", r6(p->occupancy_mean));
     cJSON *ci = cJSON_AddArrayToObject(o, "occupancy_ci95");
     if (ci) {
@@ -74,7 +127,6 @@ cJSON *opt__prediction_to_json(const opt_prediction *p)
         cJSON_AddItemToArray(ci, cJSON_CreateNumber(r6(p->occupancy_hi95)));
     }
     cJSON_AddNumberToObject(o, "live_probability", r6(p->live_probability));
-    cJSON_AddNumberToObject(o, "replications", p->replications);
     cJSON_AddNumberToObject(o, "hours", p->hours);
     cJSON_AddStringToObject(o, "model", p->model);
     return o;
@@ -124,6 +176,14 @@ cJSON *opt_report_to_json(const opt_cycle_report *r)
             cJSON_AddItemToArray(v, e);
         }
     }
+    if (r->write_check != OPT_WRITE_NONE)
+        cJSON_AddStringToObject(o, "write", opt_write_check_name(r->write_check));
+    else
+        cJSON_AddNullToObject(o, "write");
+    cJSON *nc = cJSON_AddArrayToObject(o, "not_checked");
+    for (int i = 0; nc && i < OPT_NOT_CHECKED_COUNT; i++)
+        if (r->not_checked & (1u << i))
+            cJSON_AddItemToArray(nc, cJSON_CreateString(opt_not_checked_text(1u << i)));
     cJSON_AddItemToObject(o, "compliance", opt__compliance_to_json(&r->compliance));
     cJSON_AddItemToObject(o, "prediction", opt__prediction_to_json(&r->prediction));
     cJSON_AddItemToObject(o, "stats", stats_to_json(&r->stats));

@@ -197,14 +197,39 @@ static int strategy_rank(opt_strategy s)
     return 2;
 }
 
-bool opt_dials_harder(const opt_params *cur, const opt_params *t)
+int opt_harder_fields(const opt_params *cur, const opt_params *t, char *buf, size_t n)
 {
     int rc = strategy_rank(cur->strategy), rt = strategy_rank(t->strategy);
     /* Between the two overdialing strategies any switch counts as harder: which
      * dials more depends on settings the switch itself changes. */
-    bool strategy_harder = rt > rc || (rt == 2 && rc == 2 && t->strategy != cur->strategy);
-    return t->answer_rate < cur->answer_rate - EPS || t->abandon_rate > cur->abandon_rate + EPS ||
-           t->max_concurrent_calls > cur->max_concurrent_calls ||
-           t->call_interval_ms < cur->call_interval_ms || t->warm_up_s < cur->warm_up_s ||
-           strategy_harder;
+    bool harder[6] = {
+        t->answer_rate < cur->answer_rate - EPS,
+        t->abandon_rate > cur->abandon_rate + EPS,
+        t->max_concurrent_calls > cur->max_concurrent_calls,
+        t->call_interval_ms < cur->call_interval_ms,
+        rt > rc || (rt == 2 && rc == 2 && t->strategy != cur->strategy),
+        t->warm_up_s < cur->warm_up_s,
+    };
+    static const char *const names[6] = {"answerRate",   "abandonRate", "maxConcurrentCalls",
+                                         "callInterval", "strategy",    "warmUpPeriod"};
+    int count = 0;
+    size_t used = 0;
+    if (n)
+        buf[0] = '\0';
+    for (int i = 0; i < 6; i++) {
+        if (!harder[i])
+            continue;
+        if (n > used) {
+            int w = snprintf(buf + used, n - used, "%s%s", count ? ", " : "", names[i]);
+            used += w > 0 ? (size_t)w : 0;
+        }
+        count++;
+    }
+    return count;
+}
+
+bool opt_dials_harder(const opt_params *cur, const opt_params *t)
+{
+    char unused[1];
+    return opt_harder_fields(cur, t, unused, sizeof unused) > 0;
 }

@@ -1,15 +1,12 @@
 /* test_cxopt_cli.c - the cxopt program's handling of bad input: usage errors
  * exit 2 with a message naming the flag, variable, file or key; nothing is
  * sent and nothing is written. */
-#include "cxproc.h"
-#include "opt_fixture.h"
+#include "opt_cli.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static char *dir;
 
 static int setup(void)
 {
@@ -22,32 +19,6 @@ static int teardown(void)
     cx_test_rmtree(dir);
     free(dir);
     return 0;
-}
-
-/* Runs cxopt (argv[0] is ignored) and returns its status; stdout and
- * stderr together land in out. */
-static int run(char *const argv[], char *const envp[], char *out, size_t n)
-{
-    char *args[32];
-    int i = 0;
-    args[i++] = "optimizer/cxopt";
-    for (int k = 1; argv[k] && i < 31; k++)
-        args[i++] = argv[k];
-    args[i] = NULL;
-    static char err[8192];
-    int rc = cx_run(args, envp, out, n, err, sizeof err);
-    size_t len = strlen(out);
-    snprintf(out + len, n - len, "%s", err);
-    return rc;
-}
-
-static void write_file(const char *name, const char *text, char *path, size_t n)
-{
-    snprintf(path, n, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    CX_REQUIRE(f != NULL);
-    fputs(text, f);
-    fclose(f);
 }
 
 static char *const empty_env[] = {"HOME=/nonexistent", NULL};
@@ -143,25 +114,6 @@ static void test_bad_files_named(void)
 
 
 /* ------------------------------------------------- against a real mock */
-
-static char *mock_env[16];
-static char env_buf[10][512];
-
-static void make_env(const ofx *f, const char *audit)
-{
-    int k = 0;
-    snprintf(env_buf[k], sizeof env_buf[k], "CXONE_CLIENT_ID=%s", MOCK_DEFAULT_CLIENT_ID), k++;
-    snprintf(env_buf[k], sizeof env_buf[k], "CXONE_CLIENT_SECRET=%s", MOCK_DEFAULT_CLIENT_SECRET), k++;
-    snprintf(env_buf[k], sizeof env_buf[k], "CXONE_AUTH_URL=%s", f->auth_url), k++;
-    snprintf(env_buf[k], sizeof env_buf[k], "CXONE_API_URL=%s", f->base), k++;
-    snprintf(env_buf[k], sizeof env_buf[k], "CXONE_CAMPAIGN_ID=%s", MOCK_DEFAULT_CAMPAIGN), k++;
-    snprintf(env_buf[k], sizeof env_buf[k], "CXONE_WEBHOOK_URL=%s", f->webhook_url), k++;
-    snprintf(env_buf[k], sizeof env_buf[k], "CXONE_WEBHOOK_SECRET=%s", WEBHOOK_SECRET), k++;
-    snprintf(env_buf[k], sizeof env_buf[k], "HOME=%s", audit), k++;
-    for (int i = 0; i < k; i++)
-        mock_env[i] = env_buf[i];
-    mock_env[k] = NULL;
-}
 
 static void test_against_mock(void)
 {

@@ -48,7 +48,7 @@ static void test_applied_signed_audited(void)
     t.max_concurrent_calls = 86;
     opt_cycle_report r = run_apply(&f, t);
     CX_ASSERT_STR_EQ(opt_outcome_name(r.outcome), "applied");
-    CU_ASSERT(r.compliance.compliant && r.prediction.done);
+    CU_ASSERT(r.compliance.verdict == OPT_VERDICT_COMPLIANT && r.prediction.done);
     CX_ASSERT_INT_EQ(r.http_status, 200);
     mock_campaign_state st;
     mock_server_campaign(f.mock, "c-1001", &st);
@@ -99,6 +99,10 @@ static void test_applied_signed_audited(void)
                        ->valuedouble,
                    0.8, 0);
     CU_ASSERT(cJSON_IsObject(cJSON_GetObjectItem(ev, "compliance")));
+    /* the gate's word, as in the report and the audit record */
+    CX_ASSERT_STR_EQ(cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "compliance"), "verdict")
+                         ->valuestring,
+                     opt_verdict_name(r.compliance.verdict));
     CU_ASSERT(cJSON_IsObject(cJSON_GetObjectItem(ev, "prediction")));
     CU_ASSERT(cJSON_IsNumber(cJSON_GetObjectItem(ev, "latency_ms")));
     cJSON_Delete(ev);
@@ -463,7 +467,9 @@ static void test_compliance_refusal(void)
     CX_ASSERT_STR_EQ(opt_outcome_name(r.outcome), "rejected-compliance");
     CU_ASSERT(r.prediction.done);
     CX_ASSERT_GE(r.prediction.abandon_upper95, 0.03);
-    CX_ASSERT_CONTAINS(r.message, "past the 3.00% limit");
+    CX_ASSERT_STR_EQ(opt_verdict_name(r.compliance.verdict), "refused");
+    CX_ASSERT_CONTAINS(r.message, "dials harder (abandonRate) and is predicted to abandon up to");
+    CX_ASSERT_CONTAINS(r.message, "over the 3.00% limit");
     CX_ASSERT_INT_EQ(ofx_count(&f, "PATCH", CAMPAIGN), 0);
     cJSON *cycles = ofx_audit(&f, "cycle");
     const cJSON *rec = last(cycles);

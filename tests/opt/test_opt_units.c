@@ -400,17 +400,12 @@ static void test_audit_lines(void)
 }
 
 
-static void test_wilson_and_breach_gate(void)
+/* An optimizer that never connects (create sends nothing), for the gate. */
+static opt_optimizer *gate_optimizer(char **dir, bool predict, bool require_stats)
 {
-    CX_ASSERT_NEAR(opt__wilson_upper(0, 100), 0.0369935, 1e-6);
-    CX_ASSERT_NEAR(opt__wilson_upper(30, 1000), 0.0425034, 1e-6);
-    CX_ASSERT_NEAR(opt__wilson_upper(120, 5000), 0.0286217, 1e-6);
-    CX_ASSERT_NEAR(opt__wilson_upper(5, 0), 1.0, 0);
-    /* a gate with observed stats and no prediction: an optimizer that never
-     * connects (create sends nothing) */
-    char *dir = cx_test_tmpdir("gate");
+    *dir = cx_test_tmpdir("gate");
     char audit[512];
-    snprintf(audit, sizeof audit, "%s/a.jsonl", dir);
+    snprintf(audit, sizeof audit, "%s/a.jsonl", *dir);
     opt_settings s;
     opt_settings_defaults(&s);
     s.client_id = "id";
@@ -419,29 +414,211 @@ static void test_wilson_and_breach_gate(void)
     s.api_url = "http://127.0.0.1:9";
     s.campaign_id = "c";
     s.audit_path = audit;
-    s.predict = false;
+    s.predict = predict;
+    s.require_stats = require_stats;
+    s.predict_hours = 0.5;
+    s.predict_replications = 4;
+    s.predict_max_replications = 8;
     opt_optimizer *o = NULL;
     cx_error err = {0};
     CX_REQUIRE(opt_optimizer_create(&s, &o, &err) == OPT_OK);
+    return o;
+}
+
+static void test_harder_fields(void)
+{
+    opt_params cur = opt_params_seed(), t = cur;
+    char buf[96];
+    CX_ASSERT_INT_EQ(opt_harder_fields(&cur, &t, buf, sizeof buf), 0);
+    CX_ASSERT_STR_EQ(buf, "");
+    t.answer_rate = 0.70;            /* lower: harder */
+    t.abandon_rate = 0.02;           /* lower: softer */
+    t.max_concurrent_calls = 81;     /* higher: harder */
+    t.call_interval_ms = 200;        /* longer: softer */
+    t.warm_up_s = 10;                /* shorter: harder */
+    CX_ASSERT_INT_EQ(opt_harder_fields(&cur, &t, buf, sizeof buf), 3);
+    CX_ASSERT_STR_EQ(buf, "answerRate, maxConcurrentCalls, warmUpPeriod");
+    t = cur;
+    t.strategy = OPT_STRATEGY_PREVIEW;
+    CU_ASSERT(!opt_dials_harder(&cur, &t));
+    CU_ASSERT(opt_dials_harder(&t, &cur)); /* preview -> predictive */
+    CX_ASSERT_INT_EQ(opt_harder_fields(&t, &cur, buf, sizeof buf), 1);
+    CX_ASSERT_STR_EQ(buf, "strategy");
+}
+
+/* The rule without simulation: retreats, the measured window, the words. */
+static void test_gate_rule_measured(void)
+{
+    CX_ASSERT_NEAR(opt__wilson_upper(30, 1000), 0.0425034, 1e-6);
+    char *dir;
+    opt_optimizer *o = gate_optimizer(&dir, false, false);
+    cx_error err = {0};
     opt_params cur = opt_params_seed(), harder = cur, softer = cur;
     harder.answer_rate = 0.70;
     softer.answer_rate = 0.75;
-    opt_stats st = {.available = true, .attempts = 2000, .live_answers = 1000, .abandoned = 30};
     opt_compliance c;
     opt_prediction p;
-    /* 3.0% measured, upper bound 4.25%: a breach */
+    /* 3.50% over 2000 live answers: measurable and over the limit */
+    opt_stats st = {.available = true, .attempts = 4000, .live_answers = 2000, .abandoned = 70};
     CX_ASSERT_INT_EQ(opt__gate(o, &cur, &harder, &st, &c, &p, &err), OPT_OK);
-    CU_ASSERT(c.observed && c.breach && c.dials_harder && !c.compliant);
-    CX_ASSERT_NEAR(c.observed_upper95, 0.0425034, 1e-6);
-    CX_ASSERT_CONTAINS(c.reason, "upper 95% bound 4.25% over 1000 live answers");
-    /* a retreat passes the same breach */
+    CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "refused");
+    CU_ASSERT(!c.allowed && c.measurable && c.over_limit && !p.done);
+    CX_ASSERT_CONTAINS(c.reason, "dials harder (answerRate) while the window's abandon rate is "
+                                 "3.50% (70 of 2000 live answers), over the 3.00% limit");
+    /* a retreat from the same window: allowed, and called remediation */
     CX_ASSERT_INT_EQ(opt__gate(o, &cur, &softer, &st, &c, &p, &err), OPT_OK);
-    CU_ASSERT(c.breach && !c.dials_harder && c.compliant);
-    /* 2.4% over 5000: no breach, escalation allowed */
-    st.live_answers = 5000;
-    st.abandoned = 120;
+    CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "remediation");
+    CU_ASSERT(c.allowed && !p.done);
+    CX_ASSERT_CONTAINS(c.reason, "3.50% (70 of 2000 live answers), over the 3.00% limit");
+    /* 2.95% measured: a census, so within (the old Wilson bound, 3.8%, refused it) */
+    st.abandoned = 59;
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &softer, &st, &c, &p, &err), OPT_OK);
+    CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "compliant");
+    CX_ASSERT_CONTAINS(c.reason, "2.95% (59 of 2000 live answers), within the limit");
     CX_ASSERT_INT_EQ(opt__gate(o, &cur, &harder, &st, &c, &p, &err), OPT_OK);
-    CU_ASSERT(!c.breach && c.compliant);
+    CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "compliant");
+    /* 1 of 4: not yet measurable; a retreat is labelled by the point rate */
+    st = (opt_stats){.available = true, .attempts = 8, .live_answers = 4, .abandoned = 1};
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &harder, &st, &c, &p, &err), OPT_OK);
+    CU_ASSERT(c.allowed && !c.measurable);
+    CX_ASSERT_CONTAINS(c.reason, "not yet measurable: 4 live answers");
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &softer, &st, &c, &p, &err), OPT_OK);
+    CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "remediation");
+    /* a target over the limit */
+    opt_params over = cur;
+    over.abandon_rate = 0.035;
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &over, &st, &c, &p, &err), OPT_OK);
+    CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "refused");
+    CX_ASSERT_CONTAINS(c.reason, "the abandon target 3.50% is over the 3.00% limit");
+    opt_optimizer_destroy(o);
+    cx_test_rmtree(dir);
+    free(dir);
+    /* no window stats and they are required: a harder change is refused, a
+     * retreat is still allowed */
+    o = gate_optimizer(&dir, false, true);
+    opt_stats none = {.available = false};
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &harder, &none, &c, &p, &err), OPT_OK);
+    CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "refused");
+    CX_ASSERT_CONTAINS(c.reason, "dials harder (answerRate) and compliance not measured: the API "
+                                 "reports no window stats, and --require-stats asks for them");
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &softer, &none, &c, &p, &err), OPT_OK);
+    CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "compliant");
+    opt_optimizer_destroy(o);
+    cx_test_rmtree(dir);
+    free(dir);
+}
+
+/* The rule with simulation: the projection's arithmetic, and the verdict
+ * follows the numbers whatever the simulator predicts. */
+static void test_gate_projection(void)
+{
+    char *dir;
+    opt_optimizer *o = gate_optimizer(&dir, true, false);
+    cx_error err = {0};
+    opt_params cur = opt_params_seed(), harder = cur;
+    harder.max_concurrent_calls = 84;
+    opt_compliance c;
+    opt_prediction p;
+    /* a fresh campaign: 0 of 4 live answers; the prediction decides */
+    opt_stats st = {.available = true, .window_s = 86400, .covered_s = 60, .attempts = 9,
+                    .live_answers = 4, .abandoned = 0, .agents = 20};
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &harder, &st, &c, &p, &err), OPT_OK);
+    CU_ASSERT(p.done && c.projected && !c.measurable);
+    CX_ASSERT_NEAR(c.horizon_s, 900, 0);
+    CX_ASSERT_NEAR(c.known_live, 4, 1e-9);
+    CX_ASSERT_NEAR(c.pred_live, p.live_answers_per_hour * 0.25, 1e-9);
+    CX_ASSERT_NEAR(c.pred_abandoned, p.abandon_upper95 * c.pred_live, 1e-9);
+    CX_ASSERT_NEAR(c.projected_rate, c.pred_abandoned / (4 + c.pred_live), 1e-12);
+    CX_ASSERT_CONTAINS(c.reason, "not yet measurable: 4 live answers");
+    bool ok = p.abandon_upper95 <= 0.03 && c.projected_rate <= 0.03;
+    CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), ok ? "compliant" : "refused");
+    /* a full window at 2.95%: half of it rolls out within H, its live answers
+     * go and every abandon stays (the cautious side) */
+    st = (opt_stats){.available = true, .window_s = 7200, .covered_s = 7200, .attempts = 40000,
+                     .live_answers = 20000, .abandoned = 590, .agents = 20};
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &harder, &st, &c, &p, &err), OPT_OK);
+    CU_ASSERT(c.measurable && !c.over_limit && c.projected);
+    CX_ASSERT_NEAR(c.known_live, 20000 * (7200.0 - 900) / 7200, 1e-6);
+    CX_ASSERT_NEAR(c.known_abandoned, 590, 0);
+    double want = (590 + c.pred_abandoned) / (c.known_live + c.pred_live);
+    CX_ASSERT_NEAR(c.projected_rate, want, 1e-12);
+    if (p.abandon_upper95 > 0.03) {
+        CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "refused");
+        CX_ASSERT_CONTAINS(c.reason, "is predicted to abandon up to");
+    } else if (want > 0.03) {
+        CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "refused");
+        CX_ASSERT_CONTAINS(c.reason, "the window projected to now + 15 min is");
+    } else {
+        CX_ASSERT_STR_EQ(opt_verdict_name(c.verdict), "compliant");
+    }
+    /* compliant never stands next to a rate over the limit */
+    if (c.verdict == OPT_VERDICT_COMPLIANT)
+        CU_ASSERT(p.abandon_upper95 <= 0.03 && c.projected_rate <= 0.03 &&
+                  c.measured_rate <= 0.03);
+    /* the same inputs, the same seed and numbers; another target in the same
+     * state, the same random numbers; another state, another seed */
+    opt_prediction p2;
+    opt_compliance c2;
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &harder, &st, &c2, &p2, &err), OPT_OK);
+    CU_ASSERT(p2.seed == p.seed && p2.abandon_mean == p.abandon_mean &&
+              p2.replications == p.replications && c2.verdict == c.verdict);
+    CU_ASSERT(p.seed_derived);
+    CU_ASSERT(p.seed == opt__decision_seed("c", &cur, &st));
+    opt_params other = harder;
+    other.max_concurrent_calls = 85;
+    CX_ASSERT_INT_EQ(opt__gate(o, &cur, &other, &st, &c2, &p2, &err), OPT_OK);
+    CU_ASSERT(p2.seed == p.seed);
+    opt_stats later = st;
+    later.live_answers++;
+    CU_ASSERT(opt__decision_seed("c", &cur, &later) != p.seed);
+    CU_ASSERT(opt__decision_seed("c", &other, &st) != p.seed);
+    CU_ASSERT(opt__decision_seed("c-2", &cur, &st) != p.seed);
+    opt_optimizer_destroy(o);
+    cx_test_rmtree(dir);
+    free(dir);
+}
+
+/* Replications go on until the half-width goal or the cap, and say which. */
+static void test_prediction_replications(void)
+{
+    char *dir;
+    opt_optimizer *o = gate_optimizer(&dir, true, false);
+    cx_error err = {0};
+    opt_params cur = opt_params_seed();
+    opt_prediction p;
+    opt_stats st = {.available = false};
+    CX_ASSERT_INT_EQ(opt__predict(o, &cur, &cur, &st, &p, &err), OPT_OK);
+    CU_ASSERT(p.done);
+    CX_ASSERT_INT_EQ(p.max_replications, 8);
+    CX_ASSERT_GE(p.replications, 4);
+    CX_ASSERT_LE(p.replications, 8);
+    CX_ASSERT_NEAR(p.half_width, p.abandon_upper95 - p.abandon_mean, 1e-12);
+    /* the thread count does not change the answer */
+    opt_prediction one;
+    o->s.predict_threads = 1;
+    CX_ASSERT_INT_EQ(opt__predict(o, &cur, &cur, &st, &one, &err), OPT_OK);
+    CU_ASSERT(one.seed == p.seed && one.replications == p.replications &&
+              one.abandon_mean == p.abandon_mean && one.abandon_upper95 == p.abandon_upper95);
+    /* a rising answer rate shows in the last period before the window: the
+     * higher of the two bounds is simulated */
+    opt_stats drift = {.available = true, .attempts = 4000, .live_answers = 2000,
+                       .period_attempts = 400, .period_live_answers = 240, .agents = 20};
+    opt_prediction pd;
+    CX_ASSERT_INT_EQ(opt__predict(o, &cur, &cur, &drift, &pd, &err), OPT_OK);
+    CX_ASSERT_NEAR(pd.live_probability, opt__wilson_upper(240, 400), 1e-6);
+    /* more than the model's other outcomes leave room for: the most they
+     * leave (0.68 here: machines 0.25, busy 0.03, invalid 0.04), not a failure */
+    drift.period_live_answers = 390;
+    CX_ASSERT_INT_EQ(opt__predict(o, &cur, &cur, &drift, &pd, &err), OPT_OK);
+    CX_ASSERT_NEAR(pd.live_probability, 0.68, 1e-6);
+    drift.period_live_answers = 100; /* falling: the window's bound stands */
+    CX_ASSERT_INT_EQ(opt__predict(o, &cur, &cur, &drift, &pd, &err), OPT_OK);
+    CX_ASSERT_NEAR(pd.live_probability, opt__wilson_upper(2000, 4000), 1e-6);
+    /* stopped early only when the goal was met; else at the cap */
+    if (p.replications < 8)
+        CX_ASSERT_LE(p.half_width, 0.001);
+    else
+        CU_ASSERT(p.half_width <= 0.001 || p.replications == 8);
     opt_optimizer_destroy(o);
     cx_test_rmtree(dir);
     free(dir);
@@ -506,7 +683,10 @@ static const cx_test_case validate_cases[] = {
     {"dials_harder", test_dials_harder},
     {"params_json", test_params_json},
     {"constraints_file", test_constraints_file},
-    {"wilson_and_breach_gate", test_wilson_and_breach_gate},
+    {"harder_fields", test_harder_fields},
+    {"gate_rule_measured", test_gate_rule_measured},
+    {"gate_projection", test_gate_projection},
+    {"prediction_replications", test_prediction_replications},
     {NULL, NULL},
 };
 static const cx_test_case retry_cases[] = {

@@ -335,6 +335,10 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     os.model = s->campaign;
     os.predict_hours = s->predict_hours;
     os.predict_replications = s->predict_replications;
+    /* the scenario's replication count, fixed: a closed loop of many cycles
+     * cannot afford the gate's run to a 0.1-point half-width at every one */
+    os.predict_max_replications = s->predict_replications;
+    os.predict_threads = 1; /* runs go in parallel instead (--jobs) */
     os.clock = clk;
     os.seed = r->seed * 2654435761ULL + 17;
     if (opt_optimizer_create(&os, &opt, &e) != OPT_OK) {
