@@ -56,17 +56,16 @@ mutations() {
         "test_opt_cycle" '^test_opt_cycle$'
     mutation "the mock's window statistic is reported as zero" \
         mockcxone/src/mock_campaign.c 1 \
-        'span_json(&w0, &now, window_s, fmin(window_s, t - w0.time))' \
-        'span_json(&now, &now, window_s, 0 * w0.time)' \
+        'span_json(&w0, &now, window_s, fmin(window_s, t - w0.time), truth)' \
+        'span_json(&now, &now, window_s, 0 * w0.time, truth)' \
         "test_mock_api cxopt-bin" '^(test_mock_api|scenario_small-team-5)$'
-    # the dialer's pacing (sim/src/sim_engine.c: issue 11 rewrites it, maybe
-    # into sim/src/sim_pacer.c; re-point at where the dialer reads
-    # d->abandon_rate, its abandon target)
+    # the dialer's pacing (sim/src/sim_pacer.c: where the abandon control
+    # reads d->abandon_rate, its abandon target)
     mutation "the dialer ignores abandonRate" \
-        sim/src/sim_engine.c 2 \
-        'e->d.abandon_rate' \
-        '0.03' \
-        "test_sim_behaviour" '^test_sim_behaviour$'
+        sim/src/sim_pacer.c 1 \
+        'double target = d->abandon_rate;' \
+        'double target = 0.03 + 0 * d->abandon_rate;' \
+        "test_sim_behaviour test_sim_pacing" '^(test_sim_behaviour|test_sim_pacing)$'
 }
 
 # ------------------------------------------------------------------ driver

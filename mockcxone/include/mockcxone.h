@@ -183,8 +183,15 @@ struct cJSON *mock_server_journal(mock_server *s);
  * frees). */
 struct cJSON *mock_server_webhooks(mock_server *s);
 /* The stats as GET /api/v2/campaigns/{id}/stats returns them, brought to the
- * server's clock (caller frees). MOCK_ENOENT: no such simulated campaign. */
+ * server's clock (caller frees): the ACD's book, all a real ACD can report
+ * (drops of people and undetected machines alike, no AMD false positive).
+ * MOCK_ENOENT: no such simulated campaign. */
 mock_status mock_server_stats(mock_server *s, const char *id, double window_s, double period_s,
+                              struct cJSON **out);
+/* The same spans in truth, as a regulator counts (live people abandoned, AMD
+ * false positives included, dropped machines not; plus amdFalsePositives and
+ * machinesDropped), which no API serves: for judging a run. */
+mock_status mock_server_truth(mock_server *s, const char *id, double window_s, double period_s,
                               struct cJSON **out);
 /* Checks an array of fault rules without loading them; errors name
  * "<file>: <path>[i].<key>". */

@@ -503,8 +503,8 @@ static void put_block(mock_server *s, const mock__req *req, const char *id, cons
                 snprintf(bad, sizeof bad, "%s.%s must be a positive number", block, f->string);
                 break;
             }
-            if (ratio)
-                cJSON_AddNumberToObject(pd, "answerRate", 1.0 / f->valuedouble);
+            if (ratio) /* 1 / (1 / 0.95) is 0.9500000000000001: not past a bound */
+                cJSON_AddNumberToObject(pd, "answerRate", round(1e12 / f->valuedouble) / 1e12);
             else if (threshold)
                 cJSON_AddNumberToObject(pd, "abandonRate", f->valuedouble / 100.0);
             else
@@ -691,9 +691,13 @@ static void skill_call_data(mock_server *s, const mock__req *req, char p[MOCK_MA
     cJSON_AddStringToObject(x, "skillId", v.id);
     cJSON_AddStringToObject(x, "startDate", t0);
     cJSON_AddStringToObject(x, "endDate", t1);
-    cJSON_AddNumberToObject(x, "OfferedContacts", (double)(b.live_answers - a.live_answers));
+    /* the ACD's book: it cannot tell a dropped machine from a person, nor
+     * see AMD's false positives */
+    cJSON_AddNumberToObject(x, "OfferedContacts",
+                            (double)(b.observed_live_answers - a.observed_live_answers));
     cJSON_AddNumberToObject(x, "AnsweredContacts", (double)(b.connected - a.connected));
-    cJSON_AddNumberToObject(x, "AbandonedContacts", (double)(b.abandoned - a.abandoned));
+    cJSON_AddNumberToObject(x, "AbandonedContacts",
+                            (double)(b.observed_abandoned - a.observed_abandoned));
     cJSON_AddNumberToObject(x, "DialedContacts", (double)(b.attempts - a.attempts));
     cJSON_AddNumberToObject(x, "AverageHandleTime",
                             handled > 0 ? r4((b.handle_s - a.handle_s) / handled) : 0);

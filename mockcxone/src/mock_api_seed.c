@@ -225,7 +225,7 @@ static void campaign_stats(mock_server *s, const mock__req *req, char p[MOCK_MAX
                          "window and period take fcc, ofcom or a number of seconds");
         return;
     }
-    mock__campaign_stats(s->store, p[0], window, period, r);
+    mock__campaign_stats(s->store, p[0], window, period, false, r);
 }
 
 const mock__route mock__seed_routes[] = {

@@ -410,25 +410,38 @@ static sim_counters counters_at(const campaign *c, double t)
     return sn->t <= t ? sn->c : z;
 }
 
+#define DIFF(field) ((double)(b->field - a->field))
+
+/* A span's counts. The ACD's book (truth false) is all a real dialer and its
+ * ACD can report: calls dropped without telling people from undetected
+ * machines, no AMD false positive, machines as AMD and agents marked them.
+ * The truth (for the scenario runner, which judges as a regulator) adds what
+ * only the simulation knows. */
 static cJSON *span_json(const sim_counters *a, const sim_counters *b, double seconds,
-                        double covered)
+                        double covered, bool truth)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
-    double live = (double)(b->live_answers - a->live_answers);
-    double ab = (double)(b->abandoned - a->abandoned);
+    double live = truth ? DIFF(live_answers) : DIFF(observed_live_answers);
+    double ab = truth ? DIFF(abandoned) : DIFF(observed_abandoned);
     double staffed = b->staffed_agent_s - a->staffed_agent_s;
     cJSON_AddNumberToObject(o, "seconds", round(seconds * 1000) / 1000);
     cJSON_AddNumberToObject(o, "coveredSeconds", round(covered * 1000) / 1000);
-    cJSON_AddNumberToObject(o, "attempts", (double)(b->attempts - a->attempts));
+    cJSON_AddNumberToObject(o, "attempts", DIFF(attempts));
     cJSON_AddNumberToObject(o, "liveAnswers", live);
-    cJSON_AddNumberToObject(o, "connected", (double)(b->connected - a->connected));
+    cJSON_AddNumberToObject(o, "connected", DIFF(connected));
     cJSON_AddNumberToObject(o, "abandoned", ab);
-    cJSON_AddNumberToObject(o, "amdFalsePositives",
-                            (double)(b->amd_false_positives - a->amd_false_positives));
-    cJSON_AddNumberToObject(o, "machineAnswers",
-                            (double)(b->machine_answers - a->machine_answers));
+    cJSON_AddNumberToObject(o, "machinesToAgents", DIFF(machines_to_agents));
+    if (truth) {
+        cJSON_AddNumberToObject(o, "amdFalsePositives", DIFF(amd_false_positives));
+        cJSON_AddNumberToObject(o, "machinesDropped", DIFF(machines_dropped));
+        cJSON_AddNumberToObject(o, "machineAnswers", DIFF(machine_answers));
+    } else { /* the dialer takes its false positives for machines */
+        cJSON_AddNumberToObject(o, "machineAnswers", DIFF(machine_answers) -
+                                                         DIFF(machines_dropped) +
+                                                         DIFF(amd_false_positives));
+    }
     cJSON_AddNumberToObject(o, "abandonRate", live > 0 ? round(ab / live * 1e6) / 1e6 : 0);
     cJSON_AddNumberToObject(o, "occupancy",
                             staffed > 0
@@ -438,7 +451,7 @@ static cJSON *span_json(const sim_counters *a, const sim_counters *b, double sec
 }
 
 void mock__campaign_stats(mock__store *s, const char *id, double window_s, double period_s,
-                          mock__resp *r)
+                          bool truth, mock__resp *r)
 {
     campaign *c = find(s, id);
     if (!c) {
@@ -471,10 +484,10 @@ void mock__campaign_stats(mock__store *s, const char *id, double window_s, doubl
         cJSON_AddStringToObject(o, "time", when);
         cJSON_AddNumberToObject(o, "elapsedSeconds", round(t * 1000) / 1000);
         cJSON_AddItemToObject(o, "window",
-                              span_json(&w0, &now, window_s, fmin(window_s, t - w0.time)));
+                              span_json(&w0, &now, window_s, fmin(window_s, t - w0.time), truth));
         cJSON_AddItemToObject(o, "period",
-                              span_json(&p0, &now, period_s, fmin(period_s, t - p0.time)));
-        cJSON_AddItemToObject(o, "total", span_json(&zero, &now, t, t));
+                              span_json(&p0, &now, period_s, fmin(period_s, t - p0.time), truth));
+        cJSON_AddItemToObject(o, "total", span_json(&zero, &now, t, t, truth));
         cJSON_AddNumberToObject(o, "agentsStaffed", now.agents_now);
         cJSON_AddNumberToObject(o, "averageHandleTime",
                                 now.handled ? round(now.handle_s / (double)now.handled * 1000) /

@@ -28,9 +28,10 @@ void mock__store_reset(mock__store *s);
 void mock__campaign_get(mock__store *s, const char *id, mock__resp *r);
 void mock__campaign_patch(mock__store *s, const char *id, const char *if_match,
                           const struct cJSON *body, mock__resp *r);
-/* window_s and period_s <= 0 take the defaults (the store's window, 900 s). */
+/* window_s and period_s <= 0 take the defaults (the store's window, 900 s).
+ * truth false: the ACD's book (what the API serves); true: the truth. */
 void mock__campaign_stats(mock__store *s, const char *id, double window_s, double period_s,
-                          mock__resp *r);
+                          bool truth, mock__resp *r);
 
 /* What another API's shapes are built from (a snapshot, brought to the
  * clock). */

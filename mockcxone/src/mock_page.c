@@ -50,7 +50,7 @@ static void campaigns(mock_server *s, const mock__req *req, char p[MOCK_MAX_PARA
         cJSON *c = answer_json(&t);
         if (!c)
             continue;
-        mock__campaign_stats(s->store, id, window_s, period_s, &t);
+        mock__campaign_stats(s->store, id, window_s, period_s, false, &t);
         cJSON *st = answer_json(&t);
         if (st)
             cJSON_AddItemToObject(c, "stats", st);

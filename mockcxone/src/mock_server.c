@@ -675,13 +675,13 @@ cJSON *mock_server_journal(mock_server *s) { return mock__journal_list(s->journa
 
 cJSON *mock_server_webhooks(mock_server *s) { return mock__journal_list(s->sink, 0); }
 
-mock_status mock_server_stats(mock_server *s, const char *id, double window_s, double period_s,
-                              cJSON **out)
+static mock_status stats(mock_server *s, const char *id, double window_s, double period_s,
+                         bool truth, cJSON **out)
 {
     *out = NULL;
     mock__resp r;
     mock__resp_init(&r);
-    mock__campaign_stats(s->store, id, window_s, period_s, &r);
+    mock__campaign_stats(s->store, id, window_s, period_s, truth, &r);
     mock_status st = MOCK_ENOENT;
     if (r.status == 200 && r.body.data) {
         *out = cJSON_Parse(r.body.data);
@@ -689,4 +689,16 @@ mock_status mock_server_stats(mock_server *s, const char *id, double window_s, d
     }
     mock__resp_free(&r);
     return st;
+}
+
+mock_status mock_server_stats(mock_server *s, const char *id, double window_s, double period_s,
+                              cJSON **out)
+{
+    return stats(s, id, window_s, period_s, false, out);
+}
+
+mock_status mock_server_truth(mock_server *s, const char *id, double window_s, double period_s,
+                              cJSON **out)
+{
+    return stats(s, id, window_s, period_s, true, out);
 }

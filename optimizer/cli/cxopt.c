@@ -84,6 +84,8 @@ static const char usage_text[] =
     "policy:\n"
     "  --constraints FILE.json bounds and maxAdjustmentDelta (default: the seed's)\n"
     "  --limit X               regulatory abandon limit (default 0.03)\n"
+    "  --amd-false-positive F  share of people AMD hangs up on, for Ofcom's estimate\n"
+    "                          of the abandons no ACD sees (default 0: no AMD)\n"
     "  --model FILE.json       dialsim campaign model for predictions (default: a\n"
     "                          built-in 20-agent campaign; see the README)\n"
     "  --no-predict            skip the simulated prediction in the gate (a change\n"
@@ -132,7 +134,7 @@ void cli_error(const char *fmt, ...)
 
 enum {
     O_CLIENT_ID = 256, O_CLIENT_SECRET, O_AUTH_URL, O_API_URL, O_CAMPAIGN, O_WEBHOOK_URL,
-    O_WEBHOOK_SECRET, O_PROFILE, O_CONSTRAINTS, O_LIMIT, O_MODEL, O_NO_PREDICT,
+    O_WEBHOOK_SECRET, O_PROFILE, O_CONSTRAINTS, O_LIMIT, O_AMD_FP, O_MODEL, O_NO_PREDICT,
     O_PREDICT_HOURS, O_PREDICT_REPS, O_AUDIT, O_RETRY_BASE, O_RETRY_CAP, O_RETRY_ATTEMPTS,
     O_RETRY_DEADLINE, O_TOKEN_SKEW, O_CONNECT_TIMEOUT, O_TIMEOUT, O_SEED, O_JSON, O_TARGET,
     O_RAMP, O_RAMP_INTERVAL, O_DRY_RUN, O_POLICY, O_POLICIES, O_JUNIT, O_SEEDS, O_PLOT, O_REPORT,
@@ -151,6 +153,7 @@ static const struct option options[] = {
     {"profile", required_argument, NULL, O_PROFILE},
     {"constraints", required_argument, NULL, O_CONSTRAINTS},
     {"limit", required_argument, NULL, O_LIMIT},
+    {"amd-false-positive", required_argument, NULL, O_AMD_FP},
     {"model", required_argument, NULL, O_MODEL},
     {"no-predict", no_argument, NULL, O_NO_PREDICT},
     {"predict-hours", required_argument, NULL, O_PREDICT_HOURS},
@@ -288,6 +291,9 @@ static int parse(int argc, char **argv, cli_args *a)
             break;
         case O_LIMIT:
             if (number(name, optarg, 1e-6, 0.999999, &a->s.limit)) return -1;
+            break;
+        case O_AMD_FP:
+            if (number(name, optarg, 0, 0.999999, &a->s.amd_false_positive)) return -1;
             break;
         case O_PREDICT_HOURS:
             if (number(name, optarg, 0.01, 720, &a->s.predict_hours)) return -1;

@@ -236,6 +236,9 @@ typedef struct opt_settings {
     double stats_period_s;      /* the "last period" asked of /stats: 900 s */
     opt_constraints constraints;
     double limit;               /* regulatory abandon limit: 0.03 */
+    double amd_false_positive;  /* the share of people AMD hangs up on, for
+                                   Ofcom's estimate of them (opt_ofcom.h): 0,
+                                   no AMD; set it when AMD is on */
     /* The compliance gate's prediction (see "The compliance gate" in the README). */
     bool predict;               /* run the simulation: true */
     const struct cJSON *model;  /* dialsim campaign model (borrowed); NULL =
@@ -303,9 +306,10 @@ typedef struct opt_stats {
     double window_s;        /* the regulatory window the counts cover */
     double covered_s;       /* how much of it has data */
     long attempts;
-    long live_answers;      /* connected + abandoned */
-    long abandoned;
+    long live_answers;      /* connected + abandoned, in the ACD's book */
+    long abandoned;         /* the ACD's drops: people and undetected machines */
     long machine_answers;
+    long machines_to_agents; /* machines agents took (0: not reported) */
     double occupancy;       /* (talk + wrap) / staffed time */
     int agents;             /* staffed now */
     double mean_handle_s;   /* talk + wrap */

@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "opt_internal.h"
+#include "opt_ofcom.h"
 
 double opt__wilson_upper(long x, long n)
 {
@@ -66,17 +67,21 @@ const char *opt_verdict_name(opt_verdict v)
 }
 
 /* The window as measured: counts, point rate, whether it is measurable. */
-static void measure_window(opt_compliance *c, const opt_stats *stats)
+static void measure_window(opt_compliance *c, const opt_stats *stats, double amd_fp)
 {
     if (!stats || !stats->available)
         return;
     c->measured = true;
-    c->live_answers = stats->live_answers;
-    c->abandoned = stats->abandoned;
+    /* the ACD's book, corrected as Ofcom asks (opt_ofcom.h): machines among
+     * its drops, and the AMD false positives it cannot see */
+    opt__ofcom t = opt__ofcom_estimate(stats->live_answers - stats->abandoned, stats->abandoned,
+                                       stats->machines_to_agents, amd_fp);
+    c->live_answers = lround(t.live_answers);
+    c->abandoned = lround(t.abandoned);
     c->measured_rate =
-        stats->live_answers > 0 ? (double)stats->abandoned / (double)stats->live_answers : 0;
-    c->measurable = stats->live_answers >= OPT_MIN_MEASURABLE_LIVE;
-    c->over_limit = stats->live_answers > 0 && c->measured_rate > c->limit;
+        c->live_answers > 0 ? (double)c->abandoned / (double)c->live_answers : 0;
+    c->measurable = c->live_answers >= OPT_MIN_MEASURABLE_LIVE;
+    c->over_limit = c->live_answers > 0 && c->measured_rate > c->limit;
 }
 
 /* "1.80% (90 of 5000 live answers)", or why there is no rate. */
@@ -99,7 +104,7 @@ static void project(opt_compliance *c, const opt_stats *stats, const opt_predict
     c->projected = true;
     c->horizon_s = horizon_s;
     if (c->measured) {
-        double live = (double)stats->live_answers, ab = (double)stats->abandoned;
+        double live = (double)c->live_answers, ab = (double)c->abandoned;
         double w = stats->window_s > 0 ? stats->window_s : window_s;
         double covered = stats->covered_s;
         double drop = covered + horizon_s - w;
@@ -129,7 +134,7 @@ opt_status opt__gate(opt_optimizer *o, const opt_params *current, const opt_para
     c->limit = limit;
     c->target_ok = target->abandon_rate <= limit + 1e-12;
     c->dials_harder = opt_harder_fields(current, target, c->harder, sizeof c->harder) > 0;
-    measure_window(c, stats);
+    measure_window(c, stats, o->s.amd_false_positive);
     char win[160];
     window_text(c, win, sizeof win);
 

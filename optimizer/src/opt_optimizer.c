@@ -212,6 +212,10 @@ opt_status opt_optimizer_create(const opt_settings *s, opt_optimizer **out, cx_e
     if (!(s->limit > 0 && s->limit < 1))
         return cx_error_set(err, OPT_EUSAGE, "the abandon limit must be in (0, 1), got %g",
                             s->limit);
+    if (!(s->amd_false_positive >= 0 && s->amd_false_positive < 1))
+        return cx_error_set(err, OPT_EUSAGE,
+                            "the AMD false-positive rate must be in [0, 1), got %g",
+                            s->amd_false_positive);
     if (s->predict && (s->predict_replications < 2 || !(s->predict_hours > 0)))
         return cx_error_set(err, OPT_EUSAGE,
                             "prediction needs at least 2 replications of a positive duration");

@@ -40,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opt_ofcom.h"
 #include "opt_policy.h"
 
 #define MARGIN 0.95
@@ -115,14 +116,18 @@ static double upper_bound(double x, double n, double z)
     return fmin(1.0, (centre + half) / (1 + z * z / n));
 }
 
-/* The abandon rate the next period may spend (see the file comment). */
-static double period_budget(double limit, const opt_stats *s)
+/* The abandon rate the next period may spend (see the file comment), with
+ * the window's counts as Ofcom estimates them from the ACD's book (AMD false
+ * positives at the configured rate fp included). */
+static double period_budget(double limit, double fp, const opt_stats *s)
 {
     double cap = MARGIN * limit;
     if (!s->available || s->period_live_answers <= 0)
         return cap;
+    opt__ofcom w = opt__ofcom_estimate(s->live_answers - s->abandoned, s->abandoned,
+                                       s->machines_to_agents, fp);
     double dl = (double)s->period_live_answers; /* the next period, like the last */
-    double r = (cap * ((double)s->live_answers + dl) - (double)s->abandoned) / dl;
+    double r = (cap * (w.live_answers + dl) - w.abandoned) / dl;
     return fmin(fmax(r, 0.0), cap);
 }
 
@@ -135,6 +140,23 @@ static opt_params retreat_only(const opt_params *cur, const opt_params *t)
     if (r.max_concurrent_calls > cur->max_concurrent_calls)
         r.max_concurrent_calls = cur->max_concurrent_calls;
     return r;
+}
+
+/* The retreating parts of a step, if the gate passes them; else no change.
+ * (A retreat predicted no better than the current settings is refused: with
+ * a dialer that learns its hit rate, a higher answerRate alone often is.) */
+static opt_status keep_if_passes(opt_optimizer *o, const opt__policy_in *in, opt_params *cand,
+                                 const opt_params *retreat, cx_error *err)
+{
+    opt_compliance c;
+    opt_prediction pr;
+    *cand = *in->current;
+    if (opt_params_equal(retreat, in->current))
+        return OPT_OK;
+    opt_status rc = opt__gate(o, in->current, retreat, in->stats, &c, &pr, err);
+    if (rc == OPT_OK && c.allowed)
+        *cand = *retreat;
+    return rc;
 }
 
 /* A target the compliance gate refuses changes nothing, so the policy asks
@@ -160,10 +182,8 @@ static opt_status fit_gate(opt_optimizer *o, const opt__policy_in *in, opt_param
         return OPT_OK;
     }
     opt_params best = retreat_only(cur, cand);
-    if ((c.measurable && c.over_limit) || !c.target_ok) {
-        *cand = best;
-        return OPT_OK;
-    }
+    if ((c.measurable && c.over_limit) || !c.target_ok)
+        return keep_if_passes(o, in, cand, &best, err);
     /* the prediction refuses the whole step: the largest share it allows
      * (predicted abandons grow with the share) */
     double lo = 0, hi = 1;
@@ -182,8 +202,11 @@ static opt_status fit_gate(opt_optimizer *o, const opt__policy_in *in, opt_param
             hi = share;
         }
     }
-    *cand = best;
-    return OPT_OK;
+    if (lo > 0) {
+        *cand = best;
+        return OPT_OK;
+    }
+    return keep_if_passes(o, in, cand, &best, err);
 }
 
 static opt_status decide(opt_policy *p, const opt__policy_in *in, opt_params *target,
@@ -219,7 +242,7 @@ static opt_status decide(opt_policy *p, const opt__policy_in *in, opt_params *ta
         double lag = LAMBDA / (1 - LAMBDA) + 1.5;
         p_hi = fmin(1.0, upper_bound(s->a, s->a + s->b, Z_ESTIMATE) + lag * significant_rise(s));
     }
-    double budget = period_budget(o->s.limit, st);
+    double budget = period_budget(o->s.limit, o->s.amd_false_positive, st);
     const opt_constraints *c = &o->s.constraints;
     double d = c->max_adjustment_delta;
     double lo = fmax(c->min_answer_rate, in->current->answer_rate - d);
@@ -227,7 +250,10 @@ static opt_status decide(opt_policy *p, const opt__policy_in *in, opt_params *ta
     opt_params cand = *in->current;
     /* the dialer's control steers to its target: leave it headroom under the
      * budget the prediction is held to */
-    cand.abandon_rate = fmin(TARGET_SHARE * budget, fmin(o->s.limit, c->max_abandon_rate));
+    /* budget, less the AMD false positives its ACD never counts */
+    double fp = o->s.amd_false_positive;
+    cand.abandon_rate = fmin(TARGET_SHARE * fmax(budget - fp / (1 - fp), 0.0),
+                             fmin(o->s.limit, c->max_abandon_rate));
     /* long enough that the simulation's own noise does not decide: about as
      * many calls as two hours of twenty agents */
     int staffed = st->available && st->agents > 0 ? st->agents : 20;

@@ -198,6 +198,7 @@ static opt_status seed_stats(opt__client *c, opt__endpoint *ep, double window_s,
             out->live_answers = (long)num(w, "liveAnswers");
             out->abandoned = (long)num(w, "abandoned");
             out->machine_answers = (long)num(w, "machineAnswers");
+            out->machines_to_agents = (long)num(w, "machinesToAgents");
             out->occupancy = num(w, "occupancy");
             out->agents = (int)num(j, "agentsStaffed");
             out->mean_handle_s = num(j, "averageHandleTime");

@@ -14,25 +14,34 @@
  *                        invalidTime;
  *     no answer          otherwise, after noAnswerTimeout, which is at least
  *                        15 s (the FCC's minimum ring, 47 CFR 64.1200(a)(6)).
- *   AMD (answering-machine detection, "amd") hangs up on the share
- *   `detection` of machines; undetected machines go to an agent like a live
- *   call and hold them for machineHandleTime. It also hangs up on the share
- *   `falsePositive` of live people: those count as abandoned (as Ofcom counts
- *   them) and are reported apart.
- *   A live answer connects at once to an idle agent. If none is idle it
- *   waits, first come first served, and is abandoned when not connected
- *   within abandonThreshold seconds (default 2, the FCC two-second rule; 0 =
- *   no waiting; 1e9 = nobody abandons). A connected call holds its agent for
- *   talkTime then wrapTime. Agents are a count, or a schedule over the day;
- *   when the schedule lowers the count, busy agents leave after their call.
+ *   AMD (answering-machine detection, "amd") listens to every answer for
+ *   a decisionTime sample (default uniform 3-5 s, DOMAIN.md's typical
+ *   values; none without AMD), then hangs up on the share `detection` of
+ *   machines and on the share `falsePositive` of live people (an AMD false
+ *   positive: abandoned in truth, as Ofcom counts it, and invisible to the
+ *   ACD). What AMD lets through reaches the ACD: live people and undetected
+ *   machines alike, for the ACD cannot tell them apart until an agent hears
+ *   them. A call that reaches the ACD connects at once to an idle agent;
+ *   if none is idle it waits, first come first served, and is dropped when
+ *   not connected within abandonThreshold seconds (default 2, the FCC
+ *   two-second rule, counted from the end of the greeting, which is when
+ *   AMD has decided; 0 = no waiting; 1e9 = nobody abandons). A live
+ *   person's connectWait runs from the answer, so it includes AMD's
+ *   decision. A live call holds its agent for talkTime then wrapTime; an
+ *   undetected machine for machineHandleTime. The person is assumed to stay
+ *   on the line through AMD's silence. Agents are a count, or a schedule
+ *   over the day; when the schedule lowers the count, busy agents leave
+ *   after their call.
  *   Lines: a call holds a line from launch until it ends (ring, wait and
  *   talk); wrap-up holds no line.
  *   Profile and schedule hours count from the start of the simulation and
  *   repeat every 24 hours.
  *
  * THE DIALER (JSON key "dialer": the seed's PredictiveDialerConfig)
- *   answerRate a       the dialer's estimate of p (the truth it must guess)
- *   abandonRate r*     the abandon target its pacing steers toward
+ *   answerRate         the dialer's starting estimate of its hit rate (the
+ *                      truth it must learn; power dialing keeps it)
+ *   abandonRate r*     the abandon rate, in its ACD's book, the predictive
+ *                      dialer regulates to (a target, not a cap)
  *   maxConcurrentCalls lines in flight, never exceeded
  *   callInterval (ms)  minimum gap between two launches, never shortened
  *   warmUpPeriod (s)   progressive dialing from the start before pacing
@@ -50,49 +59,103 @@
  *   preview      as progressive, but each line is launched after its agent
  *                has previewed the record for previewTime.
  *   power        when an agent becomes idle it gets a batch of
- *                n = max(1, round(1/a)) lines; the first live answer of the
+ *                n = max(1, round(1/answerRate)) lines; the first live answer of the
  *                batch connects to it, later live answers of the same batch
  *                are abandoned (no pooling); a batch with no live answer is
  *                followed by a new batch. No adaptation.
- *   predictive   pooled, idle-aware pacing with adaptive abandon control:
- *                  F = idle + k * busy * min(1, R / H)    agents expected free
- *                      when a line launched now is answered: the idle ones,
- *                      plus a bet (weighted by k) on busy ones finishing;
- *                      R = the observed mean ring time of answered calls,
- *                      H = the observed mean handle time (talk + wrap), both
- *                      running means started from the model's means
- *                  want = (F - queued) / a               lines that should
- *                                                        be ringing
- *                  launch while ringing < round(want)
- *                The answer-rate estimate a scales every line: an a below
- *                the truth overdials whatever k does, an a above it
- *                underdials. The abandon control moves only the bet k:
- *                every 60 s the recent abandon rate r (abandoned / live
- *                answers, both exponentially discounted with a 15-min time
- *                constant) is compared with r*, once at least 20 live
- *                answers are in the discounted window:
- *                  r > r*            k <- k - 0.02   (retreat)
- *                  r < r* / 2        k <- k + 0.01   (advance)
- *                with k in [0, 2], starting at 0 (a new campaign ramps up, as
- *                CXone's does: one call per agent first). The control is slow on
- *                purpose, as in real dialers: a wrong estimate keeps costing
- *                abandons or occupancy for a long while, so the estimate is
- *                worth setting well.
+ *   predictive   pooled, idle-aware pacing that learns its hit rate and
+ *                regulates its abandon rate to the setting, implemented in
+ *                sim_pacer.c. Everything it uses is what a real dialer
+ *                sees: its attempts and how they ended, the calls its ACD
+ *                connected or dropped, its agents' states.
+ *     Lines. With idle agents I, busy agents B, calls waiting in the ACD Q,
+ *     the hit-rate estimate a and the control variable u >= 0:
+ *         N = (I - Q) * (1 + u * (1/a - 1)) + u * B * s / a
+ *     lines should be ringing (launch while ringing < round(N); a line is
+ *     "ringing" until AMD has decided on it), where s = min(1, R / H) is
+ *     the share of busy agents expected to free up while a line launched
+ *     now rings: R the observed mean time from launch to the ACD of calls
+ *     that reached it, H the observed mean handle time (talk + wrap), both
+ *     running means started from the model's. u = 0 is progressive dialing
+ *     (one line per free agent, never fewer); u = 1 is expected-value
+ *     pacing (the expected answers equal the agents expected free); above
+ *     1 the dialer bets harder, up to maxConcurrentCalls, which always binds
+ *     first (u is capped at 100 only to keep it finite).
+ *     Hit rate. A hit is an attempt that reached the ACD (a live answer AMD
+ *     let through, or an undetected machine: the ACD cannot tell them
+ *     apart); busy, no answer and calls AMD hung up on are misses. With x
+ *     hits in n attempts, both discounted every 15 s (SIM_PACER_TICK) with
+ *     a 15-min time constant (HIT_WINDOW, 900 s: a list's contact rate
+ *     drifts over hours, and 15 minutes hold hundreds of attempts even for
+ *     a small team),
+ *         a = max(0.001, (w * answerRate + x) / (w + n)),
+ *     a Beta prior of weight w = 100 attempts (HIT_PRIOR_N) at answerRate,
+ *     discounted like the data, so it rules the first minutes and fades.
+ *     During warm-up the dialer is progressive and a is not used; a new
+ *     answerRate setting re-seats the prior (weight 100 at the new value)
+ *     beside what the dialer has seen, which it keeps: forgetting it would
+ *     make the dialer underdial (or overdial) until it relearned, and its
+ *     abandon control wind up meanwhile.
+ *     Abandon control. The dialer's book is what its ACD sees (see
+ *     STATISTICS): its live answers are the calls it connected to an agent
+ *     and the calls it dropped (people and undetected machines alike; AMD
+ *     false positives are never seen), its abandons the drops. Its error
+ *     after each live answer is e = (r* - x) / max(r*, 0.005), x = 1 for a
+ *     drop and 0 for a connection, r* the setting (the floor keeps a tiny
+ *     setting from making every drop a landslide). Summed over the shift,
+ *     e is the shift's unspent abandons relative to the setting: above 0
+ *     while the shift's rate is under it. The control is a PI on that sum:
+ *         surplus <- surplus + g e     (g = 0.002 min(1, sqrt(20 / n)), STEP)
+ *         level   <- clamp(level + h surplus, 0, 100) (h = 0.002, LEVEL_RATE)
+ *         u        = clamp(level + surplus, 0, 100)
+ *     Recent rates act at once: every drop takes about g / r* off u (0.07
+ *     at 3%), every connection adds g, so u moves within the ring time of
+ *     the calls that show the change, with no measuring window to lag
+ *     behind (a window of minutes made the first version overshoot into
+ *     bursts of drops). Past rates act through the surplus: the shift's
+ *     unspent (or overspent) abandons stay in u until spent (or paid
+ *     back), so the shift's realised rate lands on the setting with no
+ *     dead band; the level slowly takes over the surplus (its time
+ *     constant is 1/h = 500 live answers) so that, once the shift is on
+ *     the setting, u keeps the operating point it needs. Counting per
+ *     live answer gives every team the same gain in calls; n, the staffed
+ *     agents, scales it down for teams above 20 (STEP_TEAM), which answer
+ *     more calls a second and whose abandon rate is steeper in u: with the
+ *     same g a 150-agent team swung and lost occupancy (83.8% against 91.2%
+ *     at a 1% setting, measured).
+ *     u does not rise while every line is in use (anti-windup), nor during
+ *     warm-up (the control starts at the first 15-s tick after it). u starts
+ *     at 0: a new campaign starts progressive and ramps up, as CXone's does
+ *     (one call per agent first); a setting of 0 keeps it progressive.
  *   fixed-rate   Poisson launches at dialRate; a launch that finds every
  *                line busy is blocked (counted, not dialed). For validation.
  *   During the first warmUpPeriod seconds, predictive and power dial as
  *   progressive.
  *
- * STATISTICS. abandonRate = abandoned / liveAnswers (FCC), where
- * liveAnswers = connected + abandoned and abandoned includes AMD false
- * positives (shown apart as amdFalsePositives). waitedFraction = live answers
- * that found no idle agent / live answers. occupancy = agent busy time (talk,
- * wrap, undetected machines) / staffed time. connectWait percentiles come from
- * a fixed logarithmic histogram (memory does not grow with the run).
- * Intervals are reported per intervalMinutes. With one replication, 95%
- * intervals come from 20 batch means; with several, from the replications
- * (Student t). The first discardHours are simulated but not counted. The
- * series' memory is bounded up front (sim_config_check_memory).
+ * STATISTICS. Two books. The truth, what a regulator counts:
+ * liveAnswers = live people who answered (connected + abandoned),
+ * abandoned = people not connected within abandonThreshold plus AMD false
+ * positives (shown apart as amdFalsePositives), abandonRate = abandoned /
+ * liveAnswers (FCC; Ofcom counts the same with full knowledge). The ACD's
+ * book, what the dialer regulates on and all a real ACD (and the mock's
+ * stats) can report: observedAbandoned = drops = people not connected
+ * within the threshold plus undetected machines not connected
+ * (machinesDropped), no AMD false positive; observedLiveAnswers = connected
+ * + observedAbandoned; observedAbandonRate = their ratio. machinesToAgents
+ * are undetected machines an agent took (the agent marks them, so the ACD
+ * knows them). abandonRateOfcom is Ofcom's estimate from the ACD's book:
+ * drops_adj = drops (1 - AM / (AM + connected)), AM = machinesToAgents,
+ * rate = drops_adj / (connected + drops_adj); it cannot include AMD false
+ * positives (see the optimizer's opt_ofcom.c for their estimate).
+ * waitedFraction = live answers that found no idle agent / live answers.
+ * occupancy = agent busy time (talk, wrap, undetected machines) / staffed
+ * time. connectWait (from the answer, AMD's decision included) percentiles
+ * come from a fixed logarithmic histogram (memory does not grow with the
+ * run). Intervals are reported per intervalMinutes. With one replication,
+ * 95% intervals come from 20 batch means; with several, from the
+ * replications (Student t). The first discardHours are simulated but not
+ * counted. The series' memory is bounded up front
+ * (sim_config_check_memory).
  *
  * CONVENTIONS. Functions return a sim_status (SIM_OK = 0) and fill a
  * caller-provided cx_error; nothing here prints, exits or keeps global
@@ -286,6 +349,7 @@ typedef struct sim_estimate {
 typedef struct sim_point {
     double t0, t1;               /* simulated seconds since the start */
     double attempts, live_answers, abandoned, abandon_rate, occupancy, agents;
+    double observed_abandon_rate; /* the ACD's book */
 } sim_point;
 
 typedef struct sim_report {
@@ -294,8 +358,12 @@ typedef struct sim_report {
     double hours;
     const char *ci_method;       /* "replications" or "batch means" */
     sim_estimate attempts, live_answers, machine_answers, no_answers, busy, invalid, blocked;
+    /* the truth: live people (AMD false positives included) */
     sim_estimate connected, abandoned, amd_false_positives, machines_to_agents;
     sim_estimate abandon_rate, abandon_rate_ofcom, waited_fraction, occupancy;
+    /* the ACD's book */
+    sim_estimate machines_dropped, observed_live_answers, observed_abandoned;
+    sim_estimate observed_abandon_rate;
     sim_estimate connects_per_agent_hour, mean_wait;
     sim_estimate wait_p50, wait_p90, wait_p95, wait_p99; /* of connected calls */
     sim_estimate busy_agents, connect_rate;               /* Little's law */
@@ -340,13 +408,16 @@ typedef struct sim_counters {
     double time;                 /* simulated seconds since the start */
     uint64_t attempts, live_answers, machine_answers, no_answers, busy, invalid, blocked;
     uint64_t connected, abandoned, amd_false_positives, machines_to_agents, waited;
+    /* the ACD's book (see STATISTICS) */
+    uint64_t machines_dropped, observed_live_answers, observed_abandoned;
     double busy_agent_s;         /* agent time in talk, wrap, machines */
     double staffed_agent_s;
     double handle_s;             /* talk + wrap of completed calls */
     uint64_t handled;            /* completed calls */
     int agents_now;
     int peak_lines;              /* the most lines in use at once so far */
-    double pacing_bet;           /* predictive: the control's k now */
+    double pacing_level;         /* predictive: the control variable u now */
+    double hit_rate_estimate;    /* predictive: the dialer's estimate now */
     double dial_level;           /* vicidial: the adaptive dial level now */
 } sim_counters;
 

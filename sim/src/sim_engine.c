@@ -3,17 +3,22 @@
  * Model and pacing rules are documented in dialsim.h; this file implements
  * them. Assumptions: agents are interchangeable (they are counts, not
  * individuals); a call's outcome is drawn when it is launched, from the
- * live-answer probability at that instant; waiting live answers are served
+ * live-answer probability at that instant; calls waiting at the ACD are served
  * first come, first served; every random number comes from the engine's own
  * gsl_rng, in an order fixed by the event queue's (time, seq) order.
  *
  * A call's life:
- *   RINGING --resolve--> (busy | invalid | no answer | machine detected) -> ends
- *           \--> live --> AMD false positive                       -> abandoned
- *                    \--> idle agent?  yes -> TALKING -> wrap -> agent free
- *                                      no  -> WAITING --agent--> TALKING
- *                                                    \--threshold--> abandoned
- *           \--> undetected machine -> agent for machineHandleTime (or dropped)
+ *   RINGING --resolve--> busy | invalid | no answer                   -> ends
+ *           \--> answered (live or machine) --AMD decision time--> SCREENING
+ *                 AMD hangs up: a detected machine                     -> ends
+ *                               a live person (false positive)        -> abandoned
+ *                 passed to the ACD (a person or an undetected machine):
+ *                   idle agent?  yes -> TALKING -> wrap -> agent free
+ *                                       (a machine: its agent for machineHandleTime)
+ *                                no  -> WAITING --agent--> as above
+ *                                                \--threshold--> dropped
+ * The predictive pacer (sim_pacer.c) is told every attempt's end, every
+ * connection and every drop, as a real dialer would be.
  *
  * Cost: O(log n) per event for the heap, O(1) for everything else; memory is
  * bounded by the lines and agents in use, not by the simulated duration
@@ -21,8 +26,9 @@
  *
  * One translation unit on purpose, though long: every event passes through
  * push, launch, resolve, connect and pace, and the compiler inlines them
- * only within a file; the heap (sim_heap.c), the model (sim_model.c) and
- * the runs and replications (sim_run.c) live apart. */
+ * only within a file; the heap (sim_heap.c), the model (sim_model.c), the
+ * predictive pacer (sim_pacer.c) and the runs and replications (sim_run.c)
+ * live apart. */
 #include "sim_engine.h"
 
 #include <gsl/gsl_randist.h>
@@ -31,6 +37,7 @@
 #include <string.h>
 
 #include "sim_heap.h"
+#include "sim_pacer.h"
 #include "sim_vicidial.h"
 
 enum ev_kind {
@@ -44,6 +51,7 @@ enum ev_kind {
     EV_ARRIVAL,     /* fixed-rate: a launch */
     EV_SCHEDULE,    /* the staffed agent count changes */
     EV_PREVIEW_END, /* an agent has previewed a record */
+    EV_SCREENED,    /* AMD has decided on an answered call: id = call */
     EV_VICI_SECOND, /* vicidial: the once-a-second loop: gen = vici_gen */
     EV_VICI_ROUND   /* vicidial: a launch round: gen = vici_gen */
 };
@@ -51,17 +59,10 @@ enum ev_kind {
 #define VICI_ROUND 2.5 /* seconds between the auto-dialer's launch rounds */
 #define VICI_MINUTE 60
 
-enum call_state { C_FREE, C_RINGING, C_WAITING, C_TALKING, C_MACHINE };
+enum call_state { C_FREE, C_RINGING, C_SCREENING, C_WAITING, C_TALKING, C_MACHINE };
 enum outcome { O_LIVE, O_MACHINE, O_BUSY, O_INVALID, O_NOANSWER };
 
 #define NO_BATCH UINT32_MAX
-#define CONTROL_TICK 60.0
-#define CONTROL_TAU 900.0
-#define CONTROL_MIN_LIVE 20.0
-#define K_MIN 0.0
-#define K_MAX 2.0
-#define K_DOWN 0.02 /* per tick over the target */
-#define K_UP 0.01   /* per tick under half the target */
 
 typedef struct call {
     double t_launch, t_answer, t_connect;
@@ -123,12 +124,8 @@ struct sim__engine {
     /* pacing */
     double next_launch;
     bool pace_pending;
-    double k;
-    double dec_live, dec_ab;
-    uint64_t raw_live, raw_ab, tick_live, tick_ab;
+    sim__pacer pacer;     /* predictive */
     uint32_t arrival_gen; /* fixed-rate arrivals of an older setting are stale */
-    double ring_obs, handle_obs; /* running means the dialer observes */
-    uint64_t ring_n, handle_n;
 
     /* vicidial: the controller, its loops, and what its log would show */
     sim__vici vici;
@@ -189,8 +186,8 @@ static void vici_log_dial(sim__engine *e)
     e->vici_dials_today++;
 }
 
-/* An answer the dialer passed on as live (a person AMD let through, or an
- * undetected machine). */
+/* An answer passed on as live (a person AMD let through, or an undetected
+ * machine): what VICIdial counts as answered. */
 static void vici_log_answer(sim__engine *e)
 {
     vici_slot(e);
@@ -542,11 +539,20 @@ static void launch(sim__engine *e, uint32_t b)
 static void connect(sim__engine *e, uint32_t id)
 {
     call *c = &e->calls[id];
-    double wait = e->now - c->t_answer;
     e->idle--;
     e->busy++;
+    if (c->outcome == O_MACHINE) { /* the agent hears a machine and hangs up */
+        COUNT(e, machines_to_agents);
+        c->state = C_MACHINE;
+        push(e, e->now + sim__dist_sample(&e->m.machine_handle, e->rng), EV_MACHINE_END, id,
+             c->gen);
+        return;
+    }
+    double wait = e->now - c->t_answer;
     c->state = C_TALKING;
     c->t_connect = e->now;
+    sim__pacer_connected(&e->pacer, &e->d, e->idle + e->busy,
+                         e->lines >= e->d.max_concurrent_calls);
     sim__tally *T[3];
     int n = tallies(e, T);
     for (int i = 0; i < n; i++) {
@@ -573,36 +579,33 @@ static void agent_free(sim__engine *e)
         connect(e, id);
 }
 
-static void abandon_now(sim__engine *e, uint32_t id)
+/* The ACD drops a call that reached it (live or an undetected machine: it
+ * cannot tell them apart, so both are abandons in its book). */
+static void drop(sim__engine *e, uint32_t id)
 {
-    e->raw_ab++;
-    COUNT(e, abandoned);
+    if (e->calls[id].outcome == O_MACHINE)
+        COUNT(e, machines_dropped);
+    else
+        COUNT(e, abandoned);
+    sim__pacer_dropped(&e->pacer, &e->d, e->idle + e->busy);
+    vici_log_drop(e);
     call_end(e, id);
 }
 
-static void live_answer(sim__engine *e, uint32_t id)
+/* AMD passed the call (or there is no AMD): it reaches the ACD, which
+ * connects it to an idle agent or queues it for abandonThreshold. */
+static void reach_acd(sim__engine *e, uint32_t id)
 {
     call *c = &e->calls[id];
-    c->t_answer = e->now;
-    e->raw_live++;
-    COUNT(e, live_answers);
-    e->ring_n++;
-    e->ring_obs += (e->now - c->t_launch - e->ring_obs) / (double)(e->ring_n + 1);
-    if (e->m.amd_false_positive > 0 && gsl_rng_uniform(e->rng) < e->m.amd_false_positive) {
-        COUNT(e, amd_fp);
-        batch_line_done(e, c->batch);
-        abandon_now(e, id);
-        return;
-    }
-    vici_log_answer(e);
+    bool live = c->outcome == O_LIVE;
     uint32_t b = c->batch;
+    vici_log_answer(e);
     if (b != NO_BATCH) {
-        batch *x = &e->batches[b];
-        if (x->connected) { /* power, no pooling: the batch's agent is taken */
-            COUNT(e, waited);
+        if (e->batches[b].connected) { /* power, no pooling: the batch's agent is taken */
+            if (live)
+                COUNT(e, waited);
             batch_line_done(e, b);
-            vici_log_drop(e);
-            abandon_now(e, id);
+            drop(e, id);
             return;
         }
         batch_connect(e, b);
@@ -611,10 +614,10 @@ static void live_answer(sim__engine *e, uint32_t id)
         connect(e, id);
         return;
     }
-    COUNT(e, waited);
+    if (live)
+        COUNT(e, waited);
     if (e->m.abandon_threshold <= 0) {
-        vici_log_drop(e);
-        abandon_now(e, id);
+        drop(e, id);
         return;
     }
     c->state = C_WAITING;
@@ -623,58 +626,60 @@ static void live_answer(sim__engine *e, uint32_t id)
         push(e, e->now + e->m.abandon_threshold, EV_ABANDON, id, c->gen);
 }
 
-static void resolve(sim__engine *e, uint32_t id)
+/* AMD's decision on an answered call (at once when there is no AMD). */
+static void screened(sim__engine *e, uint32_t id)
 {
     call *c = &e->calls[id];
     e->ringing--;
+    bool live = c->outcome == O_LIVE;
+    bool hang_up = live ? e->m.amd_false_positive > 0 &&
+                              gsl_rng_uniform(e->rng) < e->m.amd_false_positive
+                        : e->m.amd_detection > 0 && gsl_rng_uniform(e->rng) < e->m.amd_detection;
+    /* the dialer sees a hang-up as a machine either way */
+    sim__pacer_attempt(&e->pacer, !hang_up, e->now - c->t_launch);
+    if (!hang_up) {
+        reach_acd(e, id);
+        return;
+    }
+    if (live) { /* a person hung up on: abandoned in truth, invisible to the ACD */
+        COUNT(e, amd_fp);
+        COUNT(e, abandoned);
+    }
+    batch_line_done(e, c->batch);
+    call_end(e, id);
+}
+
+static void resolve(sim__engine *e, uint32_t id)
+{
+    call *c = &e->calls[id];
     switch (c->outcome) {
     case O_BUSY:
-        COUNT(e, busy);
-        batch_line_done(e, c->batch);
-        call_end(e, id);
-        return;
     case O_INVALID:
-        COUNT(e, invalid);
-        batch_line_done(e, c->batch);
-        call_end(e, id);
-        return;
     case O_NOANSWER:
-        COUNT(e, no_answers);
+        if (c->outcome == O_BUSY)
+            COUNT(e, busy);
+        else if (c->outcome == O_INVALID)
+            COUNT(e, invalid);
+        else
+            COUNT(e, no_answers);
+        e->ringing--;
+        sim__pacer_attempt(&e->pacer, false, 0);
         batch_line_done(e, c->batch);
         call_end(e, id);
         return;
     case O_MACHINE:
-        COUNT(e, machine_answers);
-        bool detected = gsl_rng_uniform(e->rng) < e->m.amd_detection;
-        if (!detected)
-            vici_log_answer(e); /* passed on as live */
-        if (detected || e->idle == 0) {
-            /* detected and hung up, or no agent to pass it to */
-            if (!detected)
-                vici_log_drop(e);
-            batch_line_done(e, c->batch);
-            call_end(e, id);
+    case O_LIVE:
+        if (c->outcome == O_LIVE)
+            COUNT(e, live_answers);
+        else
+            COUNT(e, machine_answers);
+        c->t_answer = e->now;
+        if (!e->m.amd) {
+            screened(e, id);
             return;
         }
-        if (c->batch != NO_BATCH) {
-            batch *x = &e->batches[c->batch];
-            if (x->connected) {
-                vici_log_drop(e);
-                batch_line_done(e, c->batch);
-                call_end(e, id);
-                return;
-            }
-            batch_connect(e, c->batch);
-        }
-        COUNT(e, machines_to_agents);
-        e->idle--;
-        e->busy++;
-        c->state = C_MACHINE;
-        push(e, e->now + sim__dist_sample(&e->m.machine_handle, e->rng), EV_MACHINE_END, id,
-             c->gen);
-        return;
-    case O_LIVE:
-        live_answer(e, id);
+        c->state = C_SCREENING;
+        push(e, e->now + sim__dist_sample(&e->m.amd_decision, e->rng), EV_SCREENED, id, c->gen);
         return;
     }
 }
@@ -698,9 +703,7 @@ static int wanted(sim__engine *e)
     case SIM_POWER:
         return (int)e->lf_len;
     case SIM_PREDICTIVE: {
-        double R = e->ring_obs, H = e->handle_obs;
-        double F = e->idle + e->k * e->busy * (H > 0 ? fmin(1.0, R / H) : 0.0);
-        double want = (F - e->queued) / e->d.answer_rate;
+        double want = sim__pacer_lines(&e->pacer, e->idle, e->busy, e->queued);
         return (int)floor(want + 0.5) - e->ringing;
     }
     case SIM_VICIDIAL:
@@ -781,23 +784,6 @@ static void pace(sim__engine *e)
             continue;
         e->next_launch = e->now + launch_gap(e);
     }
-}
-
-static void control(sim__engine *e)
-{
-    double decay = exp(-CONTROL_TICK / CONTROL_TAU);
-    e->dec_live = e->dec_live * decay + (double)(e->raw_live - e->tick_live);
-    e->dec_ab = e->dec_ab * decay + (double)(e->raw_ab - e->tick_ab);
-    e->tick_live = e->raw_live;
-    e->tick_ab = e->raw_ab;
-    if (e->d.strategy != SIM_PREDICTIVE || warming(e) || e->dec_live < CONTROL_MIN_LIVE)
-        return;
-    double r = e->dec_ab / e->dec_live;
-    if (r > e->d.abandon_rate)
-        e->k -= K_DOWN;
-    else if (r < e->d.abandon_rate / 2)
-        e->k += K_UP;
-    e->k = fmin(K_MAX, fmax(K_MIN, e->k));
 }
 
 /* ------------------------------------------------------------ vicidial */
@@ -902,7 +888,9 @@ static void schedule_next(sim__engine *e)
 
 static void handle(sim__engine *e, const sim__event *ev)
 {
-    call *c = ev->kind <= EV_MACHINE_END && ev->kind != EV_WRAP_END ? &e->calls[ev->id] : NULL;
+    call *c = (ev->kind <= EV_MACHINE_END && ev->kind != EV_WRAP_END) || ev->kind == EV_SCREENED
+                  ? &e->calls[ev->id]
+                  : NULL;
     if (c && c->gen != ev->gen)
         return; /* stale: the call ended or changed since */
     switch ((enum ev_kind)ev->kind) {
@@ -912,8 +900,7 @@ static void handle(sim__engine *e, const sim__event *ev)
     case EV_ABANDON:
         if (c->state == C_WAITING) {
             e->queued--;
-            vici_log_drop(e);
-            abandon_now(e, ev->id);
+            drop(e, ev->id);
             if (e->queued == 0) /* every entry left is stale */
                 e->q_len = 0;
         }
@@ -927,8 +914,7 @@ static void handle(sim__engine *e, const sim__event *ev)
             T[i]->handled++;
             T[i]->handle_s += handle;
         }
-        e->handle_n++;
-        e->handle_obs += (handle - e->handle_obs) / (double)(e->handle_n + 1);
+        sim__pacer_handled(&e->pacer, handle);
         call_end(e, ev->id);
         e->wrapping++;
         push(e, e->now + wrap, EV_WRAP_END, 0, 0);
@@ -946,8 +932,8 @@ static void handle(sim__engine *e, const sim__event *ev)
         e->pace_pending = false;
         break;
     case EV_CONTROL:
-        control(e);
-        push(e, e->now + CONTROL_TICK, EV_CONTROL, 0, 0);
+        sim__pacer_tick(&e->pacer, warming(e) || e->d.strategy != SIM_PREDICTIVE);
+        push(e, e->now + SIM_PACER_TICK, EV_CONTROL, 0, 0);
         break;
     case EV_ARRIVAL:
         if (e->d.strategy == SIM_FIXED_RATE && ev->gen == e->arrival_gen) {
@@ -967,6 +953,9 @@ static void handle(sim__engine *e, const sim__event *ev)
         e->previewing--;
         e->idle++;
         e->pending_launch++;
+        break;
+    case EV_SCREENED:
+        screened(e, ev->id);
         break;
     case EV_VICI_SECOND:
         if (e->vici_running && ev->gen == e->vici_gen)
@@ -1012,6 +1001,7 @@ void sim__engine_set_dialer(sim__engine *e, const sim_dialer *d)
                    (e->d.strategy != SIM_FIXED_RATE || e->d.dial_rate != d->dial_rate);
     bool vici_changed = e->vici_running && d->strategy == SIM_VICIDIAL &&
                         memcmp(&e->d.vicidial, &d->vicidial, sizeof d->vicidial) != 0;
+    sim__pacer_set_dialer(&e->pacer, &e->d, d);
     e->d = *d;
     if (restart)
         start_arrivals(e);
@@ -1045,13 +1035,12 @@ sim_status sim__engine_create(const sim_model *m, const sim_dialer *d, uint64_t 
     }
     gsl_rng_set(e->rng, (unsigned long)sim__mix(seed));
     sim__heap_init(&e->heap);
-    e->k = 0.0; /* start cautious: the bet grows as the control finds room */
-    e->ring_obs = m->ring.mean;
-    e->handle_obs = m->talk.mean + m->wrap.mean;
+    sim__pacer_init(&e->pacer, d, m->ring.mean + (m->amd ? m->amd_decision.mean : 0),
+                    m->talk.mean + m->wrap.mean);
     e->staffed = e->idle = (int)sim__profile_at(&m->agents, 0);
     enter_segment(e, 0);
     schedule_next(e);
-    push(e, CONTROL_TICK, EV_CONTROL, 0, 0);
+    push(e, SIM_PACER_TICK, EV_CONTROL, 0, 0);
     if (d->warm_up_s > 0)
         push(e, d->warm_up_s, EV_PACE, 0, 0);
     start_arrivals(e);
@@ -1087,7 +1076,7 @@ void sim__engine_destroy(sim__engine *e)
 double sim__engine_now(const sim__engine *e) { return e->now; }
 int sim__engine_agents(const sim__engine *e) { return e->staffed - e->leaving; }
 int sim__engine_peak_lines(const sim__engine *e) { return e->peak_lines; }
-double sim__engine_k(const sim__engine *e) { return e->k; }
+const sim__pacer *sim__engine_pacer(const sim__engine *e) { return &e->pacer; }
 double sim__engine_dial_level(const sim__engine *e)
 {
     return e->vici_running ? e->vici.level : 0.0;

@@ -11,6 +11,7 @@
 typedef struct sim__tally {
     uint64_t attempts, live_answers, machine_answers, no_answers, busy, invalid, blocked;
     uint64_t connected, abandoned, amd_fp, machines_to_agents, waited, handled;
+    uint64_t machines_dropped; /* undetected machines the ACD dropped */
     double busy_s, staffed_s, wait_sum, handle_s;
 } sim__tally;
 
@@ -38,8 +39,8 @@ sim_status sim__engine_advance(sim__engine *e, double t, cx_error *err);
 double sim__engine_now(const sim__engine *e);
 int sim__engine_agents(const sim__engine *e);
 int sim__engine_peak_lines(const sim__engine *e);
-/* The predictive dialer's current bet on busy agents (see dialsim.h). */
-double sim__engine_k(const sim__engine *e);
+/* The predictive dialer's pacing state (see dialsim.h). */
+const struct sim__pacer *sim__engine_pacer(const sim__engine *e);
 /* vicidial: its adaptive dial level now (0 for other strategies). */
 double sim__engine_dial_level(const sim__engine *e);
 const sim__tally *sim__engine_total(const sim__engine *e);

@@ -272,11 +272,18 @@ sim_status sim_model_parse(const cJSON *campaign, const char *file, const char *
     if (has < 0)
         return SIM_EINVAL;
     if (has) {
-        static const char *const k[] = {"detection", "falsePositive", NULL};
+        static const char *const k[] = {"detection", "falsePositive", "decisionTime", NULL};
+        m.amd = true;
         m.amd_detection = 0.8;
+        m.amd_decision.kind = SIM__UNIFORM; /* 3-5 s (DOMAIN.md, typical values) */
+        m.amd_decision.a = 3;
+        m.amd_decision.b = 5;
+        m.amd_decision.mean = 4;
+        m.amd_decision.sd = 2 / sqrt(12.0);
         if (cx_jobj_only(&amd, k) != 0 ||
             cx_jobj_num(&amd, "detection", false, 0, 1, &m.amd_detection) != 0 ||
-            cx_jobj_num(&amd, "falsePositive", false, 0, 1, &m.amd_false_positive) != 0)
+            cx_jobj_num(&amd, "falsePositive", false, 0, 1, &m.amd_false_positive) != 0 ||
+            sim__dist_read(&amd, "decisionTime", false, &m.amd_decision) != 0)
             return SIM_EINVAL;
     }
     if (m.no_answer_timeout < FCC_MIN_RING_S)

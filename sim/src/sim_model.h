@@ -49,9 +49,11 @@ struct sim_model {
     sim__profile live;        /* p(t) */
     double machine_p, busy_p, invalid_p;
     double no_answer_timeout;
+    bool amd;                 /* AMD screens answered calls */
     double amd_detection, amd_false_positive;
     double abandon_threshold;
     sim__dist ring, talk, wrap, busy_time, invalid_time, machine_handle, preview;
+    sim__dist amd_decision;   /* AMD's listening time after an answer */
 };
 
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "sim_engine.h"
+#include "sim_pacer.h"
 
 #define BATCHES 20
 
@@ -33,12 +34,20 @@ static void gsl_init(void) { pthread_once(&gsl_once, gsl_quiet); }
 /* ------------------------------------------------------------- metrics */
 
 enum metric {
-    M_ATTEMPTS, M_LIVE, M_MACHINE, M_NOANSWER, M_BUSY, M_INVALID, M_BLOCKED, M_CONNECTED, M_ABANDONED,
-    M_AMD_FP, M_MACH_AGENT, M_ABANDON_RATE, M_OFCOM, M_WAITED, M_OCCUPANCY, M_CPAH,
+    M_ATTEMPTS, M_LIVE, M_MACHINE, M_NOANSWER, M_BUSY, M_INVALID, M_BLOCKED, M_CONNECTED,
+    M_ABANDONED, M_AMD_FP, M_MACH_AGENT, M_MACH_DROPPED, M_OBS_LIVE, M_OBS_ABANDONED,
+    M_ABANDON_RATE, M_OBS_RATE, M_OFCOM, M_WAITED, M_OCCUPANCY, M_CPAH,
     M_MEAN_WAIT, M_BUSY_AGENTS, M_CONNECT_RATE, M_P50, M_P90, M_P95, M_P99, M_COUNT
 };
 
 static double ratio(double a, double b) { return b > 0 ? a / b : 0; }
+
+/* The ACD's book: drops (live people and undetected machines alike, but no
+ * AMD false positive) among the live answers it connected or dropped. */
+static double obs_abandoned(const sim__tally *t)
+{
+    return (double)(t->abandoned - t->amd_fp + t->machines_dropped);
+}
 
 /* A metric of a tally covering `dur` seconds. Percentiles are not tally
  * metrics (they come from the histogram). */
@@ -56,11 +65,16 @@ static double metric(enum metric m, const sim__tally *t, double dur)
     case M_ABANDONED: return (double)t->abandoned;
     case M_AMD_FP: return (double)t->amd_fp;
     case M_MACH_AGENT: return (double)t->machines_to_agents;
+    case M_MACH_DROPPED: return (double)t->machines_dropped;
+    case M_OBS_LIVE: return (double)t->connected + obs_abandoned(t);
+    case M_OBS_ABANDONED: return obs_abandoned(t);
     case M_ABANDON_RATE: return ratio((double)t->abandoned, (double)t->live_answers);
+    case M_OBS_RATE: return ratio(obs_abandoned(t), (double)t->connected + obs_abandoned(t));
     case M_OFCOM: {
-        /* drops_adj = drops (1 - AM/(AM + live)); rate = drops_adj/(live + drops_adj) */
+        /* from the ACD's book: drops_adj = drops (1 - AM/(AM + live));
+         * rate = drops_adj/(live + drops_adj) */
         double am = (double)t->machines_to_agents, live = (double)t->connected;
-        double adj = (double)t->abandoned * (1 - ratio(am, am + live));
+        double adj = obs_abandoned(t) * (1 - ratio(am, am + live));
         return ratio(adj, live + adj);
     }
     case M_WAITED: return ratio((double)t->waited, (double)t->live_answers);
@@ -73,7 +87,7 @@ static double metric(enum metric m, const sim__tally *t, double dur)
     }
 }
 
-static bool is_count(enum metric m) { return m <= M_MACH_AGENT; }
+static bool is_count(enum metric m) { return m <= M_OBS_ABANDONED; }
 
 /* The result of one replication. */
 typedef struct rep {
@@ -138,6 +152,7 @@ static sim_status run_one(const sim_config *cfg, int index, bool batches, rep *o
             p->live_answers = (double)s[i].live_answers;
             p->abandoned = (double)s[i].abandoned;
             p->abandon_rate = metric(M_ABANDON_RATE, &s[i], 0);
+            p->observed_abandon_rate = metric(M_OBS_RATE, &s[i], 0);
             p->occupancy = metric(M_OCCUPANCY, &s[i], 0);
             p->agents = ratio(s[i].staffed_s, p->t1 - p->t0);
         }
@@ -203,6 +218,10 @@ static sim_estimate *field(sim_report *r, enum metric m)
     case M_ABANDONED: return &r->abandoned;
     case M_AMD_FP: return &r->amd_false_positives;
     case M_MACH_AGENT: return &r->machines_to_agents;
+    case M_MACH_DROPPED: return &r->machines_dropped;
+    case M_OBS_LIVE: return &r->observed_live_answers;
+    case M_OBS_ABANDONED: return &r->observed_abandoned;
+    case M_OBS_RATE: return &r->observed_abandon_rate;
     case M_ABANDON_RATE: return &r->abandon_rate;
     case M_OFCOM: return &r->abandon_rate_ofcom;
     case M_WAITED: return &r->waited_fraction;
@@ -342,6 +361,7 @@ sim_status sim_run(const sim_config *cfg, int threads, sim_report **out, cx_erro
                     d->live_answers += s->live_answers;
                     d->abandoned += s->abandoned;
                     d->abandon_rate += s->abandon_rate;
+                    d->observed_abandon_rate += s->observed_abandon_rate;
                     d->occupancy += s->occupancy;
                     d->agents += s->agents;
                 }
@@ -349,6 +369,7 @@ sim_status sim_run(const sim_config *cfg, int threads, sim_report **out, cx_erro
                 d->live_answers /= n;
                 d->abandoned /= n;
                 d->abandon_rate /= n;
+                d->observed_abandon_rate /= n;
                 d->occupancy /= n;
                 d->agents /= n;
             }
@@ -417,7 +438,11 @@ cJSON *sim_report_to_json(const sim_report *r)
     add_est(o, ci, "abandoned", &r->abandoned, C);
     add_est(o, ci, "amdFalsePositives", &r->amd_false_positives, C);
     add_est(o, ci, "machinesToAgents", &r->machines_to_agents, C);
+    add_est(o, ci, "machinesDropped", &r->machines_dropped, C);
+    add_est(o, ci, "observedLiveAnswers", &r->observed_live_answers, C);
+    add_est(o, ci, "observedAbandoned", &r->observed_abandoned, C);
     add_est(o, ci, "abandonRate", &r->abandon_rate, R);
+    add_est(o, ci, "observedAbandonRate", &r->observed_abandon_rate, R);
     add_est(o, ci, "abandonRateOfcom", &r->abandon_rate_ofcom, R);
     add_est(o, ci, "waitedFraction", &r->waited_fraction, R);
     add_est(o, ci, "occupancy", &r->occupancy, R);
@@ -442,6 +467,8 @@ cJSON *sim_report_to_json(const sim_report *r)
         cJSON_AddNumberToObject(pt, "liveAnswers", round_to(p->live_answers, C));
         cJSON_AddNumberToObject(pt, "abandoned", round_to(p->abandoned, C));
         cJSON_AddNumberToObject(pt, "abandonRate", round_to(p->abandon_rate, R));
+        cJSON_AddNumberToObject(pt, "observedAbandonRate",
+                                round_to(p->observed_abandon_rate, R));
         cJSON_AddNumberToObject(pt, "occupancy", round_to(p->occupancy, R));
         cJSON_AddNumberToObject(pt, "agents", round_to(p->agents, C));
         cJSON_AddItemToArray(series, pt);
@@ -545,6 +572,9 @@ void sim_live_counters(const sim_live *l, sim_counters *c)
     c->abandoned = t->abandoned;
     c->amd_false_positives = t->amd_fp;
     c->machines_to_agents = t->machines_to_agents;
+    c->machines_dropped = t->machines_dropped;
+    c->observed_abandoned = t->abandoned - t->amd_fp + t->machines_dropped;
+    c->observed_live_answers = t->connected + c->observed_abandoned;
     c->waited = t->waited;
     c->busy_agent_s = t->busy_s;
     c->staffed_agent_s = t->staffed_s;
@@ -552,7 +582,9 @@ void sim_live_counters(const sim_live *l, sim_counters *c)
     c->handled = t->handled;
     c->agents_now = sim__engine_agents(l->e);
     c->peak_lines = sim__engine_peak_lines(l->e);
-    c->pacing_bet = sim__engine_k(l->e);
+    const sim__pacer *p = sim__engine_pacer(l->e);
+    c->pacing_level = p->u;
+    c->hit_rate_estimate = sim__pacer_hit_rate(p);
     c->dial_level = sim__engine_dial_level(l->e);
 }
 

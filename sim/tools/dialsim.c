@@ -81,10 +81,13 @@ static void print_table(const sim_config *cfg, const sim_report *r)
     if (r->blocked.mean > 0)
         row("blocked (line cap)", &r->blocked, 1, "");
     row("connected", &r->connected, 1, "");
-    row("abandoned", &r->abandoned, 1, "");
+    row("abandoned (truth)", &r->abandoned, 1, "");
     row("  AMD false positives", &r->amd_false_positives, 1, "");
-    row("abandon rate (FCC)", &r->abandon_rate, 100, "%");
-    row("abandon rate (Ofcom)", &r->abandon_rate_ofcom, 100, "%");
+    row("abandon rate (truth)", &r->abandon_rate, 100, "%");
+    row("ACD: dropped", &r->observed_abandoned, 1, "");
+    row("  of them machines", &r->machines_dropped, 1, "");
+    row("ACD: abandon rate", &r->observed_abandon_rate, 100, "%");
+    row("ACD: Ofcom estimate", &r->abandon_rate_ofcom, 100, "%");
     row("waited fraction", &r->waited_fraction, 100, "%");
     row("occupancy", &r->occupancy, 100, "%");
     row("connects/agent-hour", &r->connects_per_agent_hour, 1, "");

@@ -148,7 +148,8 @@ static int write_csv(const sweep *s, const char *path)
     for (int k = 0; k < s->nv; k++)
         fprintf(f, "%s,", s->v[k].key);
     fputs("abandonRate,abandonRateLo,abandonRateHi,occupancy,occupancyLo,occupancyHi,"
-          "waitedFraction,connectsPerAgentHour,attempts,liveAnswers,abandoned\n",
+          "waitedFraction,connectsPerAgentHour,attempts,liveAnswers,abandoned,"
+          "observedAbandonRate,observedAbandonRateLo,observedAbandonRateHi\n",
           f);
     double vals[MAX_VARY];
     for (int i = 0; i < s->n_points; i++) {
@@ -156,11 +157,12 @@ static int write_csv(const sweep *s, const char *path)
         point_values(s, i, vals);
         for (int k = 0; k < s->nv; k++)
             fprintf(f, "%.10g,", vals[k]);
-        fprintf(f, "%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,%.3f,%.3f,%.3f\n",
+        fprintf(f, "%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,%.3f,%.3f,%.3f,%.6f,%.6f,%.6f\n",
                 r->abandon_rate.mean, r->abandon_rate.lo, r->abandon_rate.hi, r->occupancy.mean,
                 r->occupancy.lo, r->occupancy.hi, r->waited_fraction.mean,
                 r->connects_per_agent_hour.mean, r->attempts.mean, r->live_answers.mean,
-                r->abandoned.mean);
+                r->abandoned.mean, r->observed_abandon_rate.mean, r->observed_abandon_rate.lo,
+                r->observed_abandon_rate.hi);
     }
     if (fclose(f) != 0 || rename(tmp, path) != 0) {
         unlink(tmp);
@@ -170,12 +172,14 @@ static int write_csv(const sweep *s, const char *path)
     return 0;
 }
 
-/* Plots abandon rate (with its interval) and occupancy against the first
- * key, one group per combination of the other keys. Abandon rates are
- * drawn in blues on the left axis, occupancy in greens on the right, so the
- * two read apart at a glance; the legend sits below the plot, outside the
- * data. A rate cannot be negative: an interval's lower bound is clipped at
- * 0 (the t interval of a mean near 0 can pass below it). */
+/* Plots abandon rate (the truth, with its interval), the ACD's abandon rate
+ * (dotted) and occupancy against the first key, one group per combination
+ * of the other keys; a sweep of dialer.abandonRate also draws the setting
+ * (the diagonal the ACD's rate should follow). Abandon rates are drawn in
+ * blues on the left axis, occupancy in greens on the right, so the two read
+ * apart at a glance; the legend sits below the plot, outside the data. A
+ * rate cannot be negative: an interval's lower bound is clipped at 0 (the t
+ * interval of a mean near 0 can pass below it). */
 static int plot(const sweep *s, const char *out, double limit)
 {
     static const char *const blues[] = {"#1f4e9a", "#3b82c4", "#0b2e66", "#6aa6d9", "#264b7a",
@@ -199,9 +203,12 @@ static int plot(const sweep *s, const char *out, double limit)
             int idx = g * group + i;
             const sim_report *r = s->reports[idx];
             point_values(s, idx, vals);
-            fprintf(d, "%.10g %.6f %.6f %.6f %.6f\n", vals[0], 100 * r->abandon_rate.mean,
-                    100 * fmax(0.0, r->abandon_rate.lo), 100 * r->abandon_rate.hi,
-                    100 * r->occupancy.mean);
+            fprintf(d, "%.10g %.6f %.6f %.6f %.6f %.6f %.6f %.6f\n", vals[0],
+                    100 * r->abandon_rate.mean, 100 * fmax(0.0, r->abandon_rate.lo),
+                    100 * r->abandon_rate.hi, 100 * r->occupancy.mean,
+                    100 * r->observed_abandon_rate.mean,
+                    100 * fmax(0.0, r->observed_abandon_rate.lo),
+                    100 * r->observed_abandon_rate.hi);
         }
         fputs("\n\n", d);
     }
@@ -213,8 +220,8 @@ static int plot(const sweep *s, const char *out, double limit)
         return -1;
     }
     fprintf(g, "set terminal %s\nset output '%s'\n", term, out);
-    fprintf(g, "set title 'dialsim sweep: abandon rate (blue, left) and occupancy (green, "
-               "right)'\n");
+    fprintf(g, "set title 'dialsim sweep: abandon rate, the truth and the ACD''s (blue, "
+               "left), and occupancy (green, right)'\n");
     fprintf(g, "set xlabel '%s'\n", s->v[0].key);
     fprintf(g, "set ylabel 'abandon rate (%%), 95%% interval' tc rgb '%s'\n", blues[0]);
     fprintf(g, "set y2label 'occupancy (%%)' tc rgb '%s'\nset y2tics\nset ytics nomirror\n",
@@ -226,6 +233,8 @@ static int plot(const sweep *s, const char *out, double limit)
     fprintf(g, "set label 'limit %g%%' at graph 0.01, first %g offset 0,0.6 tc rgb 'red'\n",
             100 * limit, 100 * limit);
     fputs("plot ", g);
+    if (strcmp(s->v[0].key, "dialer.abandonRate") == 0)
+        fputs("100 * x with lines lw 6 lc rgb '#c8c8c8' title 'the setting', ", g);
     for (int k = 0; k < groups; k++) {
         char title[256] = "";
         point_values(s, k * group, vals);
@@ -237,9 +246,12 @@ static int plot(const sweep *s, const char *out, double limit)
         fprintf(g,
                 "'%s' index %d using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '%s' "
                 "title 'abandon rate%s%s', "
+                "'%s' index %d using 1:6:7:8 with yerrorlines lw 2 pt 6 dt 3 lc rgb '%s' "
+                "title 'the ACD''s abandon rate%s%s', "
                 "'%s' index %d using 1:5 axes x1y2 with linespoints lw 2 pt 5 dt 2 lc rgb '%s' "
                 "title 'occupancy%s%s'%s",
-                data, k, blue, used ? " " : "", title, data, k, green, used ? " " : "", title,
+                data, k, blue, used ? " " : "", title, data, k, blues[(k + 1) % 6],
+                used ? " " : "", title, data, k, green, used ? " " : "", title,
                 k + 1 < groups ? ", " : "\n");
     }
     int rc = pclose(g);

@@ -33,7 +33,7 @@ BLOCKS = {
     ("README.md", "./dev run     # install what is missing, build, run the scenario library, "
                   "print the outcome table"):
         ("skip", "builds and runs everything: what ./dev does around this very test"),
-    ("README.md", "# what-if: how does the answer-rate estimate trade abandons for occupancy?"):
+    ("README.md", "# what-if: what occupancy does each abandon-rate setting buy? (the dialer"):
         ("run", "the sweep, the mock, show, dry-run, apply, ramp, run, compare"),
     ("README.md", "build/mockcxone/mockcxone --profile cxone --port 8080 &"):
         ("run", "the cxone profile against the mock, from examples/cxone-mock.env"),
@@ -44,6 +44,8 @@ BLOCKS = {
         ("skip", "needs a real tenant: its values are placeholders (\"...\")"),
     ("sim/README.md", "build/sim/dialsim run sim/examples/typical.json"):
         ("run", "run, --json, erlang and the sweep on the shipped example"),
+    ("sim/README.md", "build/sim/dialsim sweep sim/examples/abandon-sweep.json \\"):
+        ("run", "the abandon-rate sweep whose plot the README shows"),
     ("mockcxone/README.md", "build/mockcxone/mockcxone --port 0              "
                             "# prints: listening on http://127.0.0.1:PORT"):
         ("servers", "each line a server in the foreground: it must say it listens"),

@@ -587,6 +587,48 @@ static void test_live_stats(void)
     fx_stop(&f);
 }
 
+/* /stats is the ACD's book: no AMD false positive (no ACD sees one), and
+ * drops of people and undetected machines alike; the truth differs by
+ * exactly those (mock_server_truth, for the scenario runner). */
+static void test_stats_are_the_acds_book(void)
+{
+    mock_options o;
+    mock_options_default(&o);
+    cJSON *model = cJSON_Parse("{\"agents\":20,\"liveAnswerProbability\":0.2,"
+                               "\"machineProbability\":0.3,\"busyProbability\":0.03,"
+                               "\"amd\":{\"detection\":0.7,\"falsePositive\":0.05},"
+                               "\"talkTime\":{\"dist\":\"exponential\",\"mean\":100}}");
+    mock_campaign_def camps[] = {{.id = "sim-1", .name = "Simulated", .model = model}};
+    o.campaigns = camps;
+    o.n_campaigns = 1;
+    fixture f;
+    fx_start(&f, &o);
+    cJSON_Delete(model);
+    cx_clock_advance(f.clk, 3 * 3600);
+    fx_login_default(&f);
+    cx_http_resp r;
+    CX_ASSERT_INT_EQ(fx_call(&f, "GET", "/api/v2/campaigns/sim-1/stats", NULL, NULL, &r), 200);
+    CX_ASSERT_NOT_CONTAINS(r.body, "amdFalsePositives");
+    CX_ASSERT_NOT_CONTAINS(r.body, "machinesDropped");
+    cJSON *j = cx_http_json(&r), *t = NULL;
+    cx_http_resp_free(&r);
+    CX_REQUIRE(j != NULL);
+    CX_REQUIRE(mock_server_truth(f.s, "sim-1", 0, 0, &t) == MOCK_OK);
+    const cJSON *w = cJSON_GetObjectItem(j, "total"), *tw = cJSON_GetObjectItem(t, "total");
+#define N(o, k) cJSON_GetObjectItem((o), (k))->valuedouble
+    CU_ASSERT(N(tw, "amdFalsePositives") > 0);
+    CU_ASSERT(N(tw, "machinesDropped") > 0);
+    CX_ASSERT_NEAR(N(w, "abandoned"),
+                   N(tw, "abandoned") - N(tw, "amdFalsePositives") + N(tw, "machinesDropped"), 0);
+    CX_ASSERT_NEAR(N(w, "liveAnswers"), N(w, "connected") + N(w, "abandoned"), 0);
+    CX_ASSERT_NEAR(N(w, "connected"), N(tw, "connected"), 0);
+    CX_ASSERT_NEAR(N(w, "abandonRate"), N(w, "abandoned") / N(w, "liveAnswers"), 1e-6);
+#undef N
+    cJSON_Delete(j);
+    cJSON_Delete(t);
+    fx_stop(&f);
+}
+
 static const cx_test_case oauth_cases[] = {
     {"token_in_body", test_token_in_body},
     {"token_basic_urlencoded", test_token_basic_urlencoded},
@@ -610,6 +652,7 @@ static const cx_test_case limit_cases[] = {
     {"rate_limit_retry_after", test_rate_limit_retry_after},
     {"sizes_methods_paths", test_sizes_methods_paths},
     {"live_stats", test_live_stats},
+    {"stats_are_the_acds_book", test_stats_are_the_acds_book},
     {NULL, NULL},
 };
 static const cx_test_suite suites[] = {

@@ -34,6 +34,10 @@ static void test_usage(void)
                          empty_env, out, sizeof out),
                      2);
     CX_ASSERT_CONTAINS(out, "--retry-attempts: expected a number");
+    CX_ASSERT_INT_EQ(run((char *const[]){"cxopt", "apply", "--amd-false-positive", "1.5", NULL},
+                         empty_env, out, sizeof out),
+                     2);
+    CX_ASSERT_CONTAINS(out, "--amd-false-positive: expected a number in [0, ");
     CX_ASSERT_INT_EQ(run((char *const[]){"cxopt", "--help", NULL}, empty_env, out, sizeof out), 0);
     CX_ASSERT_CONTAINS(out, "CXONE_WEBHOOK_SECRET");
     CX_ASSERT_INT_EQ(run((char *const[]){"cxopt", "apply", NULL}, empty_env, out, sizeof out), 2);

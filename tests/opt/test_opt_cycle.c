@@ -447,23 +447,28 @@ static void test_delta_refused_with_numbers(void)
 
 static void test_compliance_refusal(void)
 {
-    /* the truth is 0.9 live answers; dialing as if it were 0.62 overdials:
-     * the prediction's upper bound is past 3%, and nothing is sent */
+    /* the dialer holds its abandon setting: a setting at the 3% limit
+     * realises about 3%, so the prediction's upper bound is past it, and
+     * nothing is sent */
     ofx f;
     mock_options mo;
     mock_options_default(&mo);
     ofx_start(&f, &mo);
-    cJSON *model = cJSON_Parse("{\"agents\":20,\"liveAnswerProbability\":0.9,"
+    cJSON *model = cJSON_Parse("{\"agents\":20,\"liveAnswerProbability\":0.2,"
+                               "\"machineProbability\":0.25,\"busyProbability\":0.03,"
+                               "\"amd\":{\"detection\":0.85,\"falsePositive\":0.01},"
                                "\"talkTime\":{\"dist\":\"exponential\",\"mean\":120}}");
     f.s.model = model;
     ofx_open(&f);
     cJSON_Delete(model);
-    opt_cycle_report r = run_apply(&f, target_ar(0.62));
+    opt_params t = target_ar(0.72);
+    t.abandon_rate = 0.03;
+    opt_cycle_report r = run_apply(&f, t);
     CX_ASSERT_STR_EQ(opt_outcome_name(r.outcome), "rejected-compliance");
     CU_ASSERT(r.prediction.done);
     CX_ASSERT_GE(r.prediction.abandon_upper95, 0.03);
     CX_ASSERT_STR_EQ(opt_verdict_name(r.compliance.verdict), "refused");
-    CX_ASSERT_CONTAINS(r.message, "dials harder (answerRate) and is predicted to abandon up to");
+    CX_ASSERT_CONTAINS(r.message, "dials harder (abandonRate) and is predicted to abandon up to");
     CX_ASSERT_CONTAINS(r.message, "over the 3.00% limit");
     CX_ASSERT_INT_EQ(ofx_count(&f, "PATCH", CAMPAIGN), 0);
     cJSON *cycles = ofx_audit(&f, "cycle");
@@ -473,7 +478,8 @@ static void test_compliance_refusal(void)
                                                  "abandon_upper95")));
     cJSON_Delete(cycles);
     /* a retreat is never refused, whatever is predicted */
-    r = run_apply(&f, target_ar(0.8));
+    t.abandon_rate = 0.02;
+    r = run_apply(&f, t);
     CX_ASSERT_STR_EQ(opt_outcome_name(r.outcome), "applied");
     ofx_stop(&f);
 }

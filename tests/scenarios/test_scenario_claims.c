@@ -238,7 +238,7 @@ static void test_library_under_do_nothing_fails_each_claim(void)
             fprintf(stderr, "%s passes its gain claim under do-nothing\n", name);
         }
     }
-    CX_ASSERT_GE(claims, 8); /* the library's claims, so the check is not vacuous */
+    CX_ASSERT_GE(claims, 3); /* the library's claims, so the check is not vacuous */
     cJSON_Delete(j);
 }
 

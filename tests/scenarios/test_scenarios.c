@@ -242,7 +242,10 @@ static void test_adaptive_asks_the_gate_first(void)
     const cJSON *r = cJSON_GetArrayItem(j, 0);
     const cJSON *outcomes = cJSON_GetObjectItem(r, "outcomes");
     CU_ASSERT(cJSON_GetObjectItem(outcomes, "rejected-compliance") == NULL);
-    CX_ASSERT_GE(cJSON_GetObjectItem(r, "applied")->valueint, 2);
+    /* it moves: at least once (1 to 5 changes over seeds 13-22), since its dialer
+     * holds its 2.5% setting, a higher setting is predicted past the limit
+     * and a higher answerRate alone no better than the current one */
+    CX_ASSERT_GE(cJSON_GetObjectItem(r, "applied")->valueint, 1);
     CX_ASSERT_GE(0.03, cJSON_GetObjectItem(r, "maxWindowAbandonRate")->valuedouble);
     cJSON_Delete(j);
 }
@@ -312,9 +315,9 @@ static void test_no_secret_in_any_output(void)
             free(text);
         }
         closedir(d);
-        /* .jsonl, .journal.json, .webhooks.json, for the policy and for
-         * do-nothing beside it (the scenario claims a gain) */
-        CX_ASSERT_INT_EQ(files, 6);
+        /* .jsonl, .journal.json, .webhooks.json, for the policy (the
+         * scenario claims no gain, so no do-nothing run beside it) */
+        CX_ASSERT_INT_EQ(files, 3);
         CX_ASSERT_GE(tokens, 3);
         CX_ASSERT_GE(hooks, 1);
     }

@@ -67,7 +67,8 @@ static void test_golden_output(void)
                             NULL, out, sizeof out, err, sizeof err),
                      0);
     CX_ASSERT_CONTAINS(out, "seed 2026");
-    CX_ASSERT_CONTAINS(out, "abandon rate (FCC)");
+    CX_ASSERT_CONTAINS(out, "abandon rate (truth)");
+    CX_ASSERT_CONTAINS(out, "ACD: abandon rate");
 }
 
 static void test_bad_input_exits_2(void)

@@ -176,7 +176,8 @@ static void sample(mock_server *m, const run_scenario *s, double hours, const op
     out->outcome = outcome;
     out->window_rate = out->period_rate = out->period_occupancy = NAN;
     out->window_live = -1; /* unread */
-    if (mock_server_stats(m, CAMPAIGN_ID, s->window_s, s->period_s, &st) != MOCK_OK)
+    /* judged as a regulator would: the truth, AMD false positives included */
+    if (mock_server_truth(m, CAMPAIGN_ID, s->window_s, s->period_s, &st) != MOCK_OK)
         return;
     const cJSON *w = cJSON_GetObjectItem(st, "window"), *p = cJSON_GetObjectItem(st, "period");
     double live = num(w, "liveAnswers");
@@ -397,6 +398,7 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     os.audit_path = audit;
     os.constraints = s->constraints;
     os.limit = s->limit;
+    os.amd_false_positive = s->amd_false_positive;
     os.window_s = s->window_s;
     os.stats_period_s = s->period_s;
     os.model = s->campaign;
@@ -477,7 +479,7 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     r->final_window_rate = r->occupancy = NAN;
     r->final_live_answers = -1;
     cJSON *fin = NULL;
-    if (mock_server_stats(m, CAMPAIGN_ID, s->window_s, s->period_s, &fin) == MOCK_OK) {
+    if (mock_server_truth(m, CAMPAIGN_ID, s->window_s, s->period_s, &fin) == MOCK_OK) {
         const cJSON *w = cJSON_GetObjectItem(fin, "window"), *t = cJSON_GetObjectItem(fin, "total");
         r->final_window_rate = num(w, "abandonRate");
         double live = num(w, "liveAnswers");

@@ -37,6 +37,8 @@ struct run_scenario {
     opt_params initial;         /* the seed's config with `dialer` over it */
     opt_constraints constraints;
     double limit;
+    double amd_false_positive; /* regulation.amdFalsePositive: the optimizer's
+                                  estimate of AMD's false-positive rate */
     double window_s;
     char policy[32];
     char profile[16];           /* "seed" (default) or "cxone" */

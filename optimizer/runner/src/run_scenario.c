@@ -411,8 +411,9 @@ static int parse(run_scenario *s, const cJSON *root, cx_error *err)
     if (has < 0)
         return -1;
     if (has) {
-        static const char *const rk[] = {"limit", "window", NULL};
+        static const char *const rk[] = {"limit", "window", "amdFalsePositive", NULL};
         if (cx_jobj_only(&reg, rk) || cx_jobj_num(&reg, "limit", false, 0.001, 0.5, &s->limit) ||
+            cx_jobj_num(&reg, "amdFalsePositive", false, 0, 0.5, &s->amd_false_positive) ||
             read_window(&reg, "window", &s->window_s))
             return -1;
     }
