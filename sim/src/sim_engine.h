@@ -24,6 +24,8 @@ typedef struct sim__engine_opts {
     double horizon_s;  /* nor after it (INFINITY for live simulations) */
     double interval_s; /* series buckets (0: no series) */
     int batches;       /* equal batches over [discard, horizon] (0: none) */
+    const sim_record_hook *hook; /* each counted attempt's record (NULL: none) */
+    double record_offset;        /* added to records' start times */
 } sim__engine_opts;
 
 typedef struct sim__engine sim__engine;

@@ -94,7 +94,10 @@ static sim_status run_one(const sim_config *cfg, int index, bool batches, rep *o
     sim__engine_opts o = {.discard_s = discard,
                           .horizon_s = discard + dur,
                           .interval_s = cfg->interval_minutes * 60.0,
-                          .batches = batches ? BATCHES : 0};
+                          .batches = batches ? BATCHES : 0,
+                          .hook = cfg->records,
+                          /* replication i on whole days of its own */
+                          .record_offset = index * 86400.0 * ceil((discard + dur) / 86400.0)};
     sim__engine *e = NULL;
     uint64_t seed = sim__mix(cfg->seed ^ sim__mix((uint64_t)index + 0x632be59bd9b4e019ULL));
     sim_status st = sim__engine_create(cfg->model, &cfg->dialer, seed, &o, &e, &out->err);
@@ -240,8 +243,8 @@ sim_status sim_run(const sim_config *cfg, int threads, sim_report **out, cx_erro
         free(r);
         return cx_error_set(err, SIM_ENOMEM, "out of memory");
     }
-    if (threads > n)
-        threads = n;
+    if (threads > n || cfg->records) /* records: in order, on this thread */
+        threads = cfg->records ? 1 : n;
     if (threads <= 1) {
         worker(&p);
     } else {
