@@ -1,0 +1,136 @@
+/* fit.c - `dialsim fit RECORDS.csv... --out model.json [--columns MAP.json]
+ * [--report FILE.json]`: the campaign model fitted to call records
+ * (libdialsim's sim_fit, see dialsim_fit.h), and `dialsim run --records`'s
+ * writer. The model is written to a temporary file and renamed into place:
+ * nothing is half-written. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dialsim_fit.h"
+#include "tools.h"
+
+/* --------------------------------------------------- records out (run) */
+
+static void write_row(void *ctx, const sim_attempt *a)
+{
+    dialsim_records *r = ctx;
+    char buf[SIM_RECORD_MAX];
+    size_t n = sim_record_format(a, buf);
+    if (fwrite(buf, 1, n, r->out) != n)
+        r->failed = true;
+}
+
+int dialsim_records_open(dialsim_records *r, const char *path)
+{
+    memset(r, 0, sizeof *r);
+    r->path = path;
+    snprintf(r->tmp, sizeof r->tmp, "%s.tmp%ld", path, (long)getpid());
+    r->out = fopen(r->tmp, "w");
+    if (!r->out) {
+        fprintf(stderr, "dialsim: %s: cannot write\n", r->tmp);
+        return -1;
+    }
+    setvbuf(r->out, NULL, _IOFBF, 1 << 20);
+    fputs(SIM_RECORD_HEADER, r->out);
+    r->hook.attempt = write_row;
+    r->hook.ctx = r;
+    return 0;
+}
+
+int dialsim_records_close(dialsim_records *r, bool keep)
+{
+    if (!r->out)
+        return 0;
+    bool bad = fclose(r->out) != 0 || r->failed;
+    r->out = NULL;
+    if (!keep || bad || rename(r->tmp, r->path) != 0) {
+        unlink(r->tmp);
+        if (keep)
+            fprintf(stderr, "dialsim: %s: could not write the records\n", r->path);
+        return keep ? -1 : 0;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ dialsim fit */
+
+static int write_json(const char *path, const cJSON *j)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+    char *s = cJSON_Print(j);
+    FILE *f = s ? fopen(tmp, "w") : NULL;
+    bool ok = f && fputs(s, f) >= 0 && fputc('\n', f) != EOF;
+    if (f && fclose(f) != 0)
+        ok = false;
+    free(s);
+    if (!ok || rename(tmp, path) != 0) {
+        unlink(tmp);
+        fprintf(stderr, "dialsim: %s: cannot write\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+int dialsim_fit(int argc, char **argv)
+{
+    const char *out = NULL, *map_path = NULL, *report_path = NULL;
+    const char *files[64];
+    int nfiles = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+            out = argv[++i];
+        } else if (strcmp(argv[i], "--columns") == 0 && i + 1 < argc) {
+            map_path = argv[++i];
+        } else if (strcmp(argv[i], "--report") == 0 && i + 1 < argc) {
+            report_path = argv[++i];
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "dialsim: fit: unknown option %s (see dialsim --help)\n", argv[i]);
+            return 2;
+        } else if (nfiles < 64) {
+            files[nfiles++] = argv[i];
+        } else {
+            fprintf(stderr, "dialsim: fit: at most 64 records files\n");
+            return 2;
+        }
+    }
+    if (!nfiles || !out) {
+        fprintf(stderr, "dialsim: fit needs RECORDS.csv and --out model.json\n");
+        return 2;
+    }
+    cx_error err = {0};
+    cJSON *map = NULL;
+    if (map_path && !(map = cx_json_load_file(map_path, &err))) {
+        fprintf(stderr, "dialsim: %s\n", err.msg);
+        return 2;
+    }
+    sim_fit *f = NULL;
+    int rc = 2;
+    cJSON *model = NULL, *report = NULL;
+    if (sim_fit_create(map, map_path, &f, &err) != SIM_OK)
+        goto done;
+    for (int i = 0; i < nfiles; i++)
+        if (sim_fit_add_file(f, files[i], &err) != SIM_OK)
+            goto done;
+    if (sim_fit_result(f, &model, &report, &err) != SIM_OK)
+        goto done;
+    rc = 1;
+    if (write_json(out, model) != 0 || (report_path && write_json(report_path, report) != 0))
+        goto done;
+    char *s = cJSON_Print(report);
+    if (s && !report_path)
+        puts(s);
+    free(s);
+    rc = 0;
+done:
+    if (rc == 2)
+        fprintf(stderr, "dialsim: %s\n", err.msg);
+    cJSON_Delete(model);
+    cJSON_Delete(report);
+    cJSON_Delete(map);
+    sim_fit_destroy(f);
+    return rc;
+}
