@@ -987,6 +987,14 @@ void sim__engine_destroy(sim__engine *e)
     free(e);
 }
 
+int sim__engine_in_flight(const sim__engine *e, double t)
+{
+    int n = 0;
+    for (uint32_t i = 0; i < e->n_calls; i++)
+        n += e->calls[i].state != C_FREE && e->calls[i].t_launch < t;
+    return n;
+}
+
 double sim__engine_now(const sim__engine *e) { return e->now; }
 int sim__engine_agents(const sim__engine *e) { return e->staffed - e->leaving; }
 int sim__engine_peak_lines(const sim__engine *e) { return e->peak_lines; }

@@ -39,6 +39,8 @@ void sim__engine_set_dialer(sim__engine *e, const sim_dialer *d);
 sim_status sim__engine_advance(sim__engine *e, double t, cx_error *err);
 
 double sim__engine_now(const sim__engine *e);
+/* Calls launched before t and not yet ended. */
+int sim__engine_in_flight(const sim__engine *e, double t);
 int sim__engine_agents(const sim__engine *e);
 int sim__engine_peak_lines(const sim__engine *e);
 /* The predictive dialer's pacing state (see dialsim.h). */

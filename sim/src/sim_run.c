@@ -103,6 +103,12 @@ static sim_status run_one(const sim_config *cfg, int index, bool batches, rep *o
     sim_status st = sim__engine_create(cfg->model, &cfg->dialer, seed, &o, &e, &out->err);
     if (st == SIM_OK)
         st = sim__engine_advance(e, discard + dur, &out->err);
+    /* records: the calls in flight at the end run on to their end, counted
+     * nowhere, so that no attempt's record is lost (the last minutes' long
+     * calls, people talking most of all, would be) */
+    for (double t = discard + dur; st == SIM_OK && cfg->records &&
+                                   sim__engine_in_flight(e, discard + dur) > 0;)
+        st = sim__engine_advance(e, t += 60, &out->err);
     if (st != SIM_OK) {
         sim__engine_destroy(e);
         return out->st = st;

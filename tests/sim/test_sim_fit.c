@@ -1,0 +1,197 @@
+/* test_sim_fit.c - call records and the model fitted to them.
+ *
+ * The round trip: simulate a campaign with known parameters, write its
+ * records, fit them, and require the fit to find each parameter. Each
+ * stochastic parameter's 95% interval must hold the truth in at least 47 of
+ * 54 cases (18 parameters x 3 seeds; a calibrated interval misses about
+ * 2.7, and 8 misses or more happen with probability 0.5%), and no estimate
+ * may sit more than twice its half-width from the truth; the right family
+ * must win the AIC, and fixed times, the two-second threshold and the
+ * staffing come out exact. Then the fitted model, in the simulator at one
+ * dialer setting, gives the original's abandon rate and occupancy within
+ * their intervals. */
+#include <math.h>
+#include <string.h>
+
+#include "dialsim_fit.h"
+#include "sim_test_util.h"
+
+#define CAMPAIGN                                                                               \
+    "{\"agents\":30,\"liveAnswerProbability\":{\"profile\":[{\"hour\":0,\"value\":0.2},"      \
+    "{\"hour\":2,\"value\":0.15},{\"hour\":4,\"value\":0.25}],\"interpolate\":\"step\"},"      \
+    "\"machineProbability\":0.25,\"busyProbability\":0.05,"                                   \
+    "\"amd\":{\"detection\":0.85,\"falsePositive\":0.02,"                                     \
+    "\"decisionTime\":{\"dist\":\"uniform\",\"min\":3,\"max\":5}},"                           \
+    "\"ringTime\":{\"dist\":\"lognormal\",\"mean\":9,\"sd\":4},"                              \
+    "\"talkTime\":{\"dist\":\"gamma\",\"mean\":120,\"sd\":60},"                               \
+    "\"wrapTime\":{\"dist\":\"weibull\",\"shape\":1.5,\"scale\":15},"                         \
+    "\"noAnswerTimeout\":25,\"busyTime\":5,\"machineHandleTime\":8,\"abandonThreshold\":2}"
+
+#define DIALER "{\"answerRate\":0.2,\"abandonRate\":0.03,\"maxConcurrentCalls\":300}"
+
+static void to_buf(void *ctx, const sim_attempt *a)
+{
+    char row[SIM_RECORD_MAX];
+    size_t n = sim_record_format(a, row);
+    CU_ASSERT_FATAL(cx_buf_append(ctx, row, n) == 0);
+}
+
+/* Simulates `config` and returns the fit's model and report. */
+static void simulate_and_fit(const char *config, const cJSON *map, cJSON **model,
+                             cJSON **report)
+{
+    sim_config cfg;
+    cfg_from(config, &cfg);
+    cx_buf b;
+    cx_buf_init(&b, 256u << 20);
+    CU_ASSERT_FATAL(cx_buf_append(&b, SIM_RECORD_HEADER, strlen(SIM_RECORD_HEADER)) == 0);
+    sim_record_hook hook = {to_buf, &b};
+    cfg.records = &hook;
+    sim_report *r = NULL;
+    cx_error err = {0};
+    CX_REQUIRE(sim_run(&cfg, 2, &r, &err) == SIM_OK);
+    sim_report_destroy(r);
+    sim_config_free(&cfg);
+    sim_fit *f = NULL;
+    CX_REQUIRE(sim_fit_create(map, "map.json", &f, &err) == SIM_OK);
+    sim_status st = sim_fit_add_text(f, b.data, b.len, "records.csv", &err);
+    if (st != SIM_OK)
+        fprintf(stderr, "%s\n", err.msg);
+    CX_REQUIRE(st == SIM_OK);
+    CX_REQUIRE(sim_fit_result(f, model, report, &err) == SIM_OK);
+    sim_fit_destroy(f);
+    cx_buf_free(&b);
+}
+
+static const cJSON *at(const cJSON *o, const char *path)
+{
+    char buf[128];
+    cx_copy(buf, sizeof buf, path);
+    for (char *k = strtok(buf, "."); k && o; k = strtok(NULL, "."))
+        o = cJSON_GetObjectItemCaseSensitive(o, k);
+    return o;
+}
+
+typedef struct coverage {
+    int n, inside, far;
+} coverage;
+
+/* the truth against an estimate {"value", "ci95": [lo, hi]} */
+static void check(coverage *c, const cJSON *e, const char *name, double truth)
+{
+    const cJSON *ci = cJSON_GetObjectItemCaseSensitive(e, "ci95");
+    CX_REQUIRE(e && ci && cJSON_GetArraySize(ci) == 2);
+    double v = cJSON_GetObjectItemCaseSensitive(e, "value")->valuedouble;
+    double lo = cJSON_GetArrayItem(ci, 0)->valuedouble, hi = cJSON_GetArrayItem(ci, 1)->valuedouble;
+    bool in = truth >= lo && truth <= hi;
+    double half = (hi - lo) / 2;
+    bool far = fabs(v - truth) > 2 * fmax(half, fabs(v - (v < truth ? hi : lo)));
+    printf("    %-26s true %10.4f  fitted %10.4f  [%10.4f, %10.4f]%s\n", name, truth, v, lo, hi,
+           in ? "" : "  MISSED");
+    c->n++;
+    c->inside += in;
+    c->far += far;
+}
+
+static void check_exact(const cJSON *rep, const char *path, double truth)
+{
+    const cJSON *v = at(rep, path);
+    CX_REQUIRE(v != NULL);
+    printf("    %-26s true %10.4f  fitted %10.4f  (exact)\n", path, truth, v->valuedouble);
+    CX_ASSERT_NEAR(v->valuedouble, truth, 1e-3);
+}
+
+static void test_round_trip(void)
+{
+    coverage c = {0};
+    for (int seed = 1; seed <= 3; seed++) {
+        char config[2400];
+        snprintf(config, sizeof config,
+                 "{\"campaign\":" CAMPAIGN ",\"dialer\":" DIALER ",\"hours\":6,\"seed\":%d,"
+                 "\"replications\":4,\"intervalMinutes\":360}",
+                 seed);
+        cJSON *model, *rep;
+        simulate_and_fit(config, NULL, &model, &rep);
+        printf("\n  seed %d: %g records\n", seed, at(rep, "records")->valuedouble);
+        const cJSON *hourly = at(rep, "hourly");
+        CX_ASSERT_INT_EQ(cJSON_GetArraySize(hourly), 6);
+        static const double live[6] = {0.2, 0.2, 0.15, 0.15, 0.25, 0.25};
+        for (int h = 0; h < 6; h++) {
+            char name[32];
+            snprintf(name, sizeof name, "live share, hour %d", h);
+            check(&c, at(cJSON_GetArrayItem(hourly, h), "live"), name, live[h]);
+        }
+        check(&c, at(rep, "machineProbability"), "machineProbability", 0.25);
+        check(&c, at(rep, "busyProbability"), "busyProbability", 0.05);
+        check(&c, at(rep, "amd.detection"), "amd.detection", 0.85);
+        check(&c, at(rep, "amd.falsePositive"), "amd.falsePositive", 0.02);
+        check(&c, at(rep, "amd.decisionTime.min"), "amd.decisionTime.min", 3);
+        check(&c, at(rep, "amd.decisionTime.max"), "amd.decisionTime.max", 5);
+        check(&c, at(rep, "ringTime.mean"), "ringTime.mean", 9);
+        check(&c, at(rep, "ringTime.sd"), "ringTime.sd", 4);
+        check(&c, at(rep, "talkTime.mean"), "talkTime.mean", 120);
+        check(&c, at(rep, "talkTime.sd"), "talkTime.sd", 60);
+        check(&c, at(rep, "wrapTime.shape"), "wrapTime.shape", 1.5);
+        check(&c, at(rep, "wrapTime.scale"), "wrapTime.scale", 15);
+        CX_ASSERT_STR_EQ(at(rep, "ringTime.chosen")->valuestring, "lognormal");
+        CX_ASSERT_STR_EQ(at(rep, "talkTime.chosen")->valuestring, "gamma");
+        CX_ASSERT_STR_EQ(at(rep, "wrapTime.chosen")->valuestring, "weibull");
+        CX_ASSERT_STR_EQ(at(rep, "amd.decisionTime.chosen")->valuestring, "uniform");
+        CX_ASSERT_LE(at(rep, "talkTime.ks")->valuedouble, 0.02);
+        check_exact(rep, "noAnswerTimeout.value", 25);
+        check_exact(rep, "busyTime.value", 5);
+        check_exact(rep, "machineHandleTime.value", 8);
+        check_exact(rep, "patience.threshold.value", 2);
+        check_exact(model, "abandonThreshold", 2);
+        check_exact(model, "agents", 30);
+        CU_ASSERT(cJSON_IsTrue(at(rep, "amd.identifiable")));
+        if (seed == 1) { /* at one setting, the fitted model behaves as the original */
+            sim_model *orig = NULL, *fitted = NULL;
+            cx_error err = {0};
+            cJSON *oj = cJSON_Parse(CAMPAIGN);
+            CX_REQUIRE(sim_model_parse(oj, "", "campaign", &orig, &err) == SIM_OK);
+            sim_status st = sim_model_parse(model, "model.json", "", &fitted, &err);
+            if (st != SIM_OK)
+                fprintf(stderr, "%s\n", err.msg);
+            CX_REQUIRE(st == SIM_OK);
+            sim_dialer d = sim_dialer_default();
+            d.answer_rate = 0.2;
+            d.abandon_rate = 0.02;
+            d.max_concurrent_calls = 300;
+            sim_prediction a, b;
+            CX_REQUIRE(sim_predict(orig, &d, 6, 0, 8, 11, &a, &err) == SIM_OK);
+            CX_REQUIRE(sim_predict(fitted, &d, 6, 0, 8, 12, &b, &err) == SIM_OK);
+            double ah = a.abandon_upper95 - a.abandon_mean, bh = b.abandon_upper95 - b.abandon_mean;
+            printf("    at a 2%% setting: abandon %.4f%% (+/- %.4f) original, %.4f%% (+/- %.4f) "
+                   "fitted; occupancy %.4f [%.4f, %.4f] original, %.4f [%.4f, %.4f] fitted\n",
+                   100 * a.abandon_mean, 100 * ah, 100 * b.abandon_mean, 100 * bh,
+                   a.occupancy_mean, a.occupancy_lo95, a.occupancy_hi95, b.occupancy_mean,
+                   b.occupancy_lo95, b.occupancy_hi95);
+            CX_ASSERT_LE(fabs(a.abandon_mean - b.abandon_mean), ah + bh);
+            CX_ASSERT_LE(fabs(a.occupancy_mean - b.occupancy_mean),
+                         (a.occupancy_hi95 - a.occupancy_lo95) / 2 +
+                             (b.occupancy_hi95 - b.occupancy_lo95) / 2);
+            cJSON_Delete(oj);
+            sim_model_destroy(orig);
+            sim_model_destroy(fitted);
+        }
+        cJSON_Delete(model);
+        cJSON_Delete(rep);
+    }
+    printf("  %d of %d intervals hold the truth, %d estimates beyond twice the half-width\n",
+           c.inside, c.n, c.far);
+    CX_ASSERT_INT_EQ(c.n, 54);
+    CX_ASSERT_GE(c.inside, 47);
+    CX_ASSERT_INT_EQ(c.far, 0);
+}
+
+static const cx_test_case cases[] = {
+    {"round_trip", test_round_trip},
+    {NULL, NULL},
+};
+static const cx_test_suite suites[] = {
+    {"fit", NULL, NULL, cases},
+    {NULL, NULL, NULL, NULL},
+};
+
+int main(int argc, char **argv) { return cx_test_main(argc, argv, suites); }
