@@ -432,6 +432,23 @@ static void fit_duration(const sim__dstat *d, const char *key, cJSON *model, cJS
     double n = (double)d->n;
     cJSON_AddStringToObject(rep, "chosen", fam_names[f]);
     cJSON_AddNumberToObject(rep, "ks", r[best].ks);
+    /* the empirical and fitted CDFs at about every 1% of the sample, for plots */
+    cJSON *pts = cJSON_AddArrayToObject(rep, "cdf");
+    double cum = 0, next = 0;
+    for (int b = 0; b < SIM__FIT_BINS; b++) {
+        if (!d->hist[b])
+            continue;
+        cum += d->hist[b];
+        if (cum / n + 1e-12 < next && cum < n)
+            continue;
+        next = cum / n + 0.01;
+        double t = sim__fit_bin_lo(b + 1);
+        cJSON *pt = cJSON_CreateArray();
+        cJSON_AddItemToArray(pt, cJSON_CreateNumber(t));
+        cJSON_AddItemToArray(pt, cJSON_CreateNumber(cum / n));
+        cJSON_AddItemToArray(pt, cJSON_CreateNumber(cdf(f, p, t)));
+        cJSON_AddItemToArray(pts, pt);
+    }
     cJSON *md = cJSON_AddObjectToObject(model, key);
     cJSON_AddStringToObject(md, "dist", fam_names[f]);
     if (f == F_EXP) {

@@ -57,6 +57,88 @@ int dialsim_records_close(dialsim_records *r, bool keep)
 
 /* ------------------------------------------------------------ dialsim fit */
 
+/* The fitted against the empirical CDFs, the hourly live share with its
+ * Wilson interval and the patience's Kaplan-Meier curve, in one picture. */
+static int plot(const char *out, const cJSON *rep)
+{
+    const char *ext = strrchr(out, '.');
+    const char *term = ext && strcmp(ext, ".png") == 0 ? "pngcairo size 1500,900"
+                                                       : "svg size 1500,900 dynamic";
+    char data[4200];
+    snprintf(data, sizeof data, "%s.data%ld", out, (long)getpid());
+    FILE *d = fopen(data, "w");
+    if (!d) {
+        fprintf(stderr, "dialsim: %s: cannot write\n", data);
+        return -1;
+    }
+    static const char *const dur[] = {"ringTime", "talkTime", "wrapTime"};
+    for (int i = 0; i < 3; i++) { /* blocks 0-2: t, empirical, fitted */
+        const cJSON *pts = cJSON_GetObjectItem(cJSON_GetObjectItem(rep, dur[i]), "cdf");
+        const cJSON *pt;
+        fputs("0 0 0\n", d);
+        cJSON_ArrayForEach(pt, pts)
+            fprintf(d, "%g %g %g\n", cJSON_GetArrayItem(pt, 0)->valuedouble,
+                    cJSON_GetArrayItem(pt, 1)->valuedouble, cJSON_GetArrayItem(pt, 2)->valuedouble);
+        fputs("\n\n", d);
+    }
+    const cJSON *h; /* block 3: hour, live, lo, hi */
+    cJSON_ArrayForEach(h, cJSON_GetObjectItem(rep, "hourly"))
+    {
+        const cJSON *l = cJSON_GetObjectItem(h, "live"), *ci = cJSON_GetObjectItem(l, "ci95");
+        fprintf(d, "%d %g %g %g\n", cJSON_GetObjectItem(h, "hour")->valueint,
+                100 * cJSON_GetObjectItem(l, "value")->valuedouble,
+                100 * cJSON_GetArrayItem(ci, 0)->valuedouble,
+                100 * cJSON_GetArrayItem(ci, 1)->valuedouble);
+    }
+    fputs("\n\n0 1\n", d); /* block 4: Kaplan-Meier, t survival */
+    const cJSON *pat = cJSON_GetObjectItem(rep, "patience"), *k;
+    cJSON_ArrayForEach(k, cJSON_GetObjectItem(pat, "kaplanMeier"))
+        fprintf(d, "%g %g\n", cJSON_GetObjectItem(k, "t")->valuedouble,
+                cJSON_GetObjectItem(k, "survival")->valuedouble);
+    fclose(d);
+    FILE *g = popen("gnuplot", "w");
+    if (!g) {
+        unlink(data);
+        fprintf(stderr, "dialsim: cannot run gnuplot (install gnuplot-nox)\n");
+        return -1;
+    }
+    fprintf(g, "set terminal %s\nset output '%s'\nset grid\nset key bottom right\n", term, out);
+    fprintf(g, "set multiplot layout 2,3 title 'dialsim fit: %g records'\n",
+            cJSON_GetObjectItem(rep, "records")->valuedouble);
+    for (int i = 0; i < 3; i++) {
+        const cJSON *x = cJSON_GetObjectItem(rep, dur[i]);
+        const cJSON *c = cJSON_GetObjectItem(x, "chosen");
+        if (!cJSON_GetObjectItem(x, "cdf")) {
+            fprintf(g, "set title '%s: %s'\nunset xlabel\nplot 0 notitle\n", dur[i],
+                    cJSON_IsString(c) ? c->valuestring : "no sample");
+            continue;
+        }
+        fprintf(g, "set title '%s: %s (KS %.4f)'\nset xlabel 'seconds'\nset ylabel 'CDF'\n",
+                dur[i], c->valuestring, cJSON_GetObjectItem(x, "ks")->valuedouble);
+        fprintf(g, "plot '%s' index %d using 1:2 with steps lw 3 lc rgb '#999999' title "
+                   "'empirical', '' index %d using 1:3 with lines lw 1.5 lc rgb 'red' title "
+                   "'fitted'\n",
+                data, i, i);
+    }
+    fprintf(g, "set title 'live answers per attempt, by hour (95%% Wilson)'\n"
+               "set xlabel 'hour of the day'\nset ylabel '%%'\nset xrange [-0.5:23.5]\n"
+               "plot '%s' index 3 using 1:2:3:4 with yerrorbars pt 7 lc rgb 'blue' notitle\n"
+               "set xrange [*:*]\n",
+            data);
+    fprintf(g, "set title 'patience: Kaplan-Meier (connected waits censored)'\n"
+               "set xlabel 'seconds at the ACD'\nset ylabel 'still waiting'\n"
+               "set yrange [0:1.05]\nplot '%s' index 4 using 1:2 with steps lw 2 notitle\n"
+               "unset multiplot\n",
+            data);
+    int rc = pclose(g);
+    unlink(data);
+    if (rc != 0) {
+        fprintf(stderr, "dialsim: gnuplot failed (status %d)\n", rc);
+        return -1;
+    }
+    return 0;
+}
+
 static int write_json(const char *path, const cJSON *j)
 {
     char tmp[4200];
@@ -77,7 +159,7 @@ static int write_json(const char *path, const cJSON *j)
 
 int dialsim_fit(int argc, char **argv)
 {
-    const char *out = NULL, *map_path = NULL, *report_path = NULL;
+    const char *out = NULL, *map_path = NULL, *report_path = NULL, *plot_path = NULL;
     const char *files[64];
     int nfiles = 0;
     for (int i = 0; i < argc; i++) {
@@ -85,6 +167,8 @@ int dialsim_fit(int argc, char **argv)
             out = argv[++i];
         } else if (strcmp(argv[i], "--columns") == 0 && i + 1 < argc) {
             map_path = argv[++i];
+        } else if (strcmp(argv[i], "--plot") == 0 && i + 1 < argc) {
+            plot_path = argv[++i];
         } else if (strcmp(argv[i], "--report") == 0 && i + 1 < argc) {
             report_path = argv[++i];
         } else if (argv[i][0] == '-') {
@@ -118,7 +202,8 @@ int dialsim_fit(int argc, char **argv)
     if (sim_fit_result(f, &model, &report, &err) != SIM_OK)
         goto done;
     rc = 1;
-    if (write_json(out, model) != 0 || (report_path && write_json(report_path, report) != 0))
+    if (write_json(out, model) != 0 || (report_path && write_json(report_path, report) != 0) ||
+        (plot_path && plot(plot_path, report) != 0))
         goto done;
     char *s = cJSON_Print(report);
     if (s && !report_path)
