@@ -31,7 +31,7 @@
  * listening time, a machine's handling, busy ring), its count, sum, sum of
  * logs and of squared logs (sufficient statistics for the exponential,
  * gamma and lognormal maximum likelihood), minimum and maximum (uniform),
- * and a histogram of 4,000 logarithmic bins from 1 ms to 10^5 s (0.23%
+ * and a histogram of 4,000 logarithmic bins from 1 ms to 10^5 s (0.46%
  * wide): the Weibull likelihood and every KS distance are computed on it,
  * an approximation far below the sampling error. Values under 1 ms are
  * taken as 0.5 ms (the records' resolution). Agents: distinct agent ids per
