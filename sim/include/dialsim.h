@@ -246,7 +246,8 @@ typedef enum sim_outcome {
     SIM_OUTCOME_LIVE = 0,
     SIM_OUTCOME_MACHINE,
     SIM_OUTCOME_BUSY,
-    SIM_OUTCOME_NOANSWER
+    SIM_OUTCOME_NOANSWER,
+    SIM_OUTCOME_INVALID  /* a number not in service (models that have them) */
 } sim_outcome;
 
 /* AMD's decision on an answered call: none (no AMD, or not answered). */

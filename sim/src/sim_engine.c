@@ -54,8 +54,12 @@ enum ev_kind {
 };
 
 enum call_state { C_FREE, C_RINGING, C_SCREENING, C_WAITING, C_TALKING, C_MACHINE };
-enum outcome { O_LIVE, O_MACHINE, O_BUSY, O_NOANSWER }; /* in sim_outcome's order */
-_Static_assert((int)O_NOANSWER == (int)SIM_OUTCOME_NOANSWER, "outcome orders differ");
+enum outcome { O_LIVE, O_MACHINE, O_BUSY, O_NOANSWER };
+/* what records call them */
+static const sim_outcome public_outcome[] = {[O_LIVE] = SIM_OUTCOME_LIVE,
+                                             [O_MACHINE] = SIM_OUTCOME_MACHINE,
+                                             [O_BUSY] = SIM_OUTCOME_BUSY,
+                                             [O_NOANSWER] = SIM_OUTCOME_NOANSWER};
 
 #define NO_BATCH UINT32_MAX
 
@@ -316,7 +320,7 @@ static void record(sim__engine *e, const call *c, double wait, bool abandoned, d
     bool answered = c->outcome == O_LIVE || c->outcome == O_MACHINE;
     sim_attempt a = {
         .start = c->t_launch + e->o.record_offset,
-        .outcome = (sim_outcome)c->outcome,
+        .outcome = public_outcome[c->outcome],
         .ring_s = (answered ? c->t_answer : e->now) - c->t_launch,
         .amd = (sim_amd_call)c->amd,
         .amd_s = answered && e->m.amd ? (isnan(c->t_acd) ? e->now : c->t_acd) - c->t_answer : 0,
