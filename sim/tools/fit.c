@@ -4,6 +4,7 @@
  * writer. The model is written to a temporary file and renamed into place:
  * nothing is half-written. */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,9 +158,102 @@ static int write_json(const char *path, const cJSON *j)
     return 0;
 }
 
+static double num(const cJSON *o, const char *path)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *k = strtok(buf, "."); k && o; k = strtok(NULL, "."))
+        o = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsNumber(o) ? o->valuedouble : NAN;
+}
+
+/* "label  value  [lo, hi]" for the estimate {"value", "ci95"} at path */
+static void est_row(const cJSON *rep, const char *path, const char *label, double scale)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", path);
+    const cJSON *o = rep;
+    for (char *k = strtok(buf, "."); k && o; k = strtok(NULL, "."))
+        o = cJSON_GetObjectItemCaseSensitive(o, k);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "value");
+    const cJSON *ci = cJSON_GetObjectItemCaseSensitive(o, "ci95");
+    if (!cJSON_IsNumber(v) || cJSON_GetArraySize(ci) != 2)
+        return;
+    printf("  %-28s %12.4f  [%.4f, %.4f]\n", label, v->valuedouble * scale,
+           cJSON_GetArrayItem(ci, 0)->valuedouble * scale,
+           cJSON_GetArrayItem(ci, 1)->valuedouble * scale);
+}
+
+static void duration_rows(const cJSON *rep, const char *key, const char *label)
+{
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(rep, key);
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(d, "chosen");
+    if (!cJSON_IsString(c)) {
+        printf("  %-28s no sample\n", label);
+        return;
+    }
+    printf("  %-28s %s (n %g", label, c->valuestring, num(d, "n"));
+    if (!isnan(num(d, "ks")))
+        printf(", KS %.4f", num(d, "ks"));
+    printf(")\n");
+    static const char *const params[] = {"mean", "sd", "shape", "scale", "min", "max", "value"};
+    for (size_t i = 0; i < sizeof params / sizeof *params; i++) {
+        char lab[64];
+        snprintf(lab, sizeof lab, "  %s", params[i]);
+        est_row(d, params[i], lab, 1);
+    }
+}
+
+/* The report as a table: every estimate with its 95% interval. */
+static void print_table(const cJSON *rep)
+{
+    printf("dialsim fit: %g records (95%% intervals)\n", num(rep, "records"));
+    printf("  live answers per attempt, by hour:\n");
+    const cJSON *h;
+    cJSON_ArrayForEach(h, cJSON_GetObjectItem(rep, "hourly"))
+    {
+        char lab[64];
+        snprintf(lab, sizeof lab, "  hour %2d (%g attempts)", cJSON_GetObjectItem(h, "hour")->valueint,
+                 num(h, "attempts"));
+        est_row(h, "live", lab, 100);
+    }
+    est_row(rep, "machineProbability", "machine share (%)", 100);
+    est_row(rep, "busyProbability", "busy share (%)", 100);
+    duration_rows(rep, "ringTime", "ring time (s)");
+    duration_rows(rep, "talkTime", "talk time (s)");
+    duration_rows(rep, "wrapTime", "wrap time (s)");
+    est_row(rep, "noAnswerTimeout", "no-answer ring (s)", 1);
+    const cJSON *amd = cJSON_GetObjectItem(rep, "amd");
+    if (cJSON_GetObjectItem(amd, "detection")) {
+        bool ok = cJSON_IsTrue(cJSON_GetObjectItem(amd, "identifiable"));
+        est_row(amd, "detection", ok ? "AMD detection (%)" : "AMD hang-ups of machines (%)", 100);
+        if (ok)
+            est_row(amd, "falsePositive", "AMD false positives (%)", 100);
+        else
+            printf("  AMD detection and false positives cannot be identified without the "
+                   "truth\n");
+        duration_rows(amd, "decisionTime", "AMD decision time (s)");
+    } else {
+        printf("  no AMD\n");
+    }
+    const cJSON *pat = cJSON_GetObjectItem(rep, "patience");
+    printf("  patience: %g waits, %g abandons\n", num(pat, "waits"), num(pat, "abandons"));
+    est_row(pat, "threshold", "  threshold (s)", 1);
+    est_row(pat, "exponentialMean", "  censored exponential mean", 1);
+    const cJSON *note = cJSON_GetObjectItem(pat, "note");
+    if (cJSON_IsString(note))
+        printf("    %s\n", note->valuestring);
+    printf("  agents by hour:");
+    cJSON_ArrayForEach(h, cJSON_GetObjectItem(rep, "agents"))
+        printf(" %d:%d", cJSON_GetObjectItem(h, "hour")->valueint,
+               cJSON_GetObjectItem(h, "agents")->valueint);
+    printf("\n");
+}
+
 int dialsim_fit(int argc, char **argv)
 {
     const char *out = NULL, *map_path = NULL, *report_path = NULL, *plot_path = NULL;
+    bool json = false;
     const char *files[64];
     int nfiles = 0;
     for (int i = 0; i < argc; i++) {
@@ -167,6 +261,8 @@ int dialsim_fit(int argc, char **argv)
             out = argv[++i];
         } else if (strcmp(argv[i], "--columns") == 0 && i + 1 < argc) {
             map_path = argv[++i];
+        } else if (strcmp(argv[i], "--json") == 0) {
+            json = true;
         } else if (strcmp(argv[i], "--plot") == 0 && i + 1 < argc) {
             plot_path = argv[++i];
         } else if (strcmp(argv[i], "--report") == 0 && i + 1 < argc) {
@@ -205,10 +301,14 @@ int dialsim_fit(int argc, char **argv)
     if (write_json(out, model) != 0 || (report_path && write_json(report_path, report) != 0) ||
         (plot_path && plot(plot_path, report) != 0))
         goto done;
-    char *s = cJSON_Print(report);
-    if (s && !report_path)
-        puts(s);
-    free(s);
+    if (json) {
+        char *s = cJSON_Print(report);
+        if (s)
+            puts(s);
+        free(s);
+    } else {
+        print_table(report);
+    }
     rc = 0;
 done:
     if (rc == 2)

@@ -89,7 +89,8 @@ static void test_records_and_fit(void)
     CX_REQUIRE(connected > 0);
     /* the fit: the model file, the report on stdout, the picture */
     CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "fit", (char *)tmp("r.csv"), "--out",
-                                            (char *)tmp("model.json"), "--plot",
+                                            (char *)tmp("model.json"), "--report",
+                                            (char *)tmp("report.json"), "--plot",
                                             (char *)tmp("fit.svg"), NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      0);
@@ -98,8 +99,9 @@ static void test_records_and_fit(void)
     CX_ASSERT_CONTAINS(svg, "talkTime: gamma");
     CX_ASSERT_CONTAINS(svg, "Kaplan-Meier");
     free(svg);
-    CX_ASSERT_CONTAINS(out, "\"chosen\":\t\"gamma\"");
+    CX_ASSERT_CONTAINS(out, "talk time (s)                gamma");
     CX_ASSERT_CONTAINS(out, "the two-second rule");
+    CX_ASSERT_CONTAINS(out, "agents by hour: 0:25 1:25 2:15 3:15");
     char *model = cx_slurp(tmp("model.json"));
     CX_REQUIRE(model != NULL);
     /* the schedule of 25 then 15 agents, from the agent ids alone */
