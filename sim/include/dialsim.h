@@ -395,6 +395,10 @@ sim_status sim_live_set_dialer(sim_live *l, const sim_dialer *d, cx_error *err);
  * the past does nothing. */
 sim_status sim_live_advance(sim_live *l, double t, cx_error *err);
 void sim_live_counters(const sim_live *l, sim_counters *out);
+/* Every attempt whose fate becomes final from now on goes to `hook`
+ * (borrowed; NULL stops the records): what a server's call-record API
+ * would serve. */
+void sim_live_set_records(sim_live *l, const sim_record_hook *hook);
 const sim_model *sim_live_model(const sim_live *l);
 
 /* --------------------------------------------------------------- theory */

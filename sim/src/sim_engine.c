@@ -999,6 +999,8 @@ int sim__engine_in_flight(const sim__engine *e, double t)
     return n;
 }
 
+void sim__engine_set_records(sim__engine *e, const sim_record_hook *hook) { e->o.hook = hook; }
+
 double sim__engine_now(const sim__engine *e) { return e->now; }
 int sim__engine_agents(const sim__engine *e) { return e->staffed - e->leaving; }
 int sim__engine_peak_lines(const sim__engine *e) { return e->peak_lines; }

@@ -34,6 +34,7 @@ sim_status sim__engine_create(const sim_model *m, const sim_dialer *d, uint64_t 
                               const sim__engine_opts *o, sim__engine **out, cx_error *err);
 void sim__engine_destroy(sim__engine *e);
 void sim__engine_set_dialer(sim__engine *e, const sim_dialer *d);
+void sim__engine_set_records(sim__engine *e, const sim_record_hook *hook);
 /* Runs all events up to t. SIM_ENOMEM if memory ran out (the engine is then
  * unusable). */
 sim_status sim__engine_advance(sim__engine *e, double t, cx_error *err);

@@ -543,3 +543,8 @@ void sim_live_counters(const sim_live *l, sim_counters *c)
 }
 
 const sim_model *sim_live_model(const sim_live *l) { return l->model; }
+
+void sim_live_set_records(sim_live *l, const sim_record_hook *hook)
+{
+    sim__engine_set_records(l->e, hook);
+}
