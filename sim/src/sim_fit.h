@@ -61,6 +61,16 @@ void sim__dstat_init(sim__dstat *d);
 void sim__dstat_add(sim__dstat *d, double x);
 int sim__fit_bin(double x);
 double sim__fit_bin_lo(int b);
+/* Fits a duration: the model's distribution into model[key], the details
+ * (candidates with AIC and KS, the chosen one's parameters with 95%
+ * intervals, CDF points for plots) into report[key]; a fixed value when
+ * every sample is the same (sim_fit_dist.c). */
+void sim__fit_duration(const sim__dstat *d, const char *key, struct cJSON *model,
+                       struct cJSON *report);
+/* Adds {"value": v, "ci95": [lo, hi]} as o[name]; returns it. */
+struct cJSON *sim__fit_est(struct cJSON *o, const char *name, double v, double lo, double hi);
+/* The share k/n and its 95% Wilson interval. */
+void sim__fit_wilson(uint64_t k, uint64_t n, double *p, double *lo, double *hi);
 /* Adds one parsed row; -1 when out of memory. */
 int sim__fit_row(sim_fit *f, const sim__row *r);
 
