@@ -316,6 +316,48 @@ sim_status sim_dialer_parse(const struct cJSON *obj, const char *file, const cha
                             sim_dialer *d, cx_error *err);
 sim_status sim_dialer_check(const sim_dialer *d, cx_error *err);
 
+/* --------------------------------------------------------- call records */
+
+/* How an attempt ended, in truth (a records file's `outcome`). */
+typedef enum sim_outcome {
+    SIM_OUTCOME_LIVE = 0,
+    SIM_OUTCOME_MACHINE,
+    SIM_OUTCOME_BUSY,
+    SIM_OUTCOME_NOANSWER,
+    SIM_OUTCOME_INVALID  /* a number not in service (models that have them) */
+} sim_outcome;
+
+/* AMD's decision on an answered call: none (no AMD, or not answered). */
+typedef enum sim_amd_call { SIM_AMD_NONE = 0, SIM_AMD_HUMAN, SIM_AMD_MACHINE } sim_amd_call;
+
+/* One dial attempt whose fate is final. Times are simulated seconds; a
+ * field that does not apply is NAN (wait_s, talk_s, wrap_s) or -1 (agent). */
+typedef struct sim_attempt {
+    double start;        /* launch, seconds since the start (see sim_config.records) */
+    sim_outcome outcome; /* the truth */
+    double ring_s;       /* launch to answer; busy and no answer: launch to the end */
+    sim_amd_call amd;
+    double amd_s;        /* AMD's listening time (0 without AMD) */
+    double wait_s;       /* at the ACD: from AMD's pass to the agent or the drop */
+    bool abandoned;      /* dropped by the ACD, or a person AMD hung up on (truth) */
+    double talk_s;       /* a person's talk, or an agent's time on a machine */
+    double wrap_s;       /* after a person's talk */
+    int agent;           /* the agent's slot, 0 .. max staffed - 1 */
+} sim_attempt;
+
+/* Called once per attempt, when its fate is final (busy or no answer at
+ * the end of its ring; hung up on by AMD; dropped by the ACD; a person at
+ * the end of the talk, wrap drawn; a machine when its agent is done).
+ * Attempts launched in the counted span only; an attempt still in flight
+ * at the end of the run has no record. Agent slots: an idle agent is
+ * taken longest-idle first (as ACDs route), so every staffed agent takes
+ * calls; an agent leaving with the schedule frees its slot for the next
+ * one to join. */
+typedef struct sim_record_hook {
+    void (*attempt)(void *ctx, const sim_attempt *a);
+    void *ctx;
+} sim_record_hook;
+
 /* ------------------------------------------------------- a whole config */
 
 typedef struct sim_config {
@@ -326,6 +368,12 @@ typedef struct sim_config {
     uint64_t seed;            /* 1 */
     int replications;         /* 1 */
     double interval_minutes;  /* 15 */
+    /* Borrowed, NULL by default: every attempt's record goes to it. The
+     * replications then run one after another on the calling thread, and
+     * replication i's times are offset by i whole days past its run
+     * (discard + hours), so the records read as consecutive days and hours
+     * of the day keep their meaning. */
+    const sim_record_hook *records;
 } sim_config;
 
 /* Parses a whole config file: {"campaign":{...}, "dialer":{...}, "hours",
@@ -434,6 +482,10 @@ sim_status sim_live_set_dialer(sim_live *l, const sim_dialer *d, cx_error *err);
  * the past does nothing. */
 sim_status sim_live_advance(sim_live *l, double t, cx_error *err);
 void sim_live_counters(const sim_live *l, sim_counters *out);
+/* Every attempt whose fate becomes final from now on goes to `hook`
+ * (borrowed; NULL stops the records): what a server's call-record API
+ * would serve. */
+void sim_live_set_records(sim_live *l, const sim_record_hook *hook);
 const sim_model *sim_live_model(const sim_live *l);
 
 /* --------------------------------------------------------------- theory */

@@ -61,14 +61,22 @@ enum ev_kind {
 
 enum call_state { C_FREE, C_RINGING, C_SCREENING, C_WAITING, C_TALKING, C_MACHINE };
 enum outcome { O_LIVE, O_MACHINE, O_BUSY, O_INVALID, O_NOANSWER };
+/* what records call them */
+static const sim_outcome public_outcome[] = {[O_LIVE] = SIM_OUTCOME_LIVE,
+                                             [O_MACHINE] = SIM_OUTCOME_MACHINE,
+                                             [O_BUSY] = SIM_OUTCOME_BUSY,
+                                             [O_INVALID] = SIM_OUTCOME_INVALID,
+                                             [O_NOANSWER] = SIM_OUTCOME_NOANSWER};
 
 #define NO_BATCH UINT32_MAX
 
 typedef struct call {
     double t_launch, t_answer, t_connect;
+    double t_acd;  /* AMD passed it to the ACD */
     uint32_t gen;
     uint32_t batch;
-    uint8_t state, outcome;
+    int32_t agent; /* its agent's slot once connected */
+    uint8_t state, outcome, amd;
 } call;
 
 /* power dialing: the lines launched for one waiting agent */
@@ -98,6 +106,10 @@ struct sim__engine {
 
     /* agents: staffed = idle + busy + previewing */
     int staffed, idle, busy, previewing, leaving;
+    /* agent slots, for records: the idle ones longest-idle first (a ring of
+     * n_slots), and those of agents who left; n_slots = the most ever staffed */
+    int32_t *idle_slot, *spare_slot;
+    int n_slots, idle_head, n_spare, next_slot;
     /* lines */
     int lines, ringing;
     int peak_lines;     /* the most lines ever in use at once */
@@ -341,6 +353,46 @@ static void push(sim__engine *e, double t, enum ev_kind k, uint32_t id, uint32_t
         e->oom = true;
 }
 
+/* Agent slots: a FIFO of idle agents (longest idle first) beside the count. */
+static void slot_idle(sim__engine *e, int32_t s)
+{
+    e->idle_slot[(e->idle_head + e->idle - 1) % e->n_slots] = s; /* idle already counts it */
+}
+
+static int32_t slot_take(sim__engine *e) /* before idle-- */
+{
+    int32_t s = e->idle_slot[e->idle_head];
+    e->idle_head = (e->idle_head + 1) % e->n_slots;
+    return s;
+}
+
+static int32_t slot_new(sim__engine *e)
+{
+    return e->n_spare ? e->spare_slot[--e->n_spare] : e->next_slot++;
+}
+
+/* Reports a finished attempt to the records hook. */
+static void record(sim__engine *e, const call *c, double wait, bool abandoned, double talk,
+                   double wrap)
+{
+    if (!e->o.hook || !counting(e, c->t_launch))
+        return;
+    bool answered = c->outcome == O_LIVE || c->outcome == O_MACHINE;
+    sim_attempt a = {
+        .start = c->t_launch + e->o.record_offset,
+        .outcome = public_outcome[c->outcome],
+        .ring_s = (answered ? c->t_answer : e->now) - c->t_launch,
+        .amd = (sim_amd_call)c->amd,
+        .amd_s = answered && e->m.amd ? (isnan(c->t_acd) ? e->now : c->t_acd) - c->t_answer : 0,
+        .wait_s = wait,
+        .abandoned = abandoned,
+        .talk_s = talk,
+        .wrap_s = wrap,
+        .agent = isnan(talk) ? -1 : c->agent,
+    };
+    e->o.hook->attempt(e->o.hook->ctx, &a);
+}
+
 static uint32_t call_alloc(sim__engine *e)
 {
     if (e->n_free)
@@ -501,8 +553,11 @@ static void launch(sim__engine *e, uint32_t b)
         return;
     call *c = &e->calls[id];
     c->t_launch = e->now;
+    c->t_acd = NAN;
     c->batch = b;
     c->state = C_RINGING;
+    c->amd = SIM_AMD_NONE;
+    c->agent = -1;
     double u = gsl_rng_uniform(e->rng);
     double p = sim__profile_at(&e->m.live, e->now);
     double dur;
@@ -539,8 +594,10 @@ static void launch(sim__engine *e, uint32_t b)
 static void connect(sim__engine *e, uint32_t id)
 {
     call *c = &e->calls[id];
+    c->agent = slot_take(e);
     e->idle--;
     e->busy++;
+    c->t_connect = e->now;
     if (c->outcome == O_MACHINE) { /* the agent hears a machine and hangs up */
         COUNT(e, machines_to_agents);
         c->state = C_MACHINE;
@@ -564,16 +621,18 @@ static void connect(sim__engine *e, uint32_t id)
     push(e, e->now + sim__dist_sample(&e->m.talk, e->rng), EV_TALK_END, id, c->gen);
 }
 
-/* An agent finishes a call (after wrap-up, or an undetected machine). */
-static void agent_free(sim__engine *e)
+/* An agent (slot s) finishes a call (after wrap-up, or an undetected machine). */
+static void agent_free(sim__engine *e, int32_t s)
 {
     e->busy--;
     if (e->leaving > 0) {
         e->leaving--;
         e->staffed--;
+        e->spare_slot[e->n_spare++] = s;
         return;
     }
     e->idle++;
+    slot_idle(e, s);
     uint32_t id = queue_pop(e);
     if (id != UINT32_MAX)
         connect(e, id);
@@ -589,6 +648,7 @@ static void drop(sim__engine *e, uint32_t id)
         COUNT(e, abandoned);
     sim__pacer_dropped(&e->pacer, &e->d, e->idle + e->busy);
     vici_log_drop(e);
+    record(e, &e->calls[id], e->now - e->calls[id].t_acd, true, NAN, NAN);
     call_end(e, id);
 }
 
@@ -637,10 +697,14 @@ static void screened(sim__engine *e, uint32_t id)
                         : e->m.amd_detection > 0 && gsl_rng_uniform(e->rng) < e->m.amd_detection;
     /* the dialer sees a hang-up as a machine either way */
     sim__pacer_attempt(&e->pacer, !hang_up, e->now - c->t_launch);
+    if (e->m.amd)
+        c->amd = hang_up ? SIM_AMD_MACHINE : SIM_AMD_HUMAN;
     if (!hang_up) {
+        c->t_acd = e->now;
         reach_acd(e, id);
         return;
     }
+    record(e, c, NAN, live, NAN, NAN);
     if (live) { /* a person hung up on: abandoned in truth, invisible to the ACD */
         COUNT(e, amd_fp);
         COUNT(e, abandoned);
@@ -664,6 +728,7 @@ static void resolve(sim__engine *e, uint32_t id)
             COUNT(e, no_answers);
         e->ringing--;
         sim__pacer_attempt(&e->pacer, false, 0);
+        record(e, c, NAN, false, NAN, NAN);
         batch_line_done(e, c->batch);
         call_end(e, id);
         return;
@@ -756,9 +821,11 @@ static void pace(sim__engine *e)
         if (e->d.strategy == SIM_PREVIEW) {
             /* an idle agent with no line working for it starts a preview */
             while (e->idle - e->ringing - e->pending_launch > 0) {
+                int32_t s = slot_take(e);
                 e->idle--;
                 e->previewing++;
-                push(e, e->now + sim__dist_sample(&e->m.preview, e->rng), EV_PREVIEW_END, 0, 0);
+                push(e, e->now + sim__dist_sample(&e->m.preview, e->rng), EV_PREVIEW_END,
+                     (uint32_t)s, 0);
             }
         } else if (e->d.strategy == SIM_POWER) {
             int n = (int)fmax(1.0, floor(1.0 / e->d.answer_rate + 0.5));
@@ -856,14 +923,18 @@ static void set_staff(sim__engine *e, int want)
         int cancel = add < e->leaving ? add : e->leaving;
         e->leaving -= cancel;
         add -= cancel;
-        e->idle += add;
         e->staffed += add;
+        for (int i = 0; i < add; i++) {
+            e->idle++;
+            slot_idle(e, slot_new(e));
+        }
         for (uint32_t id; add > 0 && (id = queue_pop(e)) != UINT32_MAX; add--)
             connect(e, id);
     } else if (want < have) {
         int drop = have - want;
         int from_idle = drop < e->idle ? drop : e->idle;
-        e->idle -= from_idle;
+        for (int i = 0; i < from_idle; i++) /* the longest idle leave first */
+            e->spare_slot[e->n_spare++] = slot_take(e), e->idle--;
         e->staffed -= from_idle;
         e->leaving += drop - from_idle;
     }
@@ -915,18 +986,20 @@ static void handle(sim__engine *e, const sim__event *ev)
             T[i]->handle_s += handle;
         }
         sim__pacer_handled(&e->pacer, handle);
-        call_end(e, ev->id);
+        record(e, c, c->t_connect - c->t_acd, false, e->now - c->t_connect, wrap);
         e->wrapping++;
-        push(e, e->now + wrap, EV_WRAP_END, 0, 0);
+        push(e, e->now + wrap, EV_WRAP_END, (uint32_t)c->agent, 0);
+        call_end(e, ev->id);
         break;
     }
     case EV_WRAP_END:
         e->wrapping--;
-        agent_free(e);
+        agent_free(e, (int32_t)ev->id);
         break;
     case EV_MACHINE_END:
+        record(e, c, c->t_connect - c->t_acd, false, e->now - c->t_connect, NAN);
         call_end(e, ev->id);
-        agent_free(e);
+        agent_free(e, c->agent);
         break;
     case EV_PACE:
         e->pace_pending = false;
@@ -952,6 +1025,7 @@ static void handle(sim__engine *e, const sim__event *ev)
     case EV_PREVIEW_END:
         e->previewing--;
         e->idle++;
+        slot_idle(e, (int32_t)ev->id);
         e->pending_launch++;
         break;
     case EV_SCREENED:
@@ -1029,7 +1103,10 @@ sim_status sim__engine_create(const sim_model *m, const sim_dialer *d, uint64_t 
     e->rng = gsl_rng_alloc(gsl_rng_mt19937);
     if (e->o.batches > 0)
         e->bt = calloc((size_t)e->o.batches, sizeof *e->bt);
-    if (!e->rng || (e->o.batches > 0 && !e->bt)) {
+    e->n_slots = (int)sim__profile_max(&m->agents);
+    e->idle_slot = malloc((size_t)e->n_slots * sizeof *e->idle_slot);
+    e->spare_slot = malloc((size_t)e->n_slots * sizeof *e->spare_slot);
+    if (!e->rng || (e->o.batches > 0 && !e->bt) || !e->idle_slot || !e->spare_slot) {
         sim__engine_destroy(e);
         return cx_error_set(err, SIM_ENOMEM, "out of memory");
     }
@@ -1037,7 +1114,11 @@ sim_status sim__engine_create(const sim_model *m, const sim_dialer *d, uint64_t 
     sim__heap_init(&e->heap);
     sim__pacer_init(&e->pacer, d, m->ring.mean + (m->amd ? m->amd_decision.mean : 0),
                     m->talk.mean + m->wrap.mean);
-    e->staffed = e->idle = (int)sim__profile_at(&m->agents, 0);
+    e->staffed = (int)sim__profile_at(&m->agents, 0);
+    for (int i = 0; i < e->staffed; i++) {
+        e->idle++;
+        slot_idle(e, slot_new(e));
+    }
     enter_segment(e, 0);
     schedule_next(e);
     push(e, SIM_PACER_TICK, EV_CONTROL, 0, 0);
@@ -1070,8 +1151,20 @@ void sim__engine_destroy(sim__engine *e)
     free(e->launch_fifo);
     free(e->bt);
     free(e->series);
+    free(e->idle_slot);
+    free(e->spare_slot);
     free(e);
 }
+
+int sim__engine_in_flight(const sim__engine *e, double t)
+{
+    int n = 0;
+    for (uint32_t i = 0; i < e->n_calls; i++)
+        n += e->calls[i].state != C_FREE && e->calls[i].t_launch < t;
+    return n;
+}
+
+void sim__engine_set_records(sim__engine *e, const sim_record_hook *hook) { e->o.hook = hook; }
 
 double sim__engine_now(const sim__engine *e) { return e->now; }
 int sim__engine_agents(const sim__engine *e) { return e->staffed - e->leaving; }

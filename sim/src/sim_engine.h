@@ -24,6 +24,8 @@ typedef struct sim__engine_opts {
     double horizon_s;  /* nor after it (INFINITY for live simulations) */
     double interval_s; /* series buckets (0: no series) */
     int batches;       /* equal batches over [discard, horizon] (0: none) */
+    const sim_record_hook *hook; /* each counted attempt's record (NULL: none) */
+    double record_offset;        /* added to records' start times */
 } sim__engine_opts;
 
 typedef struct sim__engine sim__engine;
@@ -32,11 +34,14 @@ sim_status sim__engine_create(const sim_model *m, const sim_dialer *d, uint64_t 
                               const sim__engine_opts *o, sim__engine **out, cx_error *err);
 void sim__engine_destroy(sim__engine *e);
 void sim__engine_set_dialer(sim__engine *e, const sim_dialer *d);
+void sim__engine_set_records(sim__engine *e, const sim_record_hook *hook);
 /* Runs all events up to t. SIM_ENOMEM if memory ran out (the engine is then
  * unusable). */
 sim_status sim__engine_advance(sim__engine *e, double t, cx_error *err);
 
 double sim__engine_now(const sim__engine *e);
+/* Calls launched before t and not yet ended. */
+int sim__engine_in_flight(const sim__engine *e, double t);
 int sim__engine_agents(const sim__engine *e);
 int sim__engine_peak_lines(const sim__engine *e);
 /* The predictive dialer's pacing state (see dialsim.h). */

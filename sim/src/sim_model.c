@@ -39,6 +39,8 @@ double sim__dist_sample(const sim__dist *d, gsl_rng *r)
         return gsl_ran_gamma(r, d->a, d->b);
     case SIM__UNIFORM:
         return gsl_ran_flat(r, d->a, d->b);
+    case SIM__WEIBULL:
+        return gsl_ran_weibull(r, d->b, d->a);
     }
     return d->mean;
 }
@@ -61,7 +63,7 @@ int sim__dist_read(cx_jobj *o, const char *key, bool required, sim__dist *d)
     if (cx_jobj_child(o, key, true, &c) < 0)
         return -1;
     static const char *const kinds[] = {"fixed", "exponential", "lognormal", "gamma", "uniform",
-                                        NULL};
+                                        "weibull", NULL};
     int kind = -1;
     if (cx_jobj_enum(&c, "dist", true, kinds, &kind) != 0)
         return -1;
@@ -112,6 +114,18 @@ int sim__dist_read(cx_jobj *o, const char *key, bool required, sim__dist *d)
             return cx_jobj_fail(&c, "max", "must be >= min (%g), got %g", out.a, out.b);
         out.mean = (out.a + out.b) / 2;
         out.sd = (out.b - out.a) / sqrt(12.0);
+        break;
+    }
+    case SIM__WEIBULL: {
+        static const char *const k[] = {"dist", "shape", "scale", NULL};
+        if (cx_jobj_only(&c, k) || cx_jobj_num(&c, "shape", true, 0.01, 1e3, &out.a) ||
+            cx_jobj_num(&c, "scale", true, 0, 1e9, &out.b))
+            return -1;
+        if (!(out.b > 0))
+            return cx_jobj_fail(&c, "scale", "a weibull needs a scale > 0");
+        double g1 = tgamma(1 + 1 / out.a), g2 = tgamma(1 + 2 / out.a);
+        out.mean = out.b * g1;
+        out.sd = out.b * sqrt(fmax(0, g2 - g1 * g1));
         break;
     }
     }

@@ -11,14 +11,15 @@ typedef enum sim__dist_kind {
     SIM__EXPONENTIAL,
     SIM__LOGNORMAL,
     SIM__GAMMA,
-    SIM__UNIFORM
+    SIM__UNIFORM,
+    SIM__WEIBULL
 } sim__dist_kind;
 
 /* A non-negative duration distribution with its parameters precomputed. */
 typedef struct sim__dist {
     sim__dist_kind kind;
     double mean, sd;   /* as given (uniform: derived) */
-    double a, b;       /* lognormal: zeta, sigma; gamma: shape, scale; uniform: min, max */
+    double a, b;       /* lognormal: zeta, sigma; gamma, weibull: shape, scale; uniform: min, max */
 } sim__dist;
 
 double sim__dist_sample(const sim__dist *d, gsl_rng *r);

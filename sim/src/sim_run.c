@@ -108,12 +108,21 @@ static sim_status run_one(const sim_config *cfg, int index, bool batches, rep *o
     sim__engine_opts o = {.discard_s = discard,
                           .horizon_s = discard + dur,
                           .interval_s = cfg->interval_minutes * 60.0,
-                          .batches = batches ? BATCHES : 0};
+                          .batches = batches ? BATCHES : 0,
+                          .hook = cfg->records,
+                          /* replication i on whole days of its own */
+                          .record_offset = index * 86400.0 * ceil((discard + dur) / 86400.0)};
     sim__engine *e = NULL;
     uint64_t seed = sim__mix(cfg->seed ^ sim__mix((uint64_t)index + 0x632be59bd9b4e019ULL));
     sim_status st = sim__engine_create(cfg->model, &cfg->dialer, seed, &o, &e, &out->err);
     if (st == SIM_OK)
         st = sim__engine_advance(e, discard + dur, &out->err);
+    /* records: the calls in flight at the end run on to their end, counted
+     * nowhere, so that no attempt's record is lost (the last minutes' long
+     * calls, people talking most of all, would be) */
+    for (double t = discard + dur; st == SIM_OK && cfg->records &&
+                                   sim__engine_in_flight(e, discard + dur) > 0;)
+        st = sim__engine_advance(e, t += 60, &out->err);
     if (st != SIM_OK) {
         sim__engine_destroy(e);
         return out->st = st;
@@ -286,8 +295,8 @@ sim_status sim_run(const sim_config *cfg, int threads, sim_report **out, cx_erro
         free(r);
         return cx_error_set(err, SIM_ENOMEM, "out of memory");
     }
-    if (threads > n)
-        threads = n;
+    if (threads > n || cfg->records) /* records: in order, on this thread */
+        threads = cfg->records ? 1 : n;
     if (threads <= 1) {
         worker(&p);
     } else {
@@ -589,3 +598,8 @@ void sim_live_counters(const sim_live *l, sim_counters *c)
 }
 
 const sim_model *sim_live_model(const sim_live *l) { return l->model; }
+
+void sim_live_set_records(sim_live *l, const sim_record_hook *hook)
+{
+    sim__engine_set_records(l->e, hook);
+}

@@ -19,7 +19,10 @@
 #include "tools.h"
 
 static const char usage[] =
-    "usage: dialsim [run] CONFIG.json [--json] [--threads N]\n"
+    "usage: dialsim [run] CONFIG.json [--json] [--threads N] [--records FILE.csv]\n"
+    "                     [--model MODEL.json]\n"
+    "       dialsim fit RECORDS.csv... --out MODEL.json [--columns MAP.json]\n"
+    "                     [--report FILE.json] [--json] [--plot FILE.svg|FILE.png]\n"
     "       dialsim erlang AGENTS ERLANGS [--handle SECONDS] [--patience SECONDS]\n"
     "       dialsim sweep CONFIG.json --vary KEY=FROM:TO:STEP [--vary ...] --out FILE.csv\n"
     "                     [--replications R] [--plot FILE.svg|FILE.png] [--limit X]\n"
@@ -28,6 +31,13 @@ static const char usage[] =
     "run     simulates the campaign and dialer of CONFIG.json (keys: campaign, dialer,\n"
     "        hours, discardHours, seed, replications, intervalMinutes; see sim/README.md)\n"
     "        and prints a table, or with --json one JSON object. Same seed, same output.\n"
+    "        --records writes one CSV row per dial attempt (sim/README.md); --model\n"
+    "        takes the campaign from a model file (as dialsim fit writes).\n"
+    "fit     fits a campaign model to call records (outcome shares per hour, ring,\n"
+    "        talk and wrap by maximum likelihood, patience, AMD, agents) and prints\n"
+    "        a table of the estimates with their 95%% intervals (--json: the report as\n"
+    "        JSON on stdout; --report writes it to a file); --plot\n"
+    "        draws the fitted against the empirical CDFs and the hourly curve.\n"
     "erlang  prints the queueing theory the simulator is checked against: Erlang B,\n"
     "        Erlang C, and with --handle the loss with a fixed patience (default 2 s).\n"
     "sweep   runs a grid of what-if variations on all cores (KEY is a dotted path into\n"
@@ -98,12 +108,16 @@ static void print_table(const sim_config *cfg, const sim_report *r)
 
 static int cmd_run(int argc, char **argv)
 {
-    const char *path = NULL;
+    const char *path = NULL, *records = NULL, *model_path = NULL;
     bool json = false;
     double threads = dialsim_threads();
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0) {
             json = true;
+        } else if (strcmp(argv[i], "--records") == 0 && i + 1 < argc) {
+            records = argv[++i];
+        } else if (strcmp(argv[i], "--model") == 0 && i + 1 < argc) {
+            model_path = argv[++i];
         } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
             if (dialsim_number("--threads", argv[++i], 1, 64, &threads))
                 return 2;
@@ -128,14 +142,38 @@ static int cmd_run(int argc, char **argv)
         sim_config_free(&cfg);
         return 2;
     }
+    if (model_path) { /* a campaign model file (dialsim fit's) replaces the config's */
+        cJSON *mj = cx_json_load_file(model_path, &err);
+        sim_model *m = NULL;
+        if (!mj || sim_model_parse(mj, model_path, "", &m, &err) != SIM_OK) {
+            fprintf(stderr, "dialsim: %s\n", err.msg);
+            cJSON_Delete(mj);
+            sim_config_free(&cfg);
+            return 2;
+        }
+        cJSON_Delete(mj);
+        sim_model_destroy(cfg.model);
+        cfg.model = m;
+    }
     if (sim_config_check_memory(&cfg, (int)threads, &err) != SIM_OK) {
         fprintf(stderr, "dialsim: %s: %s\n", path, err.msg);
         sim_config_free(&cfg);
         return 2;
     }
+    dialsim_records rec;
+    if (records) {
+        if (dialsim_records_open(&rec, records) != 0) {
+            sim_config_free(&cfg);
+            return 2;
+        }
+        cfg.records = &rec.hook;
+    }
     sim_report *r = NULL;
-    if (sim_run(&cfg, (int)threads, &r, &err) != SIM_OK) {
-        fprintf(stderr, "dialsim: %s\n", err.msg);
+    sim_status rst = sim_run(&cfg, (int)threads, &r, &err);
+    if ((records && dialsim_records_close(&rec, rst == SIM_OK) != 0) || rst != SIM_OK) {
+        if (rst != SIM_OK)
+            fprintf(stderr, "dialsim: %s\n", err.msg);
+        sim_report_destroy(r);
         sim_config_free(&cfg);
         return 1;
     }
@@ -211,6 +249,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "erlang") == 0)
         return cmd_erlang(argc - 2, argv + 2);
+    if (strcmp(argv[1], "fit") == 0)
+        return dialsim_fit(argc - 2, argv + 2);
     if (strcmp(argv[1], "sweep") == 0)
         return dialsim_sweep(argc - 2, argv + 2);
     if (strcmp(argv[1], "run") == 0)

@@ -227,8 +227,13 @@ static void test_bad_models_named(void)
                  "\"ringTime\":{\"dist\":\"uniform\",\"min\":9,\"max\":3}}}",
                  "bad.json: campaign.ringTime.max: must be >= min (9), got 3");
     expect_error("{\"campaign\":{\"agents\":5,\"liveAnswerProbability\":0.5,"
+                 "\"wrapTime\":{\"dist\":\"pareto\",\"mean\":3}}}",
+                 "bad.json: campaign.wrapTime.dist: unknown value \"pareto\"");
+    /* a weibull takes shape and scale, not mean */
+    expect_error("{\"campaign\":{\"agents\":5,\"liveAnswerProbability\":0.5,"
                  "\"wrapTime\":{\"dist\":\"weibull\",\"mean\":3}}}",
-                 "bad.json: campaign.wrapTime.dist: unknown value \"weibull\"");
+                 "bad.json: campaign.wrapTime.mean: unknown key (expected one of: dist, shape, "
+                 "scale)");
     expect_error("{\"campaign\":{\"agents\":5,\"liveAnswerProbability\":0.7,"
                  "\"machineProbability\":0.4}}",
                  "probabilities exceed 1");
