@@ -35,7 +35,7 @@ static const char usage[] =
     "        takes the campaign from a model file (as dialsim fit writes).\n"
     "fit     fits a campaign model to call records (outcome shares per hour, ring,\n"
     "        talk and wrap by maximum likelihood, patience, AMD, agents) and prints\n"
-    "        a table of the estimates with their 95%% intervals (--json: the report as\n"
+    "        a table of the estimates with their 95% intervals (--json: the report as\n"
     "        JSON on stdout; --report writes it to a file); --plot\n"
     "        draws the fitted against the empirical CDFs and the hourly curve.\n"
     "erlang  prints the queueing theory the simulator is checked against: Erlang B,\n"
