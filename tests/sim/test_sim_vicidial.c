@@ -261,6 +261,31 @@ static void test_level_one_is_one_line_per_agent(void)
     sim_live_destroy(l);
 }
 
+/* an agent in wrap-up is paused at the disposition screen, so level 1.0
+ * launches only for available agents: with no AMD (no machine or person
+ * hung up on) the ACD never has to drop a call */
+static void test_wrap_up_is_paused(void)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "{\"campaign\":{\"agents\":20,\"liveAnswerProbability\":0.3,"
+             "\"machineProbability\":0.2,\"noAnswerTimeout\":20,"
+             "\"talkTime\":{\"dist\":\"exponential\",\"mean\":100},"
+             "\"wrapTime\":{\"dist\":\"uniform\",\"min\":10,\"max\":30}},"
+             "\"dialer\":{\"strategy\":\"vicidial\",\"maxConcurrentCalls\":500,"
+             "\"callInterval\":0,\"vicidial\":{\"maxLevel\":1}}}");
+    sim_config cfg;
+    cfg_from(text, &cfg);
+    sim_live *l = NULL;
+    cx_error err = {0};
+    CU_ASSERT_FATAL(sim_live_create(cfg.model, &cfg.dialer, 3, &l, &err) == SIM_OK);
+    sim_config_free(&cfg);
+    sim_counters c = at(l, 4 * 3600.0);
+    CU_ASSERT(c.connected > 1000);
+    CX_ASSERT_INT_EQ(c.observed_abandoned, 0);
+    sim_live_destroy(l);
+}
+
 /* the level changes only on the 15-second steps: unchanged before 15 s,
  * raised at 15 s (all agents ready at the start) */
 static void test_fifteen_second_steps(void)
@@ -333,6 +358,7 @@ static const cx_test_case rules[] = {
 static const cx_test_case running[] = {
     {"calls_per_second", test_calls_per_second},
     {"level_one_is_one_line_per_agent", test_level_one_is_one_line_per_agent},
+    {"wrap_up_is_paused", test_wrap_up_is_paused},
     {"fifteen_second_steps", test_fifteen_second_steps},
     {"hard_limit_in_the_run", test_hard_limit_in_the_run},
     {"trunk_cap", test_trunk_cap},
