@@ -16,43 +16,10 @@
 #include "cxtest.h"
 #include "run_internal.h"
 
-static char *dir;
+#define SCENARIO_FIXTURE_TAG "claims"
+#include "scenario_fixture.h"
+
 static char err[1 << 14];
-
-static int setup(void)
-{
-    dir = cx_test_tmpdir("claims");
-    return dir ? 0 : 1;
-}
-
-static int teardown(void)
-{
-    cx_test_rmtree(dir);
-    free(dir);
-    return 0;
-}
-
-static const char *data(const char *name)
-{
-    static char buf[4][1024];
-    static int k;
-    char rel[256];
-    snprintf(rel, sizeof rel, "tests/scenarios/data/%s", name);
-    return cx_test_src(buf[k++ % 4], sizeof buf[0], rel);
-}
-
-static const char *write_tmp(const char *name, const char *text)
-{
-    static char buf[4][1024];
-    static int k;
-    char *p = buf[k++ % 4];
-    snprintf(p, 1024, "%s/%s", dir, name);
-    FILE *f = fopen(p, "w");
-    CX_REQUIRE(f != NULL);
-    fputs(text, f);
-    fclose(f);
-    return p;
-}
 
 
 /* An expectation set holding only maxWindowAbandonRate 3%. */

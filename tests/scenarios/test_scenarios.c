@@ -14,43 +14,10 @@
 #include "cxtest.h"
 #include "mockcxone.h"
 
-static char *dir;
+#define SCENARIO_FIXTURE_TAG "scen"
+#include "scenario_fixture.h"
+
 static char out[1 << 17], err[1 << 14];
-
-static int setup(void)
-{
-    dir = cx_test_tmpdir("scen");
-    return dir ? 0 : 1;
-}
-
-static int teardown(void)
-{
-    cx_test_rmtree(dir);
-    free(dir);
-    return 0;
-}
-
-static const char *data(const char *name)
-{
-    static char buf[4][1024];
-    static int k;
-    char rel[256];
-    snprintf(rel, sizeof rel, "tests/scenarios/data/%s", name);
-    return cx_test_src(buf[k++ % 4], sizeof buf[0], rel);
-}
-
-static const char *write_tmp(const char *name, const char *text)
-{
-    static char buf[4][1024];
-    static int k;
-    char *p = buf[k++ % 4];
-    snprintf(p, 1024, "%s/%s", dir, name);
-    FILE *f = fopen(p, "w");
-    CX_REQUIRE(f != NULL);
-    fputs(text, f);
-    fclose(f);
-    return p;
-}
 
 static void expect_refused(const char *text, const char *want)
 {
