@@ -172,7 +172,9 @@ uint64_t sim__mix(uint64_t x)
     return x ^ (x >> 31);
 }
 
-/* ------------------------------------------------ what vicidial's log shows */
+/* ------------------------------------------------ what vicidial's log shows
+ * Kept only while the vicidial strategy runs (nothing on other dialers' hot
+ * paths); it starts empty when the strategy comes in. */
 
 /* The per-second slot of the last minute for the current second, cleared
  * when it last counted an older second; also rolls "today" over. */
@@ -194,6 +196,8 @@ static int vici_slot(sim__engine *e)
 
 static void vici_log_dial(sim__engine *e)
 {
+    if (!e->vici_running)
+        return;
     e->vici_dials[vici_slot(e)]++;
     e->vici_dials_today++;
 }
@@ -202,6 +206,8 @@ static void vici_log_dial(sim__engine *e)
  * machine): what VICIdial counts as answered. */
 static void vici_log_answer(sim__engine *e)
 {
+    if (!e->vici_running)
+        return;
     vici_slot(e);
     e->vici_answers_today++;
 }
@@ -209,6 +215,8 @@ static void vici_log_answer(sim__engine *e)
 /* An answer dropped for want of an agent (VICIdial's DROP status). */
 static void vici_log_drop(sim__engine *e)
 {
+    if (!e->vici_running)
+        return;
     e->vici_drops[vici_slot(e)]++;
     e->vici_drops_today++;
 }
@@ -909,6 +917,9 @@ static void vici_switch(sim__engine *e)
         return;
     sim__vici_init(&e->vici, &e->d.vicidial, e->d.abandon_rate);
     e->vici_ticks = 0;
+    e->vici_day = -1; /* the log starts afresh */
+    for (int i = 0; i < VICI_MINUTE; i++)
+        e->vici_stamp[i] = -1;
     push(e, e->now + 1.0, EV_VICI_SECOND, 0, e->vici_gen);
     push(e, e->now, EV_VICI_ROUND, 0, e->vici_gen);
 }
@@ -1125,9 +1136,6 @@ sim_status sim__engine_create(const sim_model *m, const sim_dialer *d, uint64_t 
     if (d->warm_up_s > 0)
         push(e, d->warm_up_s, EV_PACE, 0, 0);
     start_arrivals(e);
-    e->vici_day = -1;
-    for (int i = 0; i < VICI_MINUTE; i++)
-        e->vici_stamp[i] = -1;
     vici_switch(e);
     pace(e);
     if (e->oom) {
