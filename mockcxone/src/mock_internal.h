@@ -78,4 +78,9 @@ void mock__dispatch(mock_server *s, const mock__req *req, mock__resp *r);
 bool mock__authorize(mock_server *s, const mock__req *req, const char *scope, char *client_id,
                      mock__resp *r);
 
+/* Writes the answer `r` broken as its wire fault says, straight on the
+ * connection's socket (mock_wire.c); the caller then closes the connection.
+ * Returns when done, when the client leaves, or when the server stops. */
+void mock__wire_send(mock_server *s, struct MHD_Connection *conn, const mock__resp *r);
+
 #endif

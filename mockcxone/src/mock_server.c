@@ -243,9 +243,14 @@ static bool apply_fault(mock_server *s, const mock__req *req, const mock__effect
         r->drop = true; /* the server is stopping */
         return true;
     }
+    if (fx->action >= MOCK_ACT_EMPTY_RESPONSE)
+        r->wire = fx->wire; /* mock_wire.c sends it */
     switch (fx->action) {
     case MOCK_ACT_RESET:
-        r->drop = true;
+    case MOCK_ACT_EMPTY_RESPONSE:
+    case MOCK_ACT_RANDOM_DATA:
+    case MOCK_ACT_HANG:
+        r->drop = true; /* nothing from the route; random-data and hang on the wire */
         return true;
     case MOCK_ACT_EXPIRE_TOKENS:
         mock__auth_revoke_all(s->auth);
@@ -270,8 +275,7 @@ static bool apply_fault(mock_server *s, const mock__req *req, const mock__effect
         }
         break;
     }
-    case MOCK_ACT_NONE:
-    case MOCK_ACT_COUNT:
+    default: /* the delivering wire faults: the route's answer, or the rule's */
         break;
     }
     if (!fx->status)
@@ -382,7 +386,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     mock__resp_init(&r);
     handle(s, &cs->req, &r);
     mock__journal_request(s->journal, &cs->req, &r, cx_clock_now(s->clk));
-    enum MHD_Result rc = r.drop ? MHD_NO : send_resp(conn, &r);
+    enum MHD_Result rc = MHD_NO;
+    if (r.wire.action)
+        mock__wire_send(s, conn, &r); /* then libmicrohttpd closes the connection */
+    else if (!r.drop)
+        rc = send_resp(conn, &r);
     mock__resp_free(&r);
     return rc;
 }
