@@ -144,14 +144,14 @@ static void test_port_in_use(void)
 /* SIGTERM or SIGINT ends the server while a fault's 600 s delay holds a
  * request (the bound below is generous on purpose: it tells "stops" from
  * "waits for the delay", it measures nothing). */
-static void stop_while_held(int sig)
+static void stop_while_held(int sig, const char *rule)
 {
     char *dir = cx_test_tmpdir("mockhold");
     char faults[512];
     snprintf(faults, sizeof faults, "%s/f.json", dir);
     FILE *f = fopen(faults, "w");
     CX_REQUIRE(f != NULL);
-    fputs("{\"faults\":[{\"path\":\"/api/**\",\"delayMs\":600000}]}", f);
+    fprintf(f, "{\"faults\":[%s]}", rule);
     fclose(f);
     char line[256];
     int fd;
@@ -187,8 +187,14 @@ static void stop_while_held(int sig)
     free(dir);
 }
 
-static void test_sigterm_while_held(void) { stop_while_held(SIGTERM); }
-static void test_sigint_while_held(void) { stop_while_held(SIGINT); }
+#define HELD "{\"path\":\"/api/**\",\"delayMs\":600000}"
+static void test_sigterm_while_held(void) { stop_while_held(SIGTERM, HELD); }
+static void test_sigint_while_held(void) { stop_while_held(SIGINT, HELD); }
+/* hang: accepted and never answered, yet a stop ends it */
+static void test_sigterm_while_hanging(void)
+{
+    stop_while_held(SIGTERM, "{\"path\":\"/api/**\",\"action\":\"hang\"}");
+}
 
 static void test_help_and_bad_args(void)
 {
@@ -226,6 +232,7 @@ static const cx_test_case cases[] = {
     {"help_and_bad_args", test_help_and_bad_args},
     {"port_in_use", test_port_in_use},
     {"sigterm_while_held", test_sigterm_while_held},
+    {"sigterm_while_hanging", test_sigterm_while_hanging},
     {"sigint_while_held", test_sigint_while_held},
     {NULL, NULL},
 };
