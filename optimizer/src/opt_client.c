@@ -140,7 +140,7 @@ static opt__verdict call_attempt(void *ud, int attempt, double *retry_after)
                             .if_match = k->if_match,
                             .headers = extra,
                             .timeout_ms = attempt_bound_ms(k),
-                            .fresh_connection = is_write(k->method) && !k->if_match};
+                            .fresh_connection = is_write(k->method)};
         k->log->attempts++;
         int rc = opt__http_perform(c->http, &req, k->resp);
         OPENSSL_cleanse(authz, sizeof authz);

@@ -28,7 +28,8 @@ typedef struct opt__request {
     long timeout_ms;          /* > 0: this exchange's bound, if below the handle's */
     bool fresh_connection;    /* not on a kept-alive connection: libcurl silently sends a
                                  request again when a reused connection closes without an
-                                 answer, which a write that must not repeat cannot allow */
+                                 answer: a write is repeated only by the retry loop, which
+                                 knows whether that is safe, and says so */
 } opt__request;
 
 typedef struct opt__response {
