@@ -204,7 +204,7 @@ static int parse_rule(const cJSON *node, const char *file, const char *array, in
     if (dist && parse_distribution(&o, dist, r, &delay) != 0)
         return -1;
     if (!status && !delay && !dist && !action)
-        return cx_jobj_fail(&o, NULL, "a rule needs a status, a delay or an action");
+        return cx_jobj_fail(&o, NULL, "a rule needs a status, a delayMs or an action");
     if ((action == MOCK_ACT_RESET || action == MOCK_ACT_EMPTY_RESPONSE ||
          action == MOCK_ACT_RANDOM_DATA || action == MOCK_ACT_HANG) &&
         status)
@@ -404,7 +404,8 @@ void mock__faults_match(mock__faults *f, const char *method, const char *path, d
         r->fired++;
         *out = r->fx;
         out->delay_ms = draw_delay(r, &f->rng);
-        out->wire.seed = (unsigned long long)(rand01(&f->rng) * 9007199254740992.0);
+        if (r->fx.action == MOCK_ACT_RANDOM_DATA) /* draws only what it uses */
+            out->wire.seed = (unsigned long long)(rand01(&f->rng) * 9007199254740992.0);
         out->body = r->fx.body ? strdup(r->fx.body) : NULL;
         out->patch = r->fx.patch ? strdup(r->fx.patch) : NULL;
         out->fired = true;

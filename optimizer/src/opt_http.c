@@ -158,10 +158,10 @@ static void describe(CURL *c, CURLcode cc, const char *url, const char *errbuf, 
         break;
     case CURLE_OPERATION_TIMEDOUT:
         if (status)
-            snprintf(m, n, "the answer from %s (%ld) did not end within %ld ms: %s bytes "
-                     "came", url, status, timeout_ms, grouped(got, a, sizeof a));
+            snprintf(m, n, "timed out: the answer from %s (%ld) did not end within %ld ms: "
+                     "%s bytes came", url, status, timeout_ms, grouped(got, a, sizeof a));
         else
-            snprintf(m, n, "no answer from %s within %ld ms", url, timeout_ms);
+            snprintf(m, n, "timed out: no answer from %s within %ld ms", url, timeout_ms);
         break;
     case CURLE_WEIRD_SERVER_REPLY:
     case CURLE_UNSUPPORTED_PROTOCOL:

@@ -332,7 +332,7 @@ static void test_patch_hangs_always(void)
     CX_ASSERT_INT_EQ(r.rc, 1);
     CX_ASSERT_INT_EQ(count(m, "PATCH", SEED_GET), 3);
     CX_ASSERT_CONTAINS(out, "failed-network");
-    CX_ASSERT_CONTAINS(out, "gave up after 3 attempts: PATCH /api/v2/campaigns/c-1001: no answer "
+    CX_ASSERT_CONTAINS(out, "gave up after 3 attempts: PATCH /api/v2/campaigns/c-1001: timed out: no answer "
                             "from http://127.0.0.1:");
     CX_ASSERT_CONTAINS(out, "within 1000 ms");
     CU_ASSERT(r.seconds < 30);
