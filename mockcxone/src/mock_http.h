@@ -34,6 +34,7 @@ typedef struct mock__resp {
     int status;
     cx_buf body;
     const char *content_type;
+    char own_type[128];   /* content_type's storage when it is not a literal */
     int n_headers;
     char hname[MOCK_MAX_HEADERS][48];
     char hvalue[MOCK_MAX_HEADERS][256];

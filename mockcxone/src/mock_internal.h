@@ -25,6 +25,7 @@
 #include "mock_fault.h"
 #include "mock_http.h"
 #include "mock_journal.h"
+#include "mock_session.h"
 
 #define MOCK_MAX_PARAMS 4
 
@@ -42,6 +43,7 @@ struct mock_server {
     struct cJSON *initial_doc; /* the faults given at create: reset restores them */
     mock__journal *journal;
     mock__journal *sink;     /* webhook deliveries */
+    mock__session *session;  /* record or replay; NULL: the mock's own routes */
     /* the cxone profile */
     char *access_key_id, *access_key_secret, *tenant_id;
     struct cJSON *extras;    /* per skill: CXone settings with no simulated meaning */

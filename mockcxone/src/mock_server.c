@@ -313,6 +313,10 @@ static void handle(mock_server *s, mock__req *req, mock__resp *r)
         mock__effect_free(&fx);
         if (done)
             return;
+        if (s->session) { /* record or replay: mock_session.h */
+            mock__session_answer(s->session, req, r);
+            return;
+        }
     }
     mock__dispatch(s, req, r);
 }
@@ -564,6 +568,17 @@ mock_status mock_server_create(const mock_options *o, mock_server **out, cx_erro
         (st = mock__faults_load(s->faults, s->initial_doc, o->faults_path ? o->faults_path : "",
                                 false, err)) != MOCK_OK)
         goto out;
+    if (o->record_upstream && o->replay_path) {
+        st = cx_error_set(err, MOCK_EINVAL, "record or replay, not both");
+        goto out;
+    }
+    if ((o->record_upstream &&
+         (st = mock__session_record(o->record_upstream, o->record_out, &s->session, err)) !=
+             MOCK_OK) ||
+        (o->replay_path &&
+         (st = mock__session_replay(o->replay_path, o->replay_ignore, o->replay_missing_status,
+                                    &s->session, err)) != MOCK_OK))
+        goto out;
     *out = s;
     return MOCK_OK;
 fail:
@@ -659,6 +674,7 @@ void mock_server_destroy(mock_server *s)
     mock__journal_destroy(s->sink);
     mock__journal_destroy(s->journal);
     mock__faults_destroy(s->faults);
+    mock__session_destroy(s->session);
     cJSON_Delete(s->initial_doc);
     mock__store_destroy(s->store);
     mock__auth_destroy(s->auth);
