@@ -162,6 +162,12 @@ static void record(mock__session *s, const mock__req *req, long status,
     pthread_mutex_unlock(&s->lock);
 }
 
+static int on_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+    (void)dt, (void)dn, (void)ut, (void)un;
+    return atomic_load(&((mock__session *)ud)->stopping) ? 1 : 0;
+}
+
 void mock__proxy_answer(mock__session *s, const mock__req *req, mock__resp *r)
 {
     CURL *c = curl_easy_init();
@@ -193,6 +199,9 @@ void mock__proxy_answer(mock__session *s, const mock__req *req, mock__resp *r)
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &a);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, s);
     if (strcmp(req->method, "GET") == 0) {
         curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
     } else if (strcmp(req->method, "HEAD") == 0) {

@@ -644,6 +644,8 @@ mock_status mock_server_start(mock_server *s, cx_error *err)
     pthread_mutex_lock(&s->stop_lock);
     s->stopping = false;
     pthread_mutex_unlock(&s->stop_lock);
+    if (s->session)
+        atomic_store(&s->session->stopping, false);
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : s->o.port;
     return MOCK_OK;
@@ -659,6 +661,7 @@ void mock_server_stop(mock_server *s)
         s->stopping = true;
         pthread_cond_broadcast(&s->stop_cond);
         pthread_mutex_unlock(&s->stop_lock);
+        mock__session_stop(s->session); /* and every exchange proxied */
         MHD_stop_daemon(s->daemon);
         s->daemon = NULL;
         mock__deadlines_destroy(s->deadlines);

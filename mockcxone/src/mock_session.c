@@ -278,6 +278,12 @@ void mock__session_answer(mock__session *s, const mock__req *req, mock__resp *r)
         mock__proxy_answer(s, req, r);
 }
 
+void mock__session_stop(mock__session *s)
+{
+    if (s)
+        atomic_store(&s->stopping, true);
+}
+
 void mock__session_destroy(mock__session *s)
 {
     if (!s)

@@ -21,6 +21,7 @@
 #define MOCK_SESSION_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "mock_http.h"
 
@@ -33,6 +34,7 @@ typedef struct mock__session {
     struct cJSON *exchanges;  /* borrowed from doc */
     /* record */
     char *upstream;           /* without a trailing slash */
+    atomic_bool stopping;     /* the server stops: exchanges in flight give up */
     char *out_path;
     /* replay */
     char *path;
@@ -48,6 +50,9 @@ mock_status mock__session_record(const char *upstream, const char *out_path,
 mock_status mock__session_replay(const char *path, const char *ignore_query, int missing_status,
                                  mock__session **out, cx_error *err);
 void mock__session_destroy(mock__session *s);
+/* The server is stopping: a proxied exchange in flight ends now (502, not
+ * recorded), so a stop does not wait on the upstream. */
+void mock__session_stop(mock__session *s);
 
 /* Answers `req` from the session: proxied and recorded, or replayed. */
 void mock__session_answer(mock__session *s, const mock__req *req, mock__resp *r);
