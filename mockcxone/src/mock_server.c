@@ -1,5 +1,6 @@
 /* mock_server.c - the HTTP server: libmicrohttpd, the request pipeline
- * (size limit -> faults -> routes -> journal), and the server's life.
+ * (size limit -> faults -> routes, or a recorded session -> journal), and
+ * the server's life.
  *
  * One thread per connection (libmicrohttpd's THREAD_PER_CONNECTION): a
  * fault's delay holds only its own connection; a connection limit, a limit
