@@ -278,6 +278,15 @@ void mock__session_answer(mock__session *s, const mock__req *req, mock__resp *r)
         mock__proxy_answer(s, req, r);
 }
 
+void mock__session_rewind(mock__session *s)
+{
+    if (!s || !s->replay)
+        return;
+    pthread_mutex_lock(&s->lock);
+    memset(s->used, 0, (size_t)(s->n ? s->n : 1) * sizeof *s->used);
+    pthread_mutex_unlock(&s->lock);
+}
+
 void mock__session_stop(mock__session *s)
 {
     if (s)

@@ -50,6 +50,8 @@ mock_status mock__session_record(const char *upstream, const char *out_path,
 mock_status mock__session_replay(const char *path, const char *ignore_query, int missing_status,
                                  mock__session **out, cx_error *err);
 void mock__session_destroy(mock__session *s);
+/* A replay's answers all unused again (POST /__admin/reset); NULL is none. */
+void mock__session_rewind(mock__session *s);
 /* The server is stopping: a proxied exchange in flight ends now (502, not
  * recorded), so a stop does not wait on the upstream. */
 void mock__session_stop(mock__session *s);

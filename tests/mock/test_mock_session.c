@@ -258,8 +258,13 @@ static void test_replay_rules(void)
     snprintf(want, sizeof want, "{\"url\":\"%s/api\"}", f.base);
     CX_ASSERT_STR_EQ(r.body, want);
     cx_http_resp_free(&r);
-    /* the admin API stays the mock's */
+    /* the admin API stays the mock's; its reset starts the replay again */
     CX_ASSERT_INT_EQ(cx_http("GET", fx_url(&f, "/__admin/health"), NULL, NULL, &r), 200);
+    cx_http_resp_free(&r);
+    CX_ASSERT_INT_EQ(cx_http("POST", fx_url(&f, "/__admin/reset"), NULL, "", &r), 200);
+    cx_http_resp_free(&r);
+    CX_ASSERT_INT_EQ(cx_http("GET", fx_url(&f, "/a"), NULL, NULL, &r), 200);
+    CX_ASSERT_STR_EQ(r.body, "{\"n\":1}");
     cx_http_resp_free(&r);
     fx_stop(&f);
     /* --replay-missing */
