@@ -33,6 +33,19 @@ static double wall(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* Each attempt's bound: 1 s, or 4 s under valgrind, where a good answer
+ * is slower to read but must still come well within it. */
+static const char *timeout_ms(void) { return getenv("CX_VALGRIND") ? "4000" : "1000"; }
+
+/* "within 1000 ms", "(200) did not end within 1000 ms: " with the bound. */
+static const char *within(const char *before, const char *after)
+{
+    static char buf[4][128];
+    static int k;
+    snprintf(buf[k % 4], sizeof buf[0], "%swithin %s ms%s", before, timeout_ms(), after);
+    return buf[k++ % 4];
+}
+
 typedef struct run_result {
     int rc;
     double seconds;
@@ -82,7 +95,7 @@ static void apply_through(const char *profile, const char *rule, char *const ext
     fclose(f);
     snprintf(res->audit, sizeof res->audit, "%s/audit-%d.jsonl", dir, n++);
     char *argv[32] = {"optimizer/cxopt", "apply", "--target", target, "--audit", res->audit,
-                      "--timeout", "1000", "--retry-base", "0.05", "--retry-attempts", "3"};
+                      "--timeout", (char *)timeout_ms(), "--retry-base", "0.05", "--retry-attempts", "3"};
     int a = 12;
     for (int i = 0; extra && extra[i] && a < 31; i++)
         argv[a++] = extra[i];
@@ -173,7 +186,7 @@ static void read_survives(const char *action, const char *said)
     CX_ASSERT_INT_EQ(count(m, "GET", SEED_GET), 2);
     CX_ASSERT_CONTAINS(err, "GET http://127.0.0.1:");
     CX_ASSERT_CONTAINS(err, said);
-    CU_ASSERT(r.seconds < 30); /* generous: each attempt is bounded by --timeout 1000 */
+    CU_ASSERT(r.seconds < 60); /* generous: each attempt is bounded by --timeout */
     assert_audit_whole(r.audit, "applied");
     mock_server_destroy(m);
 }
@@ -192,20 +205,20 @@ static void test_get_malformed_chunk(void)
 {
     read_survives("\"action\":\"malformed-chunk\"", "(200) broke off after");
 }
-static void test_get_hang(void) { read_survives("\"action\":\"hang\"", "within 1000 ms"); }
+static void test_get_hang(void) { read_survives("\"action\":\"hang\"", within("", "")); }
 static void test_get_dribble(void)
 {
     read_survives("\"action\":\"dribble\",\"chunks\":4,\"durationMs\":6000",
-                  "(200) did not end within 1000 ms");
+                  within("(200) did not end ", ""));
 }
 static void test_get_bandwidth(void)
 {
-    read_survives("\"action\":\"bandwidth\",\"bytesPerSecond\":20", "within 1000 ms");
+    read_survives("\"action\":\"bandwidth\",\"bytesPerSecond\":20", within("", ""));
 }
 static void test_get_slow_close(void)
 {
     read_survives("\"action\":\"slow-close\",\"durationMs\":600000",
-                  "(200) did not end within 1000 ms: ");
+                  within("(200) did not end ", ": "));
 }
 
 /* ------------------------------------- writes without If-Match: re-read */
@@ -266,16 +279,16 @@ static void test_put_malformed_chunk(void)
 static void test_put_dribble(void)
 {
     write_settled("\"action\":\"dribble\",\"chunks\":3,\"durationMs\":6000", true,
-                  "(200) did not end within 1000 ms");
+                  within("(200) did not end ", ""));
 }
 static void test_put_bandwidth(void)
 {
-    write_settled("\"action\":\"bandwidth\",\"bytesPerSecond\":20", true, "within 1000 ms");
+    write_settled("\"action\":\"bandwidth\",\"bytesPerSecond\":20", true, within("", ""));
 }
 static void test_put_slow_close(void)
 {
     write_settled("\"action\":\"slow-close\",\"durationMs\":600000", true,
-                  "(200) did not end within 1000 ms: ");
+                  within("(200) did not end ", ": "));
 }
 
 /* ------------------------------------------- writes with If-Match: safe */
@@ -334,7 +347,7 @@ static void test_patch_hangs_always(void)
     CX_ASSERT_CONTAINS(out, "failed-network");
     CX_ASSERT_CONTAINS(out, "gave up after 3 attempts: PATCH /api/v2/campaigns/c-1001: timed out: no answer "
                             "from http://127.0.0.1:");
-    CX_ASSERT_CONTAINS(out, "within 1000 ms");
+    CX_ASSERT_CONTAINS(out, within("", ""));
     CU_ASSERT(r.seconds < 30);
     assert_audit_whole(r.audit, "failed-network");
     mock_server_destroy(m);
