@@ -1,24 +1,77 @@
 /* test_sim_gsl.c - no library can end the process through GSL.
  *
  * GSL's default error handler calls abort(). This program, like cxopt and
- * the other tests, never switches it off itself: each case runs one entry
- * point of libdialsim in a child process and then meets a GSL domain error
- * there. The library's initialisation must have switched the handler off,
- * so the error comes back as a status (GSL_EDOM) and the child exits 0;
- * with GSL's default handler it would die of SIGABRT. */
+ * the other tests, never switches it off itself: each case runs in a child
+ * process, which dies of SIGABRT if GSL's handler is still on when GSL
+ * reports an error.
+ *
+ *   after_*   one entry point of libdialsim runs, then the child meets a
+ *             GSL domain error of its own (log of -1): the entry point must
+ *             have switched the handler off, so it comes back as GSL_EDOM.
+ *   inside_*  GSL reports an error inside a real prediction, run or fit.
+ *             No input that passes validation makes a GSL call of the
+ *             prediction path fail (gsl_ran_* never reports, and the t
+ *             quantile of the intervals has no failing argument), but every
+ *             engine asks GSL for its random number generator, and the
+ *             fit's Weibull asks for a root solver: GSL reports an
+ *             allocation it could not make (GSL_ENOMEM) through the same
+ *             handler. This program's malloc fails the allocations GSL's
+ *             own code asks for, so the call inside fails for real; the
+ *             prediction and the run must come back with SIM_ENOMEM and a
+ *             message, the fit without its Weibull candidate.
+ *             ASan replaces malloc itself, so there the inside cases pass
+ *             without arming anything (the normal build checks them). */
+#define _GNU_SOURCE
 #include <cjson/cJSON.h>
+#include <dlfcn.h>
+#include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_sf_log.h>
 #include <math.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cxtest.h"
 #include "dialsim.h"
+#include "dialsim_fit.h"
 
-enum entry { PREDICT, RUN, LIVE };
+/* ------------------------------------------- GSL's allocations, failed */
+
+#ifndef __SANITIZE_ADDRESS__
+#define CAN_FAIL_GSL 1
+extern void *__libc_malloc(size_t n);
+static int fail_gsl_allocs; /* set in a child only */
+static int gsl_allocs_failed;
+static __thread int in_malloc;
+
+/* Every malloc of the process comes here (libgsl's too, through its PLT):
+ * while armed, one whose caller is libgsl's code fails. */
+void *malloc(size_t n)
+{
+    if (fail_gsl_allocs && !in_malloc) {
+        in_malloc = 1;
+        Dl_info info;
+        int gsl = dladdr(__builtin_return_address(0), &info) && info.dli_fname &&
+                  strstr(info.dli_fname, "libgsl") != NULL;
+        in_malloc = 0;
+        if (gsl) {
+            gsl_allocs_failed++;
+            errno = ENOMEM;
+            return NULL;
+        }
+    }
+    return __libc_malloc(n);
+}
+#else
+#define CAN_FAIL_GSL 0
+static int fail_gsl_allocs, gsl_allocs_failed;
+#endif
+
+enum entry { PREDICT, RUN, LIVE, FIT };
 
 static int child(enum entry which)
 {
@@ -67,6 +120,97 @@ static void in_child(enum entry which)
                    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 }
 
+/* Exit codes of an inside_* child: 0 clean, anything else names what. */
+static int inside(enum entry which)
+{
+    cx_error err = {0};
+    if (which == FIT) {
+        sim_fit *fit = NULL;
+        if (sim_fit_create(NULL, NULL, &fit, &err) != SIM_OK)
+            return 20;
+        /* talk times of no fixed shape, so every candidate is tried */
+        char text[64 * 400] = SIM_RECORD_HEADER;
+        size_t len = strlen(text);
+        for (int i = 0; i < 300; i++)
+            len += (size_t)snprintf(text + len, sizeof text - len,
+                                    "%d,,live,5,none,,0,0,%.3f,10,%d\n", i,
+                                    30 + 200 * fmod(i * 0.618034, 1.0), i % 5);
+        if (sim_fit_add_text(fit, text, len, "records", &err) != SIM_OK)
+            return 21;
+        cJSON *model = NULL, *report = NULL;
+        fail_gsl_allocs = CAN_FAIL_GSL;
+        sim_status st = sim_fit_result(fit, &model, &report, &err);
+        fail_gsl_allocs = 0;
+        int rc = st != SIM_OK ? 22 : 0;
+        char *text_out = report ? cJSON_PrintUnformatted(cJSON_GetObjectItem(report, "talkTime"))
+                                : NULL;
+        if (!rc && (!text_out || !strstr(text_out, "\"gamma\"")))
+            rc = 23; /* the other candidates are still there */
+        if (!rc && CAN_FAIL_GSL && strstr(text_out, "\"weibull\""))
+            rc = 24; /* the Weibull needs the solver GSL could not allocate */
+        if (!rc && CAN_FAIL_GSL && gsl_allocs_failed == 0)
+            rc = 25; /* nothing was failed: the case tested nothing */
+        free(text_out);
+        cJSON_Delete(model);
+        cJSON_Delete(report);
+        sim_fit_destroy(fit);
+        return rc;
+    }
+    cJSON *j = cJSON_Parse(sim_typical_campaign_json());
+    sim_model *m = NULL;
+    if (!j || sim_model_parse(j, "", "", &m, &err) != SIM_OK)
+        return 10;
+    cJSON_Delete(j);
+    sim_dialer d = sim_dialer_default();
+    sim_status st;
+    fail_gsl_allocs = CAN_FAIL_GSL;
+    if (which == PREDICT) {
+        sim_prediction p;
+        st = sim_predict(m, &d, 0.2, 0, 2, 7, &p, &err);
+    } else {
+        sim_config cfg;
+        sim_report *r = NULL;
+        fail_gsl_allocs = 0;
+        if (sim_config_init(&cfg, m, &d, 0.2, 7, 1, &err) != SIM_OK)
+            return 12;
+        fail_gsl_allocs = CAN_FAIL_GSL;
+        st = sim_run(&cfg, 1, &r, &err);
+        fail_gsl_allocs = 0;
+        sim_report_destroy(r);
+        sim_config_free(&cfg);
+    }
+    fail_gsl_allocs = 0;
+    sim_model_destroy(m);
+    if (!CAN_FAIL_GSL)
+        return st == SIM_OK ? 0 : 30;
+    if (gsl_allocs_failed == 0)
+        return 31; /* nothing was failed: the case tested nothing */
+    if (st != SIM_ENOMEM)
+        return 32;
+    if (!strstr(err.msg, "random number generator"))
+        return 33;
+    return 0;
+}
+
+static void inside_child(enum entry which)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    CX_REQUIRE(pid >= 0);
+    if (pid == 0)
+        _exit(inside(which));
+    int status = 0;
+    waitpid(pid, &status, 0);
+    cx__assert_fmt(WIFEXITED(status) && WEXITSTATUS(status) == 0, __LINE__, __FILE__,
+                   "child: %s %d (exit codes: see inside())",
+                   WIFSIGNALED(status) ? "killed by signal" : "exit status",
+                   WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+}
+
+static void test_inside_predict(void) { inside_child(PREDICT); }
+static void test_inside_run(void) { inside_child(RUN); }
+static void test_inside_fit(void) { inside_child(FIT); }
+
 static void test_after_predict(void) { in_child(PREDICT); }
 static void test_after_run(void) { in_child(RUN); }
 static void test_after_live_create(void) { in_child(LIVE); }
@@ -75,6 +219,9 @@ static const cx_test_case cases[] = {
     {"domain_error_after_predict", test_after_predict},
     {"domain_error_after_run", test_after_run},
     {"domain_error_after_live_create", test_after_live_create},
+    {"gsl_error_inside_predict", test_inside_predict},
+    {"gsl_error_inside_run", test_inside_run},
+    {"gsl_error_inside_fit", test_inside_fit},
     {NULL, NULL},
 };
 static const cx_test_suite suites[] = {
