@@ -161,11 +161,95 @@ static void test_sweep_bad_point(void)
     CX_ASSERT_CONTAINS(err, "must end in .svg or .png");
 }
 
+/* Column `name` of the CSV header line `head` (0-based), or -1. */
+static int csv_column(const char *head, const char *name)
+{
+    size_t n = strlen(name);
+    int col = 0;
+    for (const char *p = head; *p && *p != '\n'; col++) {
+        size_t len = strcspn(p, ",\n");
+        if (len == n && strncmp(p, name, n) == 0)
+            return col;
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    return -1;
+}
+
+/* The numbers of one CSV line into v (at most 32); returns their count. */
+static int csv_numbers(const char *line, double *v)
+{
+    int n = 0;
+    const char *p = line;
+    while (n < 32 && *p && *p != '\n') {
+        char *end;
+        v[n++] = strtod(p, &end);
+        p = end;
+        if (*p == ',')
+            p++;
+    }
+    return n;
+}
+
+/* A small abandon rate over two replications: the t interval (12.7 times
+ * the standard error) reaches below 0 at some points. A rate cannot be
+ * negative, so the CSV, which the plot draws, keeps the lower bound at 0;
+ * the interval's other end is the one computed (mean + half width). */
+static void test_sweep_interval_clipped(void)
+{
+    char csv[1024], svg[1024];
+    snprintf(csv, sizeof csv, "%s", tmp("clip.csv"));
+    snprintf(svg, sizeof svg, "%s", tmp("clip.svg"));
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "sweep", (char *)data("sweep.json"),
+                                            "--vary", "dialer.abandonRate=0.001:0.003:0.001",
+                                            "--vary", "campaign.agents=10:20:10",
+                                            "--replications", "2", "--out", csv, "--plot", svg,
+                                            "--quiet", NULL},
+                            NULL, out, sizeof out, err, sizeof err),
+                     0);
+    char *text = cx_slurp(csv);
+    CX_REQUIRE(text != NULL);
+    const char *names[][3] = {{"abandonRate", "abandonRateLo", "abandonRateHi"},
+                              {"observedAbandonRate", "observedAbandonRateLo",
+                               "observedAbandonRateHi"}};
+    int clipped = 0, rows = 0;
+    for (const char *line = strchr(text, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+        double v[32];
+        int n = csv_numbers(line + 1, v);
+        rows++;
+        for (int m = 0; m < 2; m++) {
+            int c[3];
+            for (int k = 0; k < 3; k++) {
+                c[k] = csv_column(text, names[m][k]);
+                CX_REQUIRE(c[k] >= 0 && c[k] < n);
+            }
+            double mean = v[c[0]], lo = v[c[1]], hi = v[c[2]];
+            cx__assert_fmt(lo >= 0 && lo <= mean, __LINE__, __FILE__,
+                           "row %d: %s %g not in [0, the mean %g]", rows, names[m][1], lo, mean);
+            if (2 * mean - hi < -1e-6) { /* the interval's own lower end is below 0 */
+                clipped++;
+                cx__assert_fmt(lo == 0, __LINE__, __FILE__, "row %d: %s %g, want 0", rows,
+                               names[m][1], lo);
+            }
+        }
+    }
+    CX_ASSERT_INT_EQ(rows, 3 * 2);
+    /* the case reaches the clip (seed 9: two points, truth and the ACD's) */
+    CU_ASSERT(clipped > 0);
+    char *plot = cx_slurp(svg);
+    CX_REQUIRE(plot != NULL);
+    CX_ASSERT_CONTAINS(plot, "<svg");
+    free(plot);
+    free(text);
+}
+
 static const cx_test_case cases[] = {
     {"golden_output", test_golden_output},
     {"bad_input_exits_2", test_bad_input_exits_2},
     {"sweep_thread_independent", test_sweep_thread_independent},
     {"sweep_bad_point", test_sweep_bad_point},
+    {"sweep_interval_clipped", test_sweep_interval_clipped},
     {NULL, NULL},
 };
 static const cx_test_suite suites[] = {
