@@ -15,15 +15,13 @@
  *             engine asks GSL for its random number generator, and the
  *             fit's Weibull asks for a root solver: GSL reports an
  *             allocation it could not make (GSL_ENOMEM) through the same
- *             handler. This program's malloc fails the allocations GSL's
- *             own code asks for, so the call inside fails for real; the
+ *             handler. This program fails the allocations GSL's own code
+ *             asks for, so the call inside fails for real; the
  *             prediction and the run must come back with SIM_ENOMEM and a
- *             message, the fit without its Weibull candidate.
- *             ASan replaces malloc itself, so there the inside cases pass
- *             without arming anything (the normal build checks them). */
-#define _GNU_SOURCE
+ *             message, the fit without its Weibull candidate
+ *             (tests/support/cx_gsl_fail.h; the sanitizer and valgrind
+ *             builds cannot fail them, the normal build checks them). */
 #include <cjson/cJSON.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_sf_log.h>
@@ -35,41 +33,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cx_gsl_fail.h"
 #include "cxtest.h"
 #include "dialsim.h"
 #include "dialsim_fit.h"
-
-/* ------------------------------------------- GSL's allocations, failed */
-
-#ifndef __SANITIZE_ADDRESS__
-#define CAN_FAIL_GSL 1
-extern void *__libc_malloc(size_t n);
-static int fail_gsl_allocs; /* set in a child only */
-static int gsl_allocs_failed;
-static __thread int in_malloc;
-
-/* Every malloc of the process comes here (libgsl's too, through its PLT):
- * while armed, one whose caller is libgsl's code fails. */
-void *malloc(size_t n)
-{
-    if (fail_gsl_allocs && !in_malloc) {
-        in_malloc = 1;
-        Dl_info info;
-        int gsl = dladdr(__builtin_return_address(0), &info) && info.dli_fname &&
-                  strstr(info.dli_fname, "libgsl") != NULL;
-        in_malloc = 0;
-        if (gsl) {
-            gsl_allocs_failed++;
-            errno = ENOMEM;
-            return NULL;
-        }
-    }
-    return __libc_malloc(n);
-}
-#else
-#define CAN_FAIL_GSL 0
-static int fail_gsl_allocs, gsl_allocs_failed;
-#endif
 
 enum entry { PREDICT, RUN, LIVE, FIT };
 
@@ -138,17 +105,17 @@ static int inside(enum entry which)
         if (sim_fit_add_text(fit, text, len, "records", &err) != SIM_OK)
             return 21;
         cJSON *model = NULL, *report = NULL;
-        fail_gsl_allocs = CAN_FAIL_GSL;
+        cx_gsl_fail_on = CX_GSL_FAIL;
         sim_status st = sim_fit_result(fit, &model, &report, &err);
-        fail_gsl_allocs = 0;
+        cx_gsl_fail_on = 0;
         int rc = st != SIM_OK ? 22 : 0;
         char *text_out = report ? cJSON_PrintUnformatted(cJSON_GetObjectItem(report, "talkTime"))
                                 : NULL;
         if (!rc && (!text_out || !strstr(text_out, "\"gamma\"")))
             rc = 23; /* the other candidates are still there */
-        if (!rc && CAN_FAIL_GSL && strstr(text_out, "\"weibull\""))
+        if (!rc && CX_GSL_FAIL && strstr(text_out, "\"weibull\""))
             rc = 24; /* the Weibull needs the solver GSL could not allocate */
-        if (!rc && CAN_FAIL_GSL && gsl_allocs_failed == 0)
+        if (!rc && CX_GSL_FAIL && cx_gsl_failed == 0)
             rc = 25; /* nothing was failed: the case tested nothing */
         free(text_out);
         cJSON_Delete(model);
@@ -163,27 +130,27 @@ static int inside(enum entry which)
     cJSON_Delete(j);
     sim_dialer d = sim_dialer_default();
     sim_status st;
-    fail_gsl_allocs = CAN_FAIL_GSL;
+    cx_gsl_fail_on = CX_GSL_FAIL;
     if (which == PREDICT) {
         sim_prediction p;
         st = sim_predict(m, &d, 0.2, 0, 2, 7, &p, &err);
     } else {
         sim_config cfg;
         sim_report *r = NULL;
-        fail_gsl_allocs = 0;
+        cx_gsl_fail_on = 0;
         if (sim_config_init(&cfg, m, &d, 0.2, 7, 1, &err) != SIM_OK)
             return 12;
-        fail_gsl_allocs = CAN_FAIL_GSL;
+        cx_gsl_fail_on = CX_GSL_FAIL;
         st = sim_run(&cfg, 1, &r, &err);
-        fail_gsl_allocs = 0;
+        cx_gsl_fail_on = 0;
         sim_report_destroy(r);
         sim_config_free(&cfg);
     }
-    fail_gsl_allocs = 0;
+    cx_gsl_fail_on = 0;
     sim_model_destroy(m);
-    if (!CAN_FAIL_GSL)
+    if (!CX_GSL_FAIL)
         return st == SIM_OK ? 0 : 30;
-    if (gsl_allocs_failed == 0)
+    if (cx_gsl_failed == 0)
         return 31; /* nothing was failed: the case tested nothing */
     if (st != SIM_ENOMEM)
         return 32;
