@@ -211,14 +211,18 @@ static int plot(const sweep *s, const char *csv, const char *out, double limit)
     fprintf(g, "set ylabel 'abandon rate (%%), 95%% interval' tc rgb '%s'\n", blues[0]);
     fprintf(g, "set y2label 'occupancy (%%)' tc rgb '%s'\nset y2tics\nset ytics nomirror\n",
             greens[0]);
-    fprintf(g, "set grid\nset key outside below center horizontal box\nset bmargin 6\n");
+    /* room below for the x label and the legend's rows (two entries a row) */
+    bool setting = strcmp(s->v[0].key, "dialer.abandonRate") == 0;
+    int entries = 3 * groups + setting;
+    fprintf(g, "set grid\nset key outside below center horizontal box\nset bmargin %d\n",
+            4 + (entries + 1) / 2);
     fprintf(g, "set yrange [0:*]\nset y2range [0:100]\nset offsets graph 0.02, graph 0.02, 0, 0\n");
     fprintf(g, "set arrow from graph 0, first %g to graph 1, first %g nohead lw 2 lc rgb 'red'\n",
             100 * limit, 100 * limit);
     fprintf(g, "set label 'limit %g%%' at graph 0.01, first %g offset 0,0.6 tc rgb 'red'\n",
             100 * limit, 100 * limit);
     fputs("plot ", g);
-    if (strcmp(s->v[0].key, "dialer.abandonRate") == 0)
+    if (setting)
         fputs("100 * x with lines lw 6 lc rgb '#c8c8c8' title 'the setting', ", g);
     double vals[MAX_VARY];
     for (int k = 0; k < groups; k++) {
