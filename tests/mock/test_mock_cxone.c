@@ -1,7 +1,8 @@
 /* test_mock_cxone.c - mockcxone's cxone profile over loopback: discovery,
  * the password grant with an access key (and refresh tokens), JWT-shaped
  * tokens, the skills API, Accept enforcement, 429 with and without
- * Retry-After, and what the journal keeps of it all. */
+ * Retry-After, what the journal keeps of it all, and concurrent PUTs of
+ * the settings (a race, and the same race made certain through a seam). */
 #include <malloc.h>
 #include <openssl/evp.h>
 #include <pthread.h>
