@@ -12,16 +12,14 @@
  * prediction is OPT_EPREDICT and the gate refuses, naming it. The case runs
  * in a child process so that an abort is a failed case, not a lost program,
  * and the child starts from GSL's default handler. */
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include "cx_gsl_fail.h"
+#include "cxproc.h"
 #include "opt_fixture.h"
 
 /* The child's exit code: 0 as expected, anything else names what was not. */
-static int gated_cycle(void)
+static int gated_cycle(void *unused)
 {
+    (void)unused;
     ofx f;
     ofx_start(&f, NULL);
     cJSON *model = cJSON_Parse(OFX_MODEL);
@@ -63,17 +61,9 @@ static int gated_cycle(void)
 
 static void test_gsl_error_inside_gate(void)
 {
-    fflush(NULL);
-    pid_t pid = fork();
-    CX_REQUIRE(pid >= 0);
-    if (pid == 0)
-        _exit(gated_cycle());
-    int status = 0;
-    waitpid(pid, &status, 0);
-    cx__assert_fmt(WIFEXITED(status) && WEXITSTATUS(status) == 0, __LINE__, __FILE__,
-                   "child: %s %d (exit codes: see gated_cycle())",
-                   WIFSIGNALED(status) ? "killed by signal" : "exit status",
-                   WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    int rc = cx_in_child(gated_cycle, NULL);
+    cx__assert_fmt(rc == 0, __LINE__, __FILE__, "child: %s %d (exit codes: see gated_cycle())",
+                   rc > 128 ? "killed by signal" : "exit status", rc > 128 ? rc - 128 : rc);
 }
 
 static const cx_test_case cases[] = {

@@ -26,22 +26,21 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_sf_log.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "cx_gsl_fail.h"
+#include "cxproc.h"
 #include "cxtest.h"
 #include "dialsim.h"
 #include "dialsim_fit.h"
 
 enum entry { PREDICT, RUN, LIVE, FIT };
 
-static int child(enum entry which)
+static int child(void *arg)
 {
+    enum entry which = *(const enum entry *)arg;
     cx_error err = {0};
     cJSON *j = cJSON_Parse(sim_typical_campaign_json());
     sim_model *m = NULL;
@@ -74,22 +73,10 @@ static int child(enum entry which)
     return gsl_sf_log_e(-1.0, &res) == GSL_EDOM ? 0 : 15;
 }
 
-static void in_child(enum entry which)
-{
-    pid_t pid = fork();
-    CX_REQUIRE(pid >= 0);
-    if (pid == 0)
-        _exit(child(which));
-    int status = 0;
-    waitpid(pid, &status, 0);
-    cx__assert_fmt(WIFEXITED(status) && WEXITSTATUS(status) == 0, __LINE__, __FILE__,
-                   "child: %s %d", WIFSIGNALED(status) ? "killed by signal" : "exit status",
-                   WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-}
-
 /* Exit codes of an inside_* child: 0 clean, anything else names what. */
-static int inside(enum entry which)
+static int inside(void *arg)
 {
+    enum entry which = *(const enum entry *)arg;
     cx_error err = {0};
     if (which == FIT) {
         sim_fit *fit = NULL;
@@ -159,28 +146,22 @@ static int inside(enum entry which)
     return 0;
 }
 
-static void inside_child(enum entry which)
+/* Runs fn in a child process: it must exit 0, not die of SIGABRT. */
+static void in_child(int (*fn)(void *), enum entry which)
 {
-    fflush(NULL);
-    pid_t pid = fork();
-    CX_REQUIRE(pid >= 0);
-    if (pid == 0)
-        _exit(inside(which));
-    int status = 0;
-    waitpid(pid, &status, 0);
-    cx__assert_fmt(WIFEXITED(status) && WEXITSTATUS(status) == 0, __LINE__, __FILE__,
-                   "child: %s %d (exit codes: see inside())",
-                   WIFSIGNALED(status) ? "killed by signal" : "exit status",
-                   WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    int rc = cx_in_child(fn, &which);
+    cx__assert_fmt(rc == 0, __LINE__, __FILE__,
+                   "child: %s %d (exit codes: see child() and inside())",
+                   rc > 128 ? "killed by signal" : "exit status", rc > 128 ? rc - 128 : rc);
 }
 
-static void test_inside_predict(void) { inside_child(PREDICT); }
-static void test_inside_run(void) { inside_child(RUN); }
-static void test_inside_fit(void) { inside_child(FIT); }
+static void test_inside_predict(void) { in_child(inside, PREDICT); }
+static void test_inside_run(void) { in_child(inside, RUN); }
+static void test_inside_fit(void) { in_child(inside, FIT); }
 
-static void test_after_predict(void) { in_child(PREDICT); }
-static void test_after_run(void) { in_child(RUN); }
-static void test_after_live_create(void) { in_child(LIVE); }
+static void test_after_predict(void) { in_child(child, PREDICT); }
+static void test_after_run(void) { in_child(child, RUN); }
+static void test_after_live_create(void) { in_child(child, LIVE); }
 
 static const cx_test_case cases[] = {
     {"domain_error_after_predict", test_after_predict},
