@@ -1,7 +1,9 @@
 /* cx_plot.c - see cx_plot.h. */
 #include "cx_plot.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 void cx_plot_init(cx_plot *p, const char *prog, const char *out)
@@ -57,7 +59,8 @@ FILE *cx_plot_start(cx_plot *p, int width, int height)
     else
         fprintf(p->g, "set terminal svg size %d,%d dynamic background '#ffffff'\n", width,
                 height);
-    fprintf(p->g, "set output '%s'\n", p->out);
+    snprintf(p->tmp, sizeof p->tmp, "%s.tmp.%ld", p->out, (long)getpid());
+    fprintf(p->g, "set output '%s'\n", p->tmp);
     return p->g;
 }
 
@@ -66,9 +69,18 @@ int cx_plot_end(cx_plot *p)
     int rc = p->g ? pclose(p->g) : -1;
     p->g = NULL;
     drop_data(p);
-    if (rc != 0) {
-        fprintf(stderr, "%s: gnuplot failed (status %d)\n", p->prog, rc);
-        return -1;
-    }
-    return 0;
+    if (rc == 0 && rename(p->tmp, p->out) == 0)
+        return 0;
+    if (rc == 0)
+        fprintf(stderr, "%s: %s: cannot write\n", p->prog, p->out);
+    else if (rc > 0 && WIFEXITED(rc) && WEXITSTATUS(rc) == 127) /* the shell's "not found" */
+        fprintf(stderr, "%s: cannot run gnuplot: it is not on the PATH (install gnuplot-nox)\n",
+                p->prog);
+    else if (rc > 0 && WIFEXITED(rc))
+        fprintf(stderr, "%s: gnuplot failed (exit status %d): %s not written\n", p->prog,
+                WEXITSTATUS(rc), p->out);
+    else
+        fprintf(stderr, "%s: gnuplot failed: %s not written\n", p->prog, p->out);
+    unlink(p->tmp);
+    return -1;
 }

@@ -8,13 +8,16 @@
  *                  OUT.data.PID (p->data), for the script to read;
  *   cx_plot_start  gnuplot on a pipe, its terminal chosen by the output's
  *                  extension (.png: pngcairo, else svg; white background)
- *                  and its output set: the caller writes the script;
- *   cx_plot_end    waits for gnuplot and removes the data file.
+ *                  and its output set to a temporary file beside OUT: the
+ *                  caller writes the script;
+ *   cx_plot_end    waits for gnuplot, renames its output into place when
+ *                  it succeeded (else removes it: nothing is half-written),
+ *                  and removes the data file.
  *
- * Errors are printed on stderr as "PROG: ..."; a call that fails (NULL,
- * -1) has already closed what it opened and removed the data file, so the
- * caller only returns. Paths must not hold a single quote (gnuplot's
- * string delimiter). */
+ * Errors are printed on stderr as "PROG: ..." (no gnuplot on the PATH is
+ * said as such); a call that fails (NULL, -1) has already closed what it
+ * opened and removed its files, so the caller only returns. Paths must not
+ * hold a single quote (gnuplot's string delimiter). */
 #ifndef CX_PLOT_H
 #define CX_PLOT_H
 
@@ -23,6 +26,7 @@
 typedef struct cx_plot {
     const char *prog, *out;
     char data[4200]; /* the data file's path; "" when there is none */
+    char tmp[4200];  /* gnuplot's output until it succeeded */
     FILE *d, *g;
 } cx_plot;
 

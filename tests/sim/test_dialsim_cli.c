@@ -1,6 +1,8 @@
 /* test_dialsim_cli.c - the dialsim program: golden output, exit codes on bad
  * input (nothing simulated, nothing written), sweeps that do not depend on
  * the thread count, plots. */
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -244,12 +246,64 @@ static void test_sweep_interval_clipped(void)
     free(text);
 }
 
+/* A plot gnuplot could not make is not left behind: with no gnuplot on
+ * the PATH the sweep says so, and with one that writes half a plot and
+ * fails, nothing is at the plot's path (common/tools/cx_plot.c: the output
+ * goes to a temporary file, renamed into place only when gnuplot
+ * succeeded). The CSV, written first, stays. */
+static void test_plot_not_half_written(void)
+{
+    char bin[1024], fake[1024], path_env[2100], csv[1024], svg[1024];
+    snprintf(bin, sizeof bin, "%s", tmp("bin"));
+    CX_REQUIRE(mkdir(bin, 0755) == 0);
+    snprintf(csv, sizeof csv, "%s", tmp("np.csv"));
+    snprintf(svg, sizeof svg, "%s", tmp("np.svg"));
+    char *argv[] = {"sim/dialsim", "sweep", (char *)data("sweep.json"), "--vary",
+                    "dialer.answerRate=0.6:0.7:0.1", "--replications", "2", "--out", csv,
+                    "--plot", svg, "--quiet", NULL};
+    struct stat st;
+    /* no gnuplot at all */
+    snprintf(path_env, sizeof path_env, "PATH=%s", bin);
+    char *env[] = {path_env, NULL};
+    CX_ASSERT_INT_EQ(cx_run(argv, env, out, sizeof out, err, sizeof err), 1);
+    CX_ASSERT_CONTAINS(err, "dialsim: cannot run gnuplot: it is not on the PATH (install "
+                            "gnuplot-nox)");
+    CU_ASSERT(stat(csv, &st) == 0);
+    CU_ASSERT(stat(svg, &st) != 0);
+    /* a gnuplot that writes half a plot, then fails */
+    snprintf(fake, sizeof fake, "%s/gnuplot", bin);
+    write_file(fake, "#!/bin/sh\n"
+                     "out=$(sed -n \"s/^set output '\\(.*\\)'$/\\1/p\" | head -n 1)\n"
+                     "printf '<svg half' > \"$out\"\n"
+                     "exit 3\n");
+    CX_REQUIRE(chmod(fake, 0755) == 0);
+    snprintf(path_env, sizeof path_env, "PATH=%s:/usr/bin:/bin", bin);
+    CX_ASSERT_INT_EQ(cx_run(argv, env, out, sizeof out, err, sizeof err), 1);
+    CX_ASSERT_CONTAINS(err, "gnuplot failed (exit status 3)");
+    CU_ASSERT(stat(svg, &st) != 0);
+    /* nothing else is left beside the CSV: no data or temporary file */
+    char *ls = NULL;
+    size_t n = 0;
+    FILE *l = open_memstream(&ls, &n);
+    CX_REQUIRE(l != NULL);
+    DIR *d = opendir(dir);
+    CX_REQUIRE(d != NULL);
+    for (struct dirent *e; (e = readdir(d));)
+        if (strncmp(e->d_name, "np.", 3) == 0)
+            fprintf(l, "%s ", e->d_name);
+    closedir(d);
+    fclose(l);
+    CX_ASSERT_STR_EQ(ls, "np.csv ");
+    free(ls);
+}
+
 static const cx_test_case cases[] = {
     {"golden_output", test_golden_output},
     {"bad_input_exits_2", test_bad_input_exits_2},
     {"sweep_thread_independent", test_sweep_thread_independent},
     {"sweep_bad_point", test_sweep_bad_point},
     {"sweep_interval_clipped", test_sweep_interval_clipped},
+    {"plot_not_half_written", test_plot_not_half_written},
     {NULL, NULL},
 };
 static const cx_test_suite suites[] = {
