@@ -38,15 +38,25 @@
 
 enum entry { PREDICT, RUN, LIVE, FIT };
 
+/* The built-in typical campaign, or NULL. */
+static sim_model *typical(void)
+{
+    cJSON *j = cJSON_Parse(sim_typical_campaign_json());
+    sim_model *m = NULL;
+    cx_error err = {0};
+    if (j && sim_model_parse(j, "", "", &m, &err) != SIM_OK)
+        m = NULL;
+    cJSON_Delete(j);
+    return m;
+}
+
 static int child(void *arg)
 {
     enum entry which = *(const enum entry *)arg;
     cx_error err = {0};
-    cJSON *j = cJSON_Parse(sim_typical_campaign_json());
-    sim_model *m = NULL;
-    if (!j || sim_model_parse(j, "", "", &m, &err) != SIM_OK)
+    sim_model *m = typical();
+    if (!m)
         return 10;
-    cJSON_Delete(j);
     sim_dialer d = sim_dialer_default();
     int rc = 0;
     if (which == PREDICT) {
@@ -110,11 +120,9 @@ static int inside(void *arg)
         sim_fit_destroy(fit);
         return rc;
     }
-    cJSON *j = cJSON_Parse(sim_typical_campaign_json());
-    sim_model *m = NULL;
-    if (!j || sim_model_parse(j, "", "", &m, &err) != SIM_OK)
+    sim_model *m = typical();
+    if (!m)
         return 10;
-    cJSON_Delete(j);
     sim_dialer d = sim_dialer_default();
     sim_status st;
     cx_gsl_fail_on = CX_GSL_FAIL;
