@@ -293,36 +293,44 @@ static void test_live_records(void)
 }
 
 /* Invalid numbers are an outcome of their own (the model's
- * invalidProbability and invalidTime), not busy lines: a campaign with 6%
- * invalid numbers held 3.5 s and 5% busy held 5 s is fitted back to both,
- * each share within its interval, each time exact, and the model parses. */
+ * invalidProbability and invalidTime), not busy lines: campaigns with 6%
+ * invalid numbers held 3.5 s and 5% busy held 5 s (three seeds) are fitted
+ * back to both, each share's interval holding the truth (at most 2 of 9
+ * missed: 3 or more happen 0.8% of the time with calibrated intervals),
+ * each time exact, and the models parse. */
 static void test_invalid_numbers(void)
 {
-    char config[2400];
-    snprintf(config, sizeof config,
-             "{\"campaign\":{\"agents\":20,\"liveAnswerProbability\":0.2,"
-             "\"machineProbability\":0.2,\"busyProbability\":0.05,\"busyTime\":5,"
-             "\"invalidProbability\":0.06,\"invalidTime\":3.5,\"noAnswerTimeout\":20},"
-             "\"dialer\":" DIALER ",\"hours\":4,\"seed\":7}");
-    cJSON *model, *rep;
-    simulate_and_fit(config, NULL, &model, &rep);
     coverage c = {0};
-    printf("\n");
-    check(&c, at(rep, "invalidProbability"), "invalidProbability", 0.06);
-    check(&c, at(rep, "busyProbability"), "busyProbability", 0.05);
-    check(&c, at(rep, "machineProbability"), "machineProbability", 0.2);
-    CX_ASSERT_INT_EQ(c.inside, 3);
-    check_exact(model, "invalidProbability", at(rep, "invalidProbability.value")->valuedouble);
-    check_exact(model, "invalidTime", 3.5);
-    check_exact(model, "busyTime", 5);
-    check_exact(model, "noAnswerTimeout", 20);
-    CU_ASSERT(at(rep, "noAnswerTimeout.note") == NULL);
-    sim_model *m = NULL;
-    cx_error err = {0};
-    CX_REQUIRE(sim_model_parse(model, "model.json", "", &m, &err) == SIM_OK);
-    sim_model_destroy(m);
-    cJSON_Delete(model);
-    cJSON_Delete(rep);
+    for (int seed = 7; seed <= 9; seed++) {
+        char config[2400];
+        snprintf(config, sizeof config,
+                 "{\"campaign\":{\"agents\":20,\"liveAnswerProbability\":0.2,"
+                 "\"machineProbability\":0.2,\"busyProbability\":0.05,\"busyTime\":5,"
+                 "\"invalidProbability\":0.06,\"invalidTime\":3.5,\"noAnswerTimeout\":20},"
+                 "\"dialer\":" DIALER ",\"hours\":4,\"seed\":%d}",
+                 seed);
+        cJSON *model, *rep;
+        simulate_and_fit(config, NULL, &model, &rep);
+        printf("\n  seed %d:\n", seed);
+        check(&c, at(rep, "invalidProbability"), "invalidProbability", 0.06);
+        check(&c, at(rep, "busyProbability"), "busyProbability", 0.05);
+        check(&c, at(rep, "machineProbability"), "machineProbability", 0.2);
+        check_exact(model, "invalidProbability", at(rep, "invalidProbability.value")->valuedouble);
+        check_exact(model, "invalidTime", 3.5);
+        check_exact(model, "busyTime", 5);
+        check_exact(model, "noAnswerTimeout", 20);
+        CU_ASSERT(at(rep, "noAnswerTimeout.note") == NULL);
+        sim_model *m = NULL;
+        cx_error err = {0};
+        CX_REQUIRE(sim_model_parse(model, "model.json", "", &m, &err) == SIM_OK);
+        sim_model_destroy(m);
+        cJSON_Delete(model);
+        cJSON_Delete(rep);
+    }
+    printf("  %d of %d intervals hold the truth\n", c.inside, c.n);
+    CX_ASSERT_INT_EQ(c.n, 9);
+    CX_ASSERT_GE(c.inside, 7);
+    CX_ASSERT_INT_EQ(c.far, 0);
 }
 
 /* Records whose unanswered calls ring less than the FCC's 15 s (a dialer
@@ -335,7 +343,7 @@ static void test_short_ring(void)
     CU_ASSERT_FATAL(cx_buf_printf(&b, "start,outcome,ring,agent\n") >= 0);
     for (int i = 0; i < 3000; i++) {
         const char *o = i % 3 == 0 ? "live" : "no-answer";
-        double ring = i % 3 == 0 ? 6 + i % 5 : 11 + i % 3; /* 11, 12, 13 s */
+        double ring = i % 3 == 0 ? 6 + i % 5 : 11 + i / 3 % 3; /* 11, 12, 13 s */
         CU_ASSERT_FATAL(cx_buf_printf(&b, "%d,%s,%.3f,%s\n", i, o, ring,
                                       i % 3 == 0 ? "1" : "") >= 0);
     }
