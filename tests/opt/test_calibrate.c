@@ -44,9 +44,6 @@ static int teardown(void)
     return 0;
 }
 
-/* the seed profile's environment (opt_cli.h) is not this file's */
-static void (*const seed_env)(const ofx *, const char *) __attribute__((unused)) = make_env;
-
 static char out[1 << 18];
 static char *cx_env[16];
 static char cx_env_buf[12][512];
@@ -410,10 +407,71 @@ static void test_rate_limited(void)
     stop(&f);
 }
 
+/* The gate predicts with the model it is given. The predictive dialer
+ * holds its abandon setting in its ACD's book, so the same step (the
+ * setting from 2.5% to 2.8%, on the same state) is compliant on a campaign
+ * without AMD and refused on one whose AMD hangs up on 3% of the people who
+ * answer (abandoned in truth, unseen by the ACD: what `dialsim fit` finds in
+ * records that carry the truth); and the predicted rate rises with the
+ * model's live-answer rate (20% -> 45%, beyond both intervals). The
+ * prediction says which model and live-answer rate it ran. (No stats: the
+ * campaign is not simulated, so the model's own live-answer rate is used.) */
+static void test_gate_follows_the_model(void)
+{
+    ofx f;
+    mock_options mo;
+    mock_options_default(&mo);
+    mock_campaign_def def = {.id = MOCK_DEFAULT_CAMPAIGN}; /* not simulated: no stats */
+    mo.campaigns = &def;
+    mo.n_campaigns = 1;
+    ofx_start(&f, &mo);
+    make_env(&f, f.dir);
+    char target[600], paths[3][600], audit[600];
+    write_file("step.json", "{\"abandonRate\":0.028}", target, sizeof target);
+#define M(p, amd)                                                                              \
+    "{\"agents\":20,\"liveAnswerProbability\":" p ",\"machineProbability\":0.25," amd         \
+    "\"talkTime\":{\"dist\":\"gamma\",\"mean\":120,\"sd\":60},\"wrapTime\":15}"
+    write_file("low.json", M("0.2", ""), paths[0], sizeof paths[0]);
+    write_file("amd.json", M("0.2", "\"amd\":{\"detection\":0.85,\"falsePositive\":0.03},"),
+               paths[1], sizeof paths[1]);
+    write_file("high.json", M("0.45", ""), paths[2], sizeof paths[2]);
+#undef M
+    snprintf(audit, sizeof audit, "%s/audit.jsonl", f.dir);
+    const char *want[3] = {"compliant", "refused", NULL};
+    const double p_live[3] = {0.2, 0.2, 0.45};
+    double mean[3], upper[3];
+    printf("\n");
+    for (int i = 0; i < 3; i++) {
+        int rc = run((char *const[]){"cxopt", "apply", "--target", target, "--dry-run", "--json",
+                                     "--model", paths[i], "--audit", audit, NULL},
+                     mock_env, out, sizeof out);
+        cJSON *dec = cJSON_Parse(out);
+        if (!dec)
+            printf("%s\n", out);
+        CX_REQUIRE(dec != NULL);
+        const char *verdict = at(dec, "compliance.verdict")->valuestring;
+        mean[i] = at(dec, "prediction.abandon_rate")->valuedouble;
+        upper[i] = at(dec, "prediction.abandon_upper95")->valuedouble;
+        printf("    %s: %s, predicted %.2f%% (upper %.2f%%)\n", paths[i] + strlen(dir) + 1,
+               verdict, 100 * mean[i], 100 * upper[i]);
+        if (want[i]) {
+            CX_ASSERT_STR_EQ(verdict, want[i]);
+            CX_ASSERT_INT_EQ(rc, strcmp(want[i], "refused") == 0);
+        }
+        CX_ASSERT_NEAR(at(dec, "prediction.live_probability")->valuedouble, p_live[i], 1e-9);
+        CX_ASSERT_CONTAINS(at(dec, "prediction.model")->valuestring, "campaign model");
+        cJSON_Delete(dec);
+    }
+    /* more live answers, more abandons: beyond both half-widths */
+    CX_ASSERT_GE(mean[2] - mean[0], (upper[2] - mean[2]) + (upper[0] - mean[0]));
+    ofx_stop(&f);
+}
+
 static const cx_test_case cases[] = {
     {"loop_from_the_mock", test_loop_from_the_mock},
     {"bad_input_named", test_bad_input_named},
     {"rate_limited", test_rate_limited},
+    {"gate_follows_the_model", test_gate_follows_the_model},
     {NULL, NULL},
 };
 static const cx_test_suite suites[] = {
