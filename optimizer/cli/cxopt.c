@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "dialsim.h"
 
 static const char usage_text[] =
     "usage: cxopt COMMAND [OPTIONS]\n"
@@ -96,7 +97,10 @@ static const char usage_text[] =
     "  --amd-false-positive F  share of people AMD hangs up on, for Ofcom's estimate\n"
     "                          of the abandons no ACD sees (default 0: no AMD)\n"
     "  --model FILE.json       dialsim campaign model for predictions (default: a\n"
-    "                          built-in 20-agent campaign; see the README)\n"
+    "                          built-in 20-agent campaign; see the README), such as\n"
+    "                          calibrate writes; run and compare give it to the\n"
+    "                          optimizer instead of each scenario's campaign, which\n"
+    "                          the mock still simulates\n"
     "  --no-predict            skip the simulated prediction in the gate (a change\n"
     "                          that dials harder is then judged on the measured\n"
     "                          window alone)\n"
@@ -425,6 +429,13 @@ static int load_files(cli_args *a)
             return -1;
         }
         a->s.model = a->model;
+        /* checked now, naming the file and key, not at the first prediction */
+        sim_model *m = NULL;
+        if (sim_model_parse(a->model, a->model_path, "", &m, &err) != SIM_OK) {
+            cli_error("%s", err.msg);
+            return -1;
+        }
+        sim_model_destroy(m);
     }
     return 0;
 }

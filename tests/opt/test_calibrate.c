@@ -467,11 +467,49 @@ static void test_gate_follows_the_model(void)
     ofx_stop(&f);
 }
 
+/* `cxopt run --model` gives the scenario's optimizer (its policy and its
+ * gate) the model instead of the scenario's campaign, which the mock still
+ * simulates: told that AMD hangs up on 5% of the people who answer (each
+ * abandoned in truth), the adaptive policy finds no room to dial harder
+ * and applies far fewer changes on baseline-20 than with the campaign's
+ * own model; a model file that does not parse is refused before any run. */
+static void test_run_uses_the_model(void)
+{
+    char fp[600], bad[600], scenario[1024];
+    write_file("fp.json",
+               "{\"agents\":20,\"liveAnswerProbability\":0.2,\"machineProbability\":0.25,"
+               "\"amd\":{\"detection\":0.85,\"falsePositive\":0.05},"
+               "\"talkTime\":{\"dist\":\"gamma\",\"mean\":120,\"sd\":60},\"wrapTime\":15}",
+               fp, sizeof fp);
+    write_file("bad-model.json", "{\"agents\":-1}", bad, sizeof bad);
+    cx_test_src(scenario, sizeof scenario, "scenarios/baseline-20.json");
+    double applied[2];
+    for (int i = 0; i < 2; i++) {
+        char *args[] = {"cxopt", "run", scenario, "--json", "--quiet", "--model", fp, NULL};
+        if (i == 0)
+            args[5] = NULL;
+        CX_ASSERT_INT_EQ(run(args, NULL, out, sizeof out), 0);
+        cJSON *j = cJSON_Parse(out);
+        CX_REQUIRE(cJSON_GetArraySize(j) == 1);
+        applied[i] = at(cJSON_GetArrayItem(j, 0), "applied")->valuedouble;
+        cJSON_Delete(j);
+    }
+    printf("\n    baseline-20: %g changes applied on the campaign's model, %g on one with 5%% "
+           "AMD false positives\n",
+           applied[0], applied[1]);
+    CX_ASSERT_LE(applied[1] * 2, applied[0]);
+    CX_ASSERT_INT_EQ(run((char *const[]){"cxopt", "run", scenario, "--model", bad, NULL}, NULL,
+                         out, sizeof out),
+                     2);
+    CX_ASSERT_CONTAINS(out, "bad-model.json: agents: must be a whole number");
+}
+
 static const cx_test_case cases[] = {
     {"loop_from_the_mock", test_loop_from_the_mock},
     {"bad_input_named", test_bad_input_named},
     {"rate_limited", test_rate_limited},
     {"gate_follows_the_model", test_gate_follows_the_model},
+    {"run_uses_the_model", test_run_uses_the_model},
     {NULL, NULL},
 };
 static const cx_test_suite suites[] = {
