@@ -148,7 +148,7 @@ static bool plain(const char *s)
 
 static int put_number(cx_buf *b, double v)
 {
-    return cx_buf_printf(b, "%.17g", v);
+    return cx_buf_printf(b, "%.15g", v); /* the shortest that keeps a decimal value */
 }
 
 /* One record's value of column k, appended to b. */
