@@ -443,7 +443,8 @@ static void test_gate_follows_the_model(void)
     printf("\n");
     for (int i = 0; i < 3; i++) {
         int rc = run((char *const[]){"cxopt", "apply", "--target", target, "--dry-run", "--json",
-                                     "--model", paths[i], "--audit", audit, NULL},
+                                     "--model", paths[i], "--audit", audit,
+                                     "--predict-max-replications", "24", NULL},
                      mock_env, out, sizeof out);
         cJSON *dec = cJSON_Parse(out);
         if (!dec)
