@@ -230,6 +230,7 @@ opt_status opt__records_csv(const opt__records_map *m, const cJSON *contacts, lo
 {
     int rc = 0;
     bool any = false;
+    *rows = 0;
     for (int k = 0; k < OPT__REC_COLUMNS; k++)
         if (m->col[k].mapped) {
             rc |= cx_buf_printf(csv, "%s%s", any ? "," : "", opt__rec_names[k]);

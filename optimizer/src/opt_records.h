@@ -65,7 +65,7 @@ struct cJSON *opt__records_fit_map(const opt__records_map *m);
 
 /* Appends the CSV of one page of completed contacts (the array), its
  * header first, to *csv; row r (from 0) is record row_index[r] (room for
- * every record of the page), *rows counts the rows. Inbound contacts are
+ * every record of the page), *rows gets how many rows. Inbound contacts are
  * left out (*inbound counts them). A value of the wrong type is OPT_EAPI naming `what`, the record
  * (completedContacts[first + i]) and the field, and the column it maps to. */
 opt_status opt__records_csv(const opt__records_map *m, const struct cJSON *contacts, long first,
