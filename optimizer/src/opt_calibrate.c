@@ -6,8 +6,8 @@
  *   -> {"totalRecords", "_links": {"self", "next", "previous"},
  *       "completedContacts": [...]}          (../shared/CXONE.md, [doc*])
  *
- * Pages by top/skip until a page comes back short, empty (or 204), or
- * totalRecords is reached. Each request goes through the client, so 429 and
+ * Pages by top/skip until totalRecords is reached (without it: until a
+ * page has no next link and comes back short), or a page is empty (or 204). Each request goes through the client, so 429 and
  * 503 honour Retry-After, and no attempt is made past the retry deadline
  * (opt_client.h). Each page is converted to the fit's CSV rows through the
  * mapping's "records" (opt_records.h) and handed to libdialsim's fit, then
@@ -143,20 +143,25 @@ opt_status opt_calibrate(opt_optimizer *o, const opt_calibrate_options *opts, cJ
     }
     long skip = 0, pages = 0, records = 0, inbound = 0, total = -1;
     char first_id[64] = "";
-    /* only the fields the mapping reads: a whole contact has dozens */
-    char fields[1024] = "contactId,isOutbound";
-    for (int k = 0; k < OPT__REC_COLUMNS; k++) {
+    /* only the fields the mapping reads (a whole contact has dozens), unless
+     * a field's name would need escaping: then all of them */
+    char fields[1024] = "&fields=contactId,isOutbound";
+    for (int k = 0; k < OPT__REC_COLUMNS && fields[0]; k++) {
         const opt__rec_column *c = &o->mapping.records.col[k];
         size_t used = strlen(fields);
-        if (c->mapped && strspn(c->field, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                          "0123456789_") == strlen(c->field))
+        if (!c->mapped)
+            continue;
+        if (strspn(c->field, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") ==
+                strlen(c->field) &&
+            used + strlen(c->field) + 2 < sizeof fields)
             snprintf(fields + used, sizeof fields - used, ",%s", c->field);
+        else
+            fields[0] = '\0';
     }
     for (;;) {
         char path[2048], what[2100];
         snprintf(path, sizeof path,
-                 "/contacts/completed?startDate=%s&endDate=%s&skillId=%s&top=%ld&skip=%ld"
-                 "&fields=%s",
+                 "/contacts/completed?startDate=%s&endDate=%s&skillId=%s&top=%ld&skip=%ld%s",
                  since, until, skill.data ? skill.data : "", page, skip, fields);
         request_name(what, sizeof what, path);
         opt__response resp;
@@ -179,6 +184,9 @@ opt_status opt_calibrate(opt_optimizer *o, const opt_calibrate_options *opts, cJ
         }
         const cJSON *arr = cJSON_GetObjectItemCaseSensitive(j, "completedContacts");
         const cJSON *tr = cJSON_GetObjectItemCaseSensitive(j, "totalRecords");
+        const cJSON *next = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(j, "_links"), "next");
+        bool has_next = cJSON_IsString(next) && next->valuestring[0];
         long n = cJSON_GetArraySize(arr);
         if (!cJSON_IsArray(arr)) {
             st = cx_error_set(err, OPT_EAPI, "%s: completedContacts: expected an array", what);
@@ -222,7 +230,10 @@ opt_status opt_calibrate(opt_optimizer *o, const opt_calibrate_options *opts, cJ
         skip += n;
         if (opts->progress)
             opts->progress(opts->progress_ud, records, pages);
-        if (n < page || (total >= 0 && skip >= total))
+        /* the count the server gives decides; without it, its next link, or
+         * a short page (a server may send fewer than asked: a short page
+         * alone does not end a pull that has a count or a link) */
+        if (total >= 0 ? skip >= total : !has_next && n < page)
             break;
     }
     if (sim_fit_result(fit, &fit_model, &fit_report, &e) != SIM_OK) {
