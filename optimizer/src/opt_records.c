@@ -160,6 +160,8 @@ static opt_status put_value(const opt__records_map *m, int k, const cJSON *v, cx
     if (!v || cJSON_IsNull(v)) {
         if (k == OPT__REC_OUTCOME)
             return bad(err, what, index, f, k, "a disposition, found none");
+        if (k == OPT__REC_START && !m->col[OPT__REC_HOUR].mapped) /* the fit needs one */
+            return bad(err, what, index, f, k, "an RFC 3339 time or epoch seconds, found none");
         return OPT_OK; /* absent: an empty field */
     }
     switch (k) {

@@ -746,6 +746,14 @@ static void test_records_csv(void)
     CX_ASSERT_STR_EQ(err.msg, "GET page: completedContacts[7].agentSeconds: expected a number of "
                               "seconds >= 0 or null (mapped to the fit's talk)");
     cJSON_Delete(page);
+    /* a record without its start cannot be placed in the day */
+    page = cJSON_Parse("[{\"primaryDispositionId\":15}]");
+    cx_buf_reset(&csv);
+    CU_ASSERT(opt__records_csv(&m, page, 3, "GET page", &csv, index, &rows, &inbound, &err) ==
+              OPT_EAPI);
+    CX_ASSERT_CONTAINS(err.msg, "completedContacts[3].contactStartDate: expected an RFC 3339 "
+                                "time or epoch seconds, found none");
+    cJSON_Delete(page);
     /* without otherOutcome an unlisted disposition is an error */
     m.other[0] = '\0';
     page = cJSON_Parse("[{\"contactStartDate\":\"2026-11-24T06:00:01Z\",\"primaryDispositionId\":3}]");
