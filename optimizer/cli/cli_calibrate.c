@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -81,6 +82,29 @@ static int write_atomic(const char *path, const cJSON *j)
         return -1;
     }
     return 0;
+}
+
+/* Whether `path` can be written by a rename into its directory: checked
+ * before the pull, so a typo does not cost one. */
+static bool writable(const char *flag, const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!path[0] || (slash && slash[1] == '\0')) {
+        cli_error("%s: \"%s\" names no file", flag, path);
+        return false;
+    }
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        cli_error("%s: %s is a directory", flag, path);
+        return false;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        cli_error("%s: cannot write in %s: %s", flag, dir, strerror(errno));
+        return false;
+    }
+    return true;
 }
 
 static void say_progress(void *ud, long records, long pages)
@@ -167,6 +191,8 @@ int cli_calibrate(cli_args *a)
         cli_error("--until: expected YYYY-MM-DD or an RFC 3339 time, got \"%s\"", a->until);
         return EXIT_USAGE;
     }
+    if (!writable("--out", a->out) || (a->report && !writable("--report", a->report)))
+        return EXIT_USAGE;
     if (!a->until) /* calls still in progress are not completed contacts yet */
         co.until = floor((double)time(NULL)) - 1800;
     if (!(co.until > co.since)) {

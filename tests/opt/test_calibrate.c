@@ -357,6 +357,12 @@ static void test_bad_input_named(void)
                          cx_env, out, sizeof out),
                      2);
     CX_ASSERT_CONTAINS(out, "it needs the cxone profile");
+    /* an output that cannot be written is refused before the pull */
+    CX_ASSERT_INT_EQ(run((char *const[]){"cxopt", "calibrate", "--since", "2026-11-24", "--out",
+                                         "/nonexistent-dir/model.json", NULL},
+                         cx_env, out, sizeof out),
+                     2);
+    CX_ASSERT_CONTAINS(out, "--out: cannot write in /nonexistent-dir/");
     kept = load(model);
     CX_REQUIRE(kept != NULL);
     CX_ASSERT_INT_EQ(at(kept, "agents")->valueint, 7);
