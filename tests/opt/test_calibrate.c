@@ -511,10 +511,65 @@ static void test_run_uses_the_model(void)
     CX_ASSERT_CONTAINS(out, "bad-model.json: agents: must be a whole number");
 }
 
+/* How the pull ends, on pages a server shapes (fault rules answering in
+ * its place): a page shorter than asked, with a next link and no count, is
+ * not the last (the next one, empty, is); a server that ignores skip (the
+ * same first contact again) is refused rather than pulled for ever. */
+static void test_paging_ends(void)
+{
+    ofx f;
+    start(&f, true, 1);
+#define PAGE(id, links)                                                                        \
+    "{\"_links\":" links ",\"completedContacts\":["                                            \
+    "{\"contactId\":" id ",\"isOutbound\":true,\"contactStartDate\":\"2026-11-24T06:00:01Z\"," \
+    "\"primaryDispositionId\":1,\"preQueueSeconds\":7,\"inQueueSeconds\":0.5,"                \
+    "\"abandoned\":false,\"agentSeconds\":90,\"acwSeconds\":10,\"agentId\":7},"              \
+    "{\"contactId\":" id "1,\"contactStartDate\":\"2026-11-24T06:00:02Z\","                   \
+    "\"primaryDispositionId\":20,\"preQueueSeconds\":25}]}"
+#define RULE "{\"method\":\"GET\",\"path\":\"/inContactAPI/services/*/contacts/completed\","
+    char model[600], report[600];
+    snprintf(model, sizeof model, "%s/model.json", f.dir);
+    snprintf(report, sizeof report, "%s/report.json", f.dir);
+    /* two short pages with next links, then an empty one */
+    ofx_faults(&f, "{\"faults\":[" RULE "\"status\":200,\"times\":1,\"body\":" PAGE(
+                       "5", "{\"next\":\"more\"}") "}," RULE
+                   "\"status\":200,\"times\":1,\"body\":" PAGE(
+                       "6", "{\"next\":\"more\"}") "}," RULE
+                   "\"status\":200,\"body\":{\"completedContacts\":[]}}]}");
+    int rc = calibrate(model, report, NULL);
+    if (rc != 0)
+        printf("\n%s", out);
+    CX_ASSERT_INT_EQ(rc, 0);
+    cJSON *rep = load(report);
+    CX_REQUIRE(rep != NULL);
+    CX_ASSERT_INT_EQ(at(rep, "source.pages")->valueint, 2);
+    CX_ASSERT_INT_EQ(at(rep, "source.records")->valueint, 4);
+    CX_ASSERT_INT_EQ(ofx_count(&f, "GET", "/inContactAPI/services/v30.0/contacts/completed"), 3);
+    cJSON_Delete(rep);
+    /* a server that ignores skip */
+    cx_http_resp r;
+    CX_ASSERT_INT_EQ(cx_http("DELETE", ofx_url(&f, "/__admin/faults"), NULL, NULL, &r), 200);
+    cx_http_resp_free(&r);
+    ofx_faults(&f, "{\"faults\":[" RULE "\"status\":200,\"body\":" PAGE(
+                       "5", "{\"next\":\"more\"}") "}]}");
+    char stuck[600];
+    snprintf(stuck, sizeof stuck, "%s/stuck.json", f.dir);
+    CX_ASSERT_INT_EQ(calibrate(stuck, NULL, NULL), 1);
+    printf("\n    %s", out);
+    CX_ASSERT_CONTAINS(out, "skip=2: the page starts with contact 5 again: the server ignores "
+                            "skip");
+    struct stat st;
+    CU_ASSERT(stat(stuck, &st) != 0);
+#undef PAGE
+#undef RULE
+    stop(&f);
+}
+
 static const cx_test_case cases[] = {
     {"loop_from_the_mock", test_loop_from_the_mock},
     {"bad_input_named", test_bad_input_named},
     {"rate_limited", test_rate_limited},
+    {"paging_ends", test_paging_ends},
     {"gate_follows_the_model", test_gate_follows_the_model},
     {"run_uses_the_model", test_run_uses_the_model},
     {NULL, NULL},
