@@ -11,13 +11,15 @@
  * widened by it). A mapping that reads answering machines as people fails
  * the same check. Records the mapping cannot read are named (request,
  * record, field) and leave the model file as it was; a 429 is waited out;
- * a Retry-After past the deadline ends the pull at once. */
+ * a Retry-After past the deadline ends the pull at once; the count or the
+ * next link, not a short page, ends a pull, and a server ignoring skip is
+ * refused. The gate (`apply --model`) and the scenario runner's optimizer
+ * (`run --model`) predict with the model they are given. */
 #include "opt_cli.h"
 
 #include <math.h>
 #include <sys/stat.h>
 
-#define T0 1795500000.0 /* the fixture's virtual clock: 2026-11-24T06:00:00Z */
 #define HOURS 6
 
 /* the mock campaign's truth: no AMD, so every machine reaches the ACD */
