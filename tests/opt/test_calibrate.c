@@ -93,7 +93,8 @@ static void stop(ofx *f)
     cJSON_Delete(dialer);
 }
 
-/* cxopt calibrate over the simulated span, with extra arguments */
+/* cxopt calibrate over the simulated span (the fixture's virtual clock
+ * starts at 2026-11-24T06:00:00Z), with extra arguments */
 static int calibrate(const char *model_out, const char *report_out, const char *const *extra)
 {
     char *args[40] = {"cxopt", "calibrate", "--since", "2026-11-24T06:00:00Z", "--until",
