@@ -31,19 +31,11 @@ void sim__pacer_set_dialer(sim__pacer *p, const sim_dialer *old, const sim_diale
     }
 }
 
-void sim__pacer_attempt(sim__pacer *p, bool hit, double reach_s)
-{
-    p->tries += 1;
-    if (hit) {
-        p->hits += 1;
-        p->reach_n++;
-        p->reach_s += (reach_s - p->reach_s) / (double)(p->reach_n + 1);
-    }
-}
-
 /* One live answer in the ACD's book: x = 1 dropped, 0 connected; `agents`
- * staffed (not previewing). */
-static void integrate(sim__pacer *p, const sim_dialer *d, double x, int agents, bool at_cap)
+ * staffed (not previewing). (sim__pacer_connected and _dropped, inline in
+ * sim_pacer.h, call it.) */
+void sim__pacer__integrate(sim__pacer *p, const sim_dialer *d, double x, int agents,
+                           bool at_cap)
 {
     if (!p->started)
         return;
@@ -55,22 +47,6 @@ static void integrate(sim__pacer *p, const sim_dialer *d, double x, int agents, 
     p->surplus += step;
     p->level = fmin(U_MAX, fmax(0.0, p->level + LEVEL_RATE * p->surplus));
     p->u = fmin(U_MAX, fmax(0.0, p->level + p->surplus));
-}
-
-void sim__pacer_connected(sim__pacer *p, const sim_dialer *d, int agents, bool at_cap)
-{
-    integrate(p, d, 0, agents, at_cap);
-}
-
-void sim__pacer_dropped(sim__pacer *p, const sim_dialer *d, int agents)
-{
-    integrate(p, d, 1, agents, false);
-}
-
-void sim__pacer_handled(sim__pacer *p, double handle_s)
-{
-    p->handle_n++;
-    p->handle_s += (handle_s - p->handle_s) / (double)(p->handle_n + 1);
 }
 
 double sim__pacer_hit_rate(const sim__pacer *p)
