@@ -176,10 +176,10 @@ struct sim__engine {
     long seg_series;   /* -1: none */
     sim__tally *seg_t[3]; /* the tallies this segment counts in: total, batch, bucket */
     int seg_n;
-    /* the segment's counts so far, added to its tallies when it ends and
-     * when advance returns (integers: the sums are the same whatever the
-     * grouping; the time integrals go to each tally as they accrue, so
-     * their rounding is as before) */
+    /* the segment's counts and sums so far, added to its tallies when it
+     * ends and when advance returns: one tally to add to per event instead
+     * of three (the sums of times are grouped by segment, which moves
+     * their last bits, not the rounded figures a report shows) */
     sim__tally cnt;
     sim__tally total;
     sim__tally *bt; /* batches */
@@ -355,17 +355,9 @@ static void enter_segment_at(sim__engine *e, double t)
         e->seg_end = nextafter(t, INFINITY);
 }
 
-/* The tallies an event at the current time counts in (0 to 3). */
-static inline int tallies(sim__engine *e, sim__tally *out[3])
-{
-    for (int i = 0; i < e->seg_n; i++)
-        out[i] = e->seg_t[i];
-    return e->seg_n;
-}
-
 #define COUNT(e, field) ((e)->cnt.field += (e)->seg_n != 0)
 
-/* Adds the segment's counts to its tallies. */
+/* Adds the segment's counts and sums to its tallies. */
 static void flush_counts(sim__engine *e)
 {
     sim__tally *c = &e->cnt;
@@ -385,6 +377,10 @@ static void flush_counts(sim__engine *e)
         T->waited += c->waited;
         T->handled += c->handled;
         T->machines_dropped += c->machines_dropped;
+        T->busy_s += c->busy_s;
+        T->staffed_s += c->staffed_s;
+        T->wait_sum += c->wait_sum;
+        T->handle_s += c->handle_s;
     }
     *c = (sim__tally){0};
 }
@@ -399,10 +395,9 @@ static inline void accrue(sim__engine *e, double t)
         return;
     if (t < e->seg_end) {
         double dt = t - e->t_acc;
-        double busy = e->busy * dt, staffed = e->staffed * dt;
-        for (int i = 0; i < e->seg_n; i++) {
-            e->seg_t[i]->busy_s += busy;
-            e->seg_t[i]->staffed_s += staffed;
+        if (e->seg_n) {
+            e->cnt.busy_s += e->busy * dt;
+            e->cnt.staffed_s += e->staffed * dt;
         }
         e->t_acc = t;
         return;
@@ -415,14 +410,9 @@ static void accrue_segments(sim__engine *e, double t)
     while (e->t_acc < t) {
         double end = t < e->seg_end ? t : e->seg_end;
         double dt = end - e->t_acc;
-        if (e->seg_counting) {
-            sim__tally *T[3];
-            int n = tallies(e, T);
-            double busy = e->busy * dt, staffed = e->staffed * dt;
-            for (int i = 0; i < n; i++) {
-                T[i]->busy_s += busy;
-                T[i]->staffed_s += staffed;
-            }
+        if (e->seg_n) {
+            e->cnt.busy_s += e->busy * dt;
+            e->cnt.staffed_s += e->staffed * dt;
         }
         e->t_acc = end;
         if (end >= e->seg_end) {
@@ -434,28 +424,46 @@ static void accrue_segments(sim__engine *e, double t)
 
 /* --------------------------------------------------------------- calls */
 
-static void push_now(sim__engine *e, enum ev_kind k, uint32_t id, uint32_t gen)
+/* Doubles the FIFO of events due now. */
+static __attribute__((noinline)) void nowq_grow(sim__engine *e)
+{
+    size_t cap = e->nq_cap ? e->nq_cap * 2 : 16;
+    sim__event *a = malloc(cap * sizeof *a);
+    if (!a) {
+        e->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < e->nq_len; i++)
+        a[i] = e->nowq[(e->nq_head + i) % e->nq_cap];
+    free(e->nowq);
+    e->nowq = a;
+    e->nq_head = 0;
+    e->nq_cap = cap;
+}
+
+static inline void push_now(sim__engine *e, enum ev_kind k, uint32_t id, uint32_t gen)
 {
     if (e->nq_len == e->nq_cap) {
-        size_t cap = e->nq_cap ? e->nq_cap * 2 : 16;
-        sim__event *a = malloc(cap * sizeof *a);
-        if (!a) {
-            e->oom = true;
+        nowq_grow(e);
+        if (e->nq_len == e->nq_cap)
             return;
-        }
-        for (size_t i = 0; i < e->nq_len; i++)
-            a[i] = e->nowq[(e->nq_head + i) % e->nq_cap];
-        free(e->nowq);
-        e->nowq = a;
-        e->nq_head = 0;
-        e->nq_cap = cap;
     }
     size_t i = e->nq_head + e->nq_len++;
     e->nowq[i >= e->nq_cap ? i - e->nq_cap : i] =
         (sim__event){e->now, e->heap.next_seq++, (uint32_t)k, id, gen};
 }
 
-static void push(sim__engine *e, double t, enum ev_kind k, uint32_t id, uint32_t gen)
+static __attribute__((noinline)) void push_heap(sim__engine *e, double t, enum ev_kind k,
+                                               uint32_t id, uint32_t gen)
+{
+    if (sim__heap_push(&e->heap, t, (uint32_t)k, id, gen) != 0)
+        e->oom = true;
+}
+
+/* Schedules an event (inline: every event pushes one or two). */
+static inline __attribute__((always_inline)) void push(sim__engine *e, double t,
+                                                       enum ev_kind k, uint32_t id,
+                                                       uint32_t gen)
 {
     if (t == e->now) {
         push_now(e, k, id, gen);
@@ -466,8 +474,7 @@ static void push(sim__engine *e, double t, enum ev_kind k, uint32_t id, uint32_t
         sim__heap_replace_top(&e->heap, t, (uint32_t)k, id, gen);
         return;
     }
-    if (sim__heap_push(&e->heap, t, (uint32_t)k, id, gen) != 0)
-        e->oom = true;
+    push_heap(e, t, k, id, gen);
 }
 
 /* Agent slots: a FIFO of idle agents (longest idle first) beside the count. */
@@ -729,13 +736,11 @@ static void connect(sim__engine *e, uint32_t id)
     c->t_connect = e->now;
     sim__pacer_connected(&e->pacer, &e->d, e->idle + e->busy,
                          e->lines >= e->d.max_concurrent_calls);
-    sim__tally *T[3];
-    int n = tallies(e, T);
-    COUNT(e, connected);
-    for (int i = 0; i < n; i++)
-        T[i]->wait_sum += wait;
-    if (n)
+    if (e->seg_n) {
+        e->cnt.connected++;
+        e->cnt.wait_sum += wait;
         e->hist[hist_bin(wait)]++;
+    }
     push(e, e->now + sim__dist_sample(&e->m.talk, e->rng), EV_TALK_END, id, c->gen);
 }
 
@@ -1092,15 +1097,14 @@ static void schedule_tick(sim__engine *e, double t)
 }
 
 /* Runs the kept-aside ticks that come before (t, seq) in the event order,
- * each as its event would have run (time integrals accrued up to it, the
- * pacer told; the pace() after it has nothing to do for these strategies). */
+ * as their events would have: for these strategies a tick only discounts
+ * the hit-rate window and keeps the control still, and leaves pace()
+ * nothing to do. */
 static void run_lazy_ticks(sim__engine *e, double t, uint64_t seq)
 {
     while (e->tick_lazy && (e->tick_t < t || (e->tick_t == t && e->tick_seq < seq))) {
-        accrue(e, e->tick_t);
-        e->now = e->tick_t;
         sim__pacer_tick(&e->pacer, true);
-        e->tick_t = e->now + SIM_PACER_TICK;
+        e->tick_t += SIM_PACER_TICK;
         e->tick_seq = e->heap.next_seq++;
     }
 }
@@ -1127,11 +1131,10 @@ static void handle(sim__engine *e, const sim__event *ev)
     case EV_TALK_END: {
         double wrap = sim__dist_sample(&e->m.wrap, e->rng);
         double handle = (e->now - c->t_connect) + wrap;
-        sim__tally *T[3];
-        int n = tallies(e, T);
-        COUNT(e, handled);
-        for (int i = 0; i < n; i++)
-            T[i]->handle_s += handle;
+        if (e->seg_n) {
+            e->cnt.handled++;
+            e->cnt.handle_s += handle;
+        }
         sim__pacer_handled(&e->pacer, handle);
         record(e, c, c->t_connect - c->t_acd, false, e->now - c->t_connect, wrap);
         e->wrapping++;
@@ -1222,11 +1225,11 @@ sim_status sim__engine_advance(sim__engine *e, double t, cx_error *err)
     if (e->oom)
         return cx_error_set(err, SIM_ENOMEM, "out of memory in the simulation");
     run_lazy_ticks(e, t, UINT64_MAX);
-    flush_counts(e);
     if (t > e->now) {
         accrue(e, t);
         e->now = t;
     }
+    flush_counts(e); /* the tallies are read between advances */
     return SIM_OK;
 }
 
@@ -1281,6 +1284,12 @@ sim_status sim__engine_create(const sim_model *m, const sim_dialer *d, uint64_t 
     e->n_slots = (int)sim__profile_max(&m->agents);
     e->idle_slot = malloc((size_t)e->n_slots * sizeof *e->idle_slot);
     e->spare_slot = malloc((size_t)e->n_slots * sizeof *e->spare_slot);
+    if (e->o.interval_s > 0 && isfinite(e->o.horizon_s) && e->o.horizon_s > e->o.discard_s) {
+        /* the whole series at once: no doubling's slack, no copying */
+        double n = ceil((e->o.horizon_s - e->o.discard_s) / e->o.interval_s);
+        if (n < 1e9 && (e->series = malloc((size_t)n * sizeof *e->series)) != NULL)
+            e->cap_series = (size_t)n;
+    }
     if (!e->rng || (e->o.batches > 0 && !e->bt) || !e->idle_slot || !e->spare_slot) {
         sim__engine_destroy(e);
         return cx_error_set(err, SIM_ENOMEM, "out of memory");
@@ -1360,3 +1369,12 @@ const sim__tally *sim__engine_series(const sim__engine *e, size_t *n)
     return e->series;
 }
 const uint64_t *sim__engine_hist(const sim__engine *e) { return e->hist; }
+
+size_t sim__engine_footprint(const sim__engine *e)
+{
+    return sizeof *e + e->heap.cap * sizeof *e->heap.a + e->nq_cap * sizeof *e->nowq +
+           e->cap_calls * (sizeof *e->calls + sizeof *e->free_ids) + e->q_cap * sizeof *e->q +
+           e->n_batches_alloc * sizeof *e->batches + e->lf_cap * sizeof *e->launch_fifo +
+           (size_t)e->o.batches * sizeof *e->bt + e->cap_series * sizeof *e->series +
+           2 * (size_t)e->n_slots * sizeof *e->idle_slot;
+}
