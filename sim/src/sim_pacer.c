@@ -6,7 +6,6 @@
 #include <math.h>
 
 #define HIT_PRIOR_N 100.0   /* the Beta prior's weight, in attempts */
-#define HIT_WINDOW 900.0    /* s: time constant of the hit-rate discount */
 #define STEP 0.002          /* g: u per live answer, per unit of relative error, */
 #define STEP_TEAM 20.0      /* for a team of up to this many; g sqrt(20/n) above */
 #define LEVEL_RATE 0.002    /* h: the share of the surplus the level takes per answer */
@@ -53,15 +52,6 @@ double sim__pacer_hit_rate(const sim__pacer *p)
 {
     double a = (p->prior_w * p->prior_a + p->hits) / (p->prior_w + p->tries);
     return a > 1e-3 ? a : 1e-3;
-}
-
-void sim__pacer_tick(sim__pacer *p, bool warming)
-{
-    double decay = exp(-SIM_PACER_TICK / HIT_WINDOW);
-    p->tries *= decay;
-    p->hits *= decay;
-    p->prior_w *= decay;
-    p->started = !warming;
 }
 
 double sim__pacer_lines(const sim__pacer *p, int idle, int busy, int queued)

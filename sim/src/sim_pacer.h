@@ -7,6 +7,7 @@
 #ifndef SIM_PACER_H
 #define SIM_PACER_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -27,8 +28,9 @@ typedef struct sim__pacer {
     uint64_t reach_n, handle_n;
 } sim__pacer;
 
-/* The hit-rate discount's tick, seconds. */
+/* The hit-rate discount's tick, and its time constant, seconds. */
 #define SIM_PACER_TICK 15.0
+#define SIM__HIT_WINDOW 900.0
 
 void sim__pacer_init(sim__pacer *p, const sim_dialer *d, double mean_reach_s,
                      double mean_handle_s);
@@ -70,7 +72,14 @@ static inline void sim__pacer_handled(sim__pacer *p, double handle_s)
 }
 /* Every SIM_PACER_TICK: discounts the hit-rate window. While `warming`
  * (or not predictive) the abandon control does not move. */
-void sim__pacer_tick(sim__pacer *p, bool warming);
+static inline void sim__pacer_tick(sim__pacer *p, bool warming)
+{
+    const double decay = exp(-SIM_PACER_TICK / SIM__HIT_WINDOW); /* a constant, folded */
+    p->tries *= decay;
+    p->hits *= decay;
+    p->prior_w *= decay;
+    p->started = !warming;
+}
 /* The hit-rate estimate now. */
 double sim__pacer_hit_rate(const sim__pacer *p);
 /* How many lines should be ringing now. */
