@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sim_fit.h"
+#include "sim_model.h"
 
 /* ------------------------------------------------------------ writing */
 
@@ -96,6 +97,7 @@ static const char *const field_names[SIM__F_COUNT] = {
 
 sim_status sim_fit_create(const cJSON *map, const char *map_file, sim_fit **out, cx_error *err)
 {
+    sim__gsl_init(); /* the fit's Weibull goes through GSL's root solver */
     *out = NULL;
     sim_fit *f = calloc(1, sizeof *f);
     if (!f)
@@ -108,7 +110,7 @@ sim_status sim_fit_create(const cJSON *map, const char *map_file, sim_fit **out,
     for (int i = 0; i < SIM__FIT_OPEN_HOURS; i++)
         f->open[i].key = -1;
     sim__dstat *ds[] = {&f->ring, &f->talk, &f->wrap, &f->amd_s, &f->machine, &f->busy,
-                        &f->noanswer};
+                        &f->noanswer, &f->invalid};
     for (size_t i = 0; i < sizeof ds / sizeof *ds; i++)
         sim__dstat_init(ds[i]);
     f->ev_min = INFINITY;
