@@ -200,6 +200,19 @@ static opt__verdict call_attempt(void *ud, int attempt, double *retry_after)
                 return OPT__RETRY_AFTER;
             return OPT__RETRY_BACKOFF; /* no usable Retry-After: back off with jitter */
         }
+        if ((s == 502 || s == 504) && is_write(k->method) && !k->if_match) {
+            /* A gateway answered for the service behind it, which may have
+             * applied the write before the gateway gave up: as with a lost
+             * answer, not repeated but settled by reading the campaign. */
+            char said[sizeof k->err->msg];
+            cx_copy(said, sizeof said, k->err->msg);
+            k->st = cx_error_set(k->err, OPT_ENETWORK,
+                                 "%.600s; whether the write landed is unknown (not repeated: "
+                                 "without If-Match a repeat could apply it twice)",
+                                 said);
+            k->log->write_unknown = true;
+            return OPT__DONE;
+        }
         if (s == 502 || s == 504)
             return OPT__RETRY_BACKOFF;
         return OPT__DONE;

@@ -285,6 +285,17 @@ static void test_put_bandwidth(void)
 {
     write_settled("\"action\":\"bandwidth\",\"bytesPerSecond\":20", true, within("", ""));
 }
+/* A gateway's 502 or 504 may come after the service behind it applied
+ * the write: settled by reading, like a lost answer, never repeated. The
+ * mock's status fault answers before the route runs, so nothing landed. */
+static void test_put_gateway_504(void)
+{
+    write_settled("\"status\":504", false, "answered 504");
+}
+static void test_put_gateway_502(void)
+{
+    write_settled("\"status\":502", false, "answered 502");
+}
 static void test_put_slow_close(void)
 {
     write_settled("\"action\":\"slow-close\",\"durationMs\":600000", true,
@@ -392,6 +403,8 @@ static const cx_test_case write_cases[] = {
     {"put_dribble", test_put_dribble},
     {"put_bandwidth", test_put_bandwidth},
     {"put_slow_close", test_put_slow_close},
+    {"put_gateway_502", test_put_gateway_502},
+    {"put_gateway_504", test_put_gateway_504},
     {"patch_truncated_then_412", test_patch_truncated_then_412},
     {"patch_empty_then_retried", test_patch_empty_then_retried},
     {"patch_hangs_always", test_patch_hangs_always},
