@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/policies/run.sh [BUILD_DIR] [SEEDS] [PROFILE] - outcome quality:
 # every scenario of the library under do-nothing (the campaign's starting
-# settings on dialsim's predictive pacer, left alone), vicidial (the campaign
+# settings on dialsim's predictive pacer, left alone), static (the seed's
+# settings, opt_params_seed_target, on the same pacer), vicidial (the campaign
 # run by VICIdial's own adaptive dialer, left alone), adaptive and oracle,
 # with the same SEEDS (20) seeds each, side by side: the worst regulatory
 # window over all seeds (the truth, as a regulator counts), mean and minimum
@@ -14,7 +15,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(mktemp)
 for f in "$ROOT"/scenarios/*.json; do
     case $f in */schema.json) continue ;; esac
-    "$B/optimizer/cxopt" compare "$f" --policies do-nothing,vicidial,adaptive,oracle --seeds "$SEEDS" \
+    "$B/optimizer/cxopt" compare "$f" --policies do-nothing,static,vicidial,adaptive,oracle --seeds "$SEEDS" \
         --profile "$PROFILE" --json >"$out.$(basename "$f")" || true
 done
 python3 - "$out" <<'PY'
@@ -26,7 +27,7 @@ for path in sorted(glob.glob(out + ".*.json")):
     runs = json.load(open(path))
     name = os.path.basename(path)[len(os.path.basename(out)) + 1:-5]
     occ = {}
-    for pol in ("do-nothing", "vicidial", "adaptive", "oracle"):
+    for pol in ("do-nothing", "static", "vicidial", "adaptive", "oracle"):
         rs = [r for r in runs if r["policy"] == pol]
         if not rs:
             continue
