@@ -29,6 +29,9 @@ typedef struct cli_args {
     int seeds, jobs;
     bool real_time;
     const char *profile_given; /* --profile or CXONE_PROFILE, when either was given */
+    /* calibrate */
+    const char *since, *until, *out;
+    int page_size;
 } cli_args;
 
 /* Prints "cxopt: <msg>" on stderr. */
@@ -38,6 +41,7 @@ int cli_apply(cli_args *a);
 int cli_show(cli_args *a);
 int cli_run(cli_args *a);
 int cli_compare(cli_args *a);
+int cli_calibrate(cli_args *a);
 
 /* Prints a cycle report for people. */
 void cli_print_report(FILE *out, const opt_cycle_report *r, const char *audit_path);

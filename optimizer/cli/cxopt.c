@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "dialsim.h"
 
 static const char usage_text[] =
     "usage: cxopt COMMAND [OPTIONS]\n"
@@ -56,6 +57,16 @@ static const char usage_text[] =
     "        runs one scenario under each policy with the same seeds, side by side;\n"
     "        --plot draws window abandon rate and occupancy over simulated time;\n"
     "        --report DIR writes the HTML report, policies side by side (first seed)\n"
+    "  calibrate --since DATE [--until DATE] --out MODEL.json [--report FILE.json]\n"
+    "          [--page-size N] [--json]    (cxone profile)\n"
+    "        fits the campaign model to the skill's completed contacts from CXone's\n"
+    "        reporting API (GET .../contacts/completed, paged by --page-size: 1000\n"
+    "        by default, at most 2000; 429 and 503 wait for Retry-After), mapped\n"
+    "        by the mapping's \"records\" (every assumed field said); DATE is\n"
+    "        RFC 3339 or YYYY-MM-DD (UTC); --until defaults to half an hour ago\n"
+    "        (calls still in progress are not yet completed contacts). The model\n"
+    "        is written to a temporary file and renamed over MODEL.json; --model\n"
+    "        loads it.\n"
     "  help  this text\n"
     "\n"
     "connection (each flag overrides its environment variable):\n"
@@ -87,7 +98,10 @@ static const char usage_text[] =
     "  --amd-false-positive F  share of people AMD hangs up on, for Ofcom's estimate\n"
     "                          of the abandons no ACD sees (default 0: no AMD)\n"
     "  --model FILE.json       dialsim campaign model for predictions (default: a\n"
-    "                          built-in 20-agent campaign; see the README)\n"
+    "                          built-in 20-agent campaign; see the README), such as\n"
+    "                          calibrate writes; run and compare give it to the\n"
+    "                          optimizer instead of each scenario's campaign, which\n"
+    "                          the mock still simulates\n"
     "  --no-predict            skip the simulated prediction in the gate (a change\n"
     "                          that dials harder is then judged on the measured\n"
     "                          window alone)\n"
@@ -139,7 +153,8 @@ enum {
     O_RETRY_DEADLINE, O_TOKEN_SKEW, O_CONNECT_TIMEOUT, O_TIMEOUT, O_SEED, O_JSON, O_TARGET,
     O_RAMP, O_RAMP_INTERVAL, O_DRY_RUN, O_POLICY, O_POLICIES, O_JUNIT, O_SEEDS, O_PLOT, O_REPORT,
     O_AUDIT_DIR, O_REAL_TIME, O_JOBS, O_AK_ID, O_AK_SECRET, O_TENANT, O_API_VERSION, O_MAPPING,
-    O_PREDICT_MAX, O_PREDICT_THREADS, O_HORIZON, O_REQUIRE_STATS, O_QUIET
+    O_PREDICT_MAX, O_PREDICT_THREADS, O_HORIZON, O_REQUIRE_STATS, O_QUIET, O_SINCE, O_UNTIL,
+    O_OUT, O_PAGE_SIZE
 };
 
 static const struct option options[] = {
@@ -191,6 +206,10 @@ static const struct option options[] = {
     {"api-version", required_argument, NULL, O_API_VERSION},
     {"mapping", required_argument, NULL, O_MAPPING},
     {"quiet", no_argument, NULL, O_QUIET},
+    {"since", required_argument, NULL, O_SINCE},
+    {"until", required_argument, NULL, O_UNTIL},
+    {"out", required_argument, NULL, O_OUT},
+    {"page-size", required_argument, NULL, O_PAGE_SIZE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -281,6 +300,13 @@ static int parse(int argc, char **argv, cli_args *a)
         case O_MAPPING: a->s.mapping_path = optarg; break;
         case O_API_VERSION: a->s.api_version = optarg; break;
         case O_REAL_TIME: a->real_time = true; break;
+        case O_SINCE: a->since = optarg; break;
+        case O_UNTIL: a->until = optarg; break;
+        case O_OUT: a->out = optarg; break;
+        case O_PAGE_SIZE:
+            if (number(name, optarg, 1, 2000, &d)) return -1;
+            a->page_size = (int)d;
+            break;
         case O_SEEDS:
             if (number(name, optarg, 1, 1000, &d)) return -1;
             a->seeds = (int)d;
@@ -404,6 +430,13 @@ static int load_files(cli_args *a)
             return -1;
         }
         a->s.model = a->model;
+        /* checked now, naming the file and key, not at the first prediction */
+        sim_model *m = NULL;
+        if (sim_model_parse(a->model, a->model_path, "", &m, &err) != SIM_OK) {
+            cli_error("%s", err.msg);
+            return -1;
+        }
+        sim_model_destroy(m);
     }
     return 0;
 }
@@ -437,6 +470,8 @@ int main(int argc, char **argv)
         rc = cli_run(&a);
     } else if (strcmp(a.command, "compare") == 0) {
         rc = cli_compare(&a);
+    } else if (strcmp(a.command, "calibrate") == 0) {
+        rc = cli_calibrate(&a);
     } else {
         cli_error("unknown command \"%s\" (see cxopt --help)", a.command);
         rc = EXIT_USAGE;
