@@ -81,6 +81,12 @@ typedef struct opt_params {
 /* The seed's current config: dialsim's default dialer (sim_dialer_default,
  * where the numbers are written), as opt_params. */
 opt_params opt_params_seed(void);
+/* The seed's target: the settings the seed document's program writes (its
+ * "Complete Working Example", main()'s targetConfig: answerRate 0.85,
+ * abandonRate 0.020, maxConcurrentCalls 100, callInterval 100 ms,
+ * predictive, warmUpPeriod 30 s). The static policy's target when it is
+ * given none. */
+opt_params opt_params_seed_target(void);
 /* The same settings in dialsim's shape and back (the four strategies map
  * one to one; fixed-rate, which the API cannot carry, reads as predictive;
  * times are rounded to whole ms and s). */
@@ -525,7 +531,8 @@ typedef struct opt_policy opt_policy;
 typedef double (*opt_truth_fn)(void *ud, double t);
 
 typedef struct opt_policy_options {
-    const opt_params *target;   /* static: the target (required) */
+    const opt_params *target;   /* static: the target (NULL: the seed's,
+                                   opt_params_seed_target) */
     opt_truth_fn truth;         /* oracle: required */
     void *truth_ud;
     double window_s;            /* adaptive/oracle: the regulatory window */
@@ -542,8 +549,8 @@ void opt_policy_destroy(opt_policy *p);
 const char *opt_policy_name(const opt_policy *p);
 /* What opt_policy_create checks before it builds anything, for callers that
  * refuse bad arguments before any work: OPT_EUSAGE for an unknown name, or
- * a policy missing an option it needs (static: a target; oracle: the
- * truth), the text saying which. */
+ * a policy missing an option it needs (oracle: the truth), the text
+ * saying which. */
 opt_status opt_policy_check(const char *name, const opt_policy_options *opts, cx_error *err);
 
 /* Runs one cycle whose decision is the policy's. */

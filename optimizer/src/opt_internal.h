@@ -32,6 +32,17 @@ struct opt_optimizer {
     opt__audit *audit;
     uint64_t seed;
     unsigned long cycles;     /* cycles run, for prediction seeds */
+    /* The last prediction and what it was made of: a prediction is a
+     * function of its inputs (one state, one answer), and the policy asks
+     * the gate the question the cycle's gate asks next (opt_predict.c) */
+    struct {
+        bool valid;
+        opt_params params;
+        double p_live, hours;
+        int agents, max_replications;
+        uint64_t seed;
+        opt_prediction out;
+    } last_prediction;
 };
 
 /* What the cycle says it did not check (opt_not_checked_text). */

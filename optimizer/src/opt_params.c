@@ -41,6 +41,20 @@ opt_params opt_params_seed(void)
     return opt_params_from_sim(&d);
 }
 
+opt_params opt_params_seed_target(void)
+{
+    /* the seed document, "Complete Working Example", main(): targetConfig */
+    opt_params p = {
+        .answer_rate = 0.85,
+        .abandon_rate = 0.020,
+        .max_concurrent_calls = 100,
+        .call_interval_ms = 100,
+        .strategy = OPT_STRATEGY_PREDICTIVE,
+        .warm_up_s = 30,
+    };
+    return p;
+}
+
 opt_params opt_params_from_sim(const sim_dialer *d)
 {
     opt_params p = {

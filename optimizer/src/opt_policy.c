@@ -24,8 +24,6 @@ opt_status opt_policy_check(const char *name, const opt_policy_options *opts, cx
                             "unknown policy \"%s\" (known: do-nothing, static, adaptive, "
                             "oracle)",
                             name ? name : "");
-    if (strcmp(name, "static") == 0 && !(opts && opts->target))
-        return cx_error_set(err, OPT_EUSAGE, "the static policy needs a target");
     if (strcmp(name, "oracle") == 0 && !(opts && opts->truth))
         return cx_error_set(err, OPT_EUSAGE,
                             "the oracle policy needs the true live-answer probability");
@@ -47,10 +45,12 @@ opt_status opt_policy_create(const char *name, opt_optimizer *o, const opt_polic
     p->o = o;
     if (opts)
         p->opts = *opts;
-    if (opts && opts->target) {
+    /* static with no target of its own takes the seed's */
+    if (opts && opts->target)
         p->static_target = *opts->target;
-        p->opts.target = &p->static_target;
-    }
+    else
+        p->static_target = opt_params_seed_target();
+    p->opts.target = &p->static_target;
     st = ops->init ? ops->init(p, err) : OPT_OK;
     if (st != OPT_OK) {
         free(p);

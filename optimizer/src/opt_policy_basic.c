@@ -5,7 +5,10 @@
  * written. The scenario runner runs it beside a scenario's policy to measure
  * what the policy gains over leaving the dialer alone.
  *
- * static: the seed's one fixed target, approached in allowed steps.
+ * static: one fixed target, approached in allowed steps: the scenario's, or
+ * by default the seed's (opt_params_seed_target: what the seed document's
+ * program writes), on the simulated campaign's CXone-style predictive
+ * pacing.
  *
  * VICIdial is not here: it is a dialer, not a policy that writes settings
  * through an API, so it runs inside the simulated campaign (dialsim's
@@ -21,7 +24,7 @@ static opt_status static_decide(opt_policy *p, const opt__policy_in *in, opt_par
     return OPT_OK;
 }
 
-const opt__policy_ops opt__policy_static = {"static", NULL, static_decide, NULL}; /* its target: opt_policy_check */
+const opt__policy_ops opt__policy_static = {"static", NULL, static_decide, NULL};
 
 /* No decide: the adapter keeps the current settings unclamped (a clamp could
  * round or bound a starting value and so write). */

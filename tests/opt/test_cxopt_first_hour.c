@@ -85,16 +85,27 @@ static void test_bad_arguments_before_work(void)
     CX_ASSERT_STR_EQ(out, ""); /* no table: nothing ran */
     struct stat st;
     CU_ASSERT(stat(junit, &st) != 0);
-    /* the README's compare with static and a scenario without a target:
-     * refused once, naming the scenario, before the 20 other runs */
-    CX_ASSERT_INT_EQ(run((char *const[]){"optimizer/cxopt", "compare", (char *)scen,
+    /* the README's compare, its static policy given a target with a field
+     * out of range: refused once, naming the scenario's file and the key
+     * path, before the 20 runs (without a target static takes the seed's) */
+    char *text = cx_slurp(scen);
+    CX_REQUIRE(text != NULL);
+    char *pol = strstr(text, "\"policy\": \"adaptive\"");
+    CX_REQUIRE(pol != NULL);
+    char bad[8192];
+    snprintf(bad, sizeof bad, "%.*s\"policy\": {\"name\": \"static\", \"target\": "
+             "{\"answerRate\": 1.5}}%s",
+             (int)(pol - text), text, pol + strlen("\"policy\": \"adaptive\""));
+    free(text);
+    const char *badscen = write_file("static-target.json", bad);
+    CX_ASSERT_INT_EQ(run((char *const[]){"optimizer/cxopt", "compare", (char *)badscen,
                                          "--policies", "static,adaptive,vicidial,oracle",
                                          "--seeds", "5", "--plot",
                                          (char *)path_in("compare.svg"), NULL},
                          empty_env),
                      2);
-    CX_ASSERT_CONTAINS(err, "drifting-answer-rate.json: the static policy needs a target");
-    CX_ASSERT_INT_EQ(cx_count(err, "needs a target"), 1);
+    CX_ASSERT_CONTAINS(err, "static-target.json: policy.target.answerRate");
+    CX_ASSERT_INT_EQ(cx_count(err, "policy.target.answerRate"), 1);
     CX_ASSERT_STR_EQ(out, "");
     CU_ASSERT(stat(path_in("compare.svg"), &st) != 0);
     /* other bad arguments, each before any work */

@@ -89,8 +89,6 @@ static int read_policy(run_scenario *s, cx_jobj *top)
             s->has_target = true;
         }
     }
-    if (strcmp(s->policy, "static") == 0 && !s->has_target)
-        return cx_jobj_fail(top, "policy", "the static policy needs a \"target\"");
     return 0;
 }
 
