@@ -27,8 +27,11 @@ typedef struct cli_args {
     /* run and compare */
     const char *policy, *policies, *junit, *plot, *report, *audit_dir;
     int seeds, jobs;
+    int shard_k, shard_n;   /* run --shard K/N; 0/0: the whole list */
+    const char *out;        /* merge --out FILE; NULL: stdout */
     bool real_time;
     const char *profile_given; /* --profile or CXONE_PROFILE, when either was given */
+    struct cx_mpi *mpi;     /* the MPI job this process is part of (cx_mpi.h) */
 } cli_args;
 
 /* Prints "cxopt: <msg>" on stderr. */
@@ -38,6 +41,7 @@ int cli_apply(cli_args *a);
 int cli_show(cli_args *a);
 int cli_run(cli_args *a);
 int cli_compare(cli_args *a);
+int cli_merge(cli_args *a);
 
 /* Prints a cycle report for people. */
 void cli_print_report(FILE *out, const opt_cycle_report *r, const char *audit_path);
