@@ -19,6 +19,7 @@
 #ifdef CX_HAVE_MPI
 #include <limits.h>
 #include <mpi.h>
+#include <time.h>
 #endif
 
 struct cx_mpi {
@@ -46,6 +47,20 @@ const cx_map_backend *cx_mpi_backend(cx_mpi *m)
 }
 
 #ifdef CX_HAVE_MPI
+
+/* Waits for a nonblocking collective without spinning: a rank whose share
+ * is done sleeps between tests instead of taking a core from the ranks still
+ * working (OpenMPI's blocking calls poll, and a cluster node, or this 2-core
+ * machine under --oversubscribe, may run more ranks than cores). */
+static int wait_polite(MPI_Request *req)
+{
+    int done = 0, rc;
+    while ((rc = MPI_Test(req, &done, MPI_STATUS_IGNORE)) == MPI_SUCCESS && !done) {
+        struct timespec ts = {0, 1000000}; /* 1 ms: nothing next to a unit's run */
+        nanosleep(&ts, NULL);
+    }
+    return rc;
+}
 
 static int put(cx_buf *b, const void *p, size_t n) { return cx_buf_append(b, p, n); }
 
@@ -141,7 +156,10 @@ static int mpi_map(void *self, const cx_map_job *job, cx_error *err)
         lens = calloc(size, sizeof *lens);
         displs = calloc(size, sizeof *displs);
     }
-    int rc = MPI_Gather(&mine, 1, MPI_INT, lens, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    MPI_Request req;
+    int rc = MPI_Igather(&mine, 1, MPI_INT, lens, 1, MPI_INT, 0, MPI_COMM_WORLD, &req);
+    if (rc == MPI_SUCCESS)
+        rc = wait_polite(&req);
     long long total = 0;
     int go = rc == MPI_SUCCESS;
     if (m->rank == 0 && go) {
@@ -152,11 +170,13 @@ static int mpi_map(void *self, const cx_map_job *job, cx_error *err)
         }
         go = go && total <= INT_MAX && (all = malloc(total ? (size_t)total : 1)) != NULL;
     }
-    if (rc == MPI_SUCCESS)
-        rc = MPI_Bcast(&go, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    if (rc == MPI_SUCCESS && go)
-        rc = MPI_Gatherv(msg.data ? msg.data : "", mine, MPI_BYTE, all, lens, displs, MPI_BYTE,
-                         0, MPI_COMM_WORLD);
+    if (rc == MPI_SUCCESS && (rc = MPI_Ibcast(&go, 1, MPI_INT, 0, MPI_COMM_WORLD, &req)) ==
+                                 MPI_SUCCESS)
+        rc = wait_polite(&req);
+    if (rc == MPI_SUCCESS && go &&
+        (rc = MPI_Igatherv(msg.data ? msg.data : "", mine, MPI_BYTE, all, lens, displs,
+                           MPI_BYTE, 0, MPI_COMM_WORLD, &req)) == MPI_SUCCESS)
+        rc = wait_polite(&req);
     cx_buf_free(&msg);
     int out = CX_MAP_OK;
     if (m->rank != 0) {
