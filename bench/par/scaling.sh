@@ -28,7 +28,7 @@ timed() {
     python3 - "$@" >>"$T/times" <<PY
 import resource, subprocess, sys, time
 t0 = time.monotonic()
-subprocess.run(sys.argv[1:], check=True)
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 print("$label", time.monotonic() - t0, ru.ru_utime + ru.ru_stime)
 PY
@@ -66,5 +66,16 @@ c=$(echo "($(median 1 3) - $(median s 3)) / $runs" | bc -l)
 printf 'start-up s0 (mpirun -n 1, a 6-minute sweep) = %.2f s wall\n' "$s0"
 printf 'per-run cost c = (CPU(1 rank) - CPU(start-up)) / %d runs = %.4f s\n' "$runs" "$c"
 printf 'projection T(P) = s0 + ceil(G / P) x R x c (G grid points, R replications, one point per rank at a time)\n'
-printf '  this grid on 64 cores: %.2f s; 100000 points x 20 replications of this run on 64 cores: %.0f s\n' \
-    "$(echo "$s0 + 1 * $REPS * $c" | bc -l)" "$(echo "$s0 + ((100000 + 63) / 64) * 20 * $c" | bc -l)"
+printf '  this grid on 64 cores: %.2f s\n' "$(echo "$s0 + 1 * $REPS * $c" | bc -l)"
+# the issue's study: 30 simulated days of a 150-agent campaign per run
+python3 -c "
+import json, sys
+c = json.load(open(sys.argv[1]))
+c['campaign']['agents'] = 150
+c.update(hours=720, replications=1, intervalMinutes=1440)
+json.dump(c, open(sys.argv[2], 'w'))" "$SRC/sim/examples/abandon-sweep.json" "$T/month.json"
+timed m "$BUILD/sim/dialsim" run "$T/month.json" --json --threads 1
+cm=$(median m 3)
+printf 'one run of 30 simulated days, 150 agents: %.2f s CPU (%.2f s wall)\n' "$cm" "$(median m)"
+printf '  10^5 grid points (5 keys x 10 values) x 20 replications: %.0f h on one core, %.1f h on 64\n' \
+    "$(echo "100000 * 20 * $cm / 3600" | bc -l)" "$(echo "($s0 + 1563 * 20 * $cm) / 3600" | bc -l)"

@@ -171,7 +171,7 @@ static sim_status run_one(const sim_config *cfg, int index, bool batches, rep *o
     return SIM_OK;
 }
 
-/* ------------------------------------------------------------- threads */
+/* ------------------------------------- replications, on the parallel map */
 
 typedef struct reps_job {
     const sim_config *cfg;
