@@ -223,6 +223,9 @@ typedef struct cx_map_job {
     int (*unpack)(void *ctx, size_t i, const void *data, size_t len, cx_error *err);
 } cx_map_job;
 
+/* "out of memory", ... for a cx_map_status (the cx_error says more). */
+const char *cx_map_strerror(int st);
+
 /* A way to run a job. `run` returns a cx_map_status and fills err. */
 typedef struct cx_map_backend {
     const char *name;          /* "threads", "mpi" */

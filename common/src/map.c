@@ -58,6 +58,17 @@ int cx_map_threads(const cx_map_job *job, const size_t *index, size_t count, cx_
     return CX_MAP_OK;
 }
 
+const char *cx_map_strerror(int st)
+{
+    switch ((cx_map_status)st) {
+    case CX_MAP_OK: return "ok";
+    case CX_MAP_EINVAL: return "a job the backend cannot run";
+    case CX_MAP_ENOMEM: return "out of memory";
+    case CX_MAP_EIO: return "the backend's transport failed";
+    }
+    return "unknown parallel map status";
+}
+
 int cx_map_run(const cx_map_backend *backend, const cx_map_job *job, cx_error *err)
 {
     if (backend && backend->run)

@@ -259,7 +259,9 @@ int cx_mpi_start(int *argc, char ***argv, cx_mpi **out, cx_error *err)
     const char *n = getenv("OMPI_COMM_WORLD_SIZE");
     if (!n)
         n = getenv("PMI_SIZE");
-    if (n && atoi(n) > 1)
+    char *end = NULL;
+    long size = n ? strtol(n, &end, 10) : 0;
+    if (n && end != n && size > 1)
         return cx_error_set(err, CX_MAP_EINVAL,
                             "started as %s processes (%s), but this build has no MPI: each "
                             "would run the whole job; install libopenmpi-dev and configure with "

@@ -310,6 +310,7 @@ static void test_map_backend_and_errors(void)
     job.run = NULL;
     CX_ASSERT_INT_EQ(cx_map_run(NULL, &job, &err), CX_MAP_EINVAL);
     CX_ASSERT_CONTAINS(err.msg, "no run function");
+    CX_ASSERT_STR_EQ(cx_map_strerror(CX_MAP_ENOMEM), "out of memory");
 }
 
 static const cx_test_case json_cases[] = {

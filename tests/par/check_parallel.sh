@@ -4,14 +4,16 @@
 # or MPI ranks, and CI shards that merge into one run.
 #
 #   threads      dialsim sweep --threads 1 and 4: the same CSV and plot, byte
-#                for byte; cxopt run --jobs 1 and 4: the same JUnit and JSON;
+#                for byte; cxopt run --jobs 1 and 4: the same JUnit, JSON and
+#                HTML report;
 #                cxopt compare --jobs 1 and 4: the same table and plot
 #   shards       cxopt run --shard K/N for N = 3 and 7 (more shards than
 #                scenarios: some are empty), merged with cxopt merge, equal
 #                one run; bad --shard values and bad merge inputs exit 2
 #   mpi-sweep    mpirun -n 3 dialsim sweep: the single process's CSV and plot
 #   mpi-compare  mpirun -n 3 cxopt compare: the same table and plot
-#   mpi-run      mpirun -n 3 cxopt run: the same JUnit and JSON
+#   mpi-run      mpirun -n 3 cxopt run: the same table's verdicts, JUnit, JSON
+#                and HTML report
 #
 # Byte for byte, except the fields that measure wall time, which no two runs
 # share (JUnit's time="..." and the JSON's latencyMs p50/p95/p99): those are
@@ -50,12 +52,16 @@ if [ "$(id -u)" = 0 ]; then # CI runs as root; OpenMPI refuses that unless told
     export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fi
 
-run_lib() { # run_lib OUTPREFIX [ARGS...]
+run_lib() { # run_lib OUTPREFIX [ARGS...]: JUnit, JSON and the HTML report
     p=$1
     shift
     rc=0
-    "$@" run "$LIB" --quiet --junit "$p.xml" --json >"$p.json" || rc=$?
+    "$@" run "$LIB" --quiet --junit "$p.xml" --report "$p.report" --json >"$p.json" || rc=$?
     [ "$rc" = 0 ] || fail "$* run: exit $rc"
+    [ -s "$p.report/index.html" ] || fail "$* run: no report"
+}
+same_dir() { # same_dir A B WHAT: every file byte-identical
+    diff -r "$1" "$2" >"$T/dirdiff" || { head -20 "$T/dirdiff" >&2; fail "$3: $1 and $2 differ"; }
 }
 
 case $CASE in
@@ -71,6 +77,7 @@ threads)
     run_lib "$T/j4" "$CXOPT" --jobs 4
     same_but_wall "$T/j1.xml" "$T/j4.xml" "run JUnit, 1 and 4 jobs"
     same_but_wall "$T/j1.json" "$T/j4.json" "run JSON, 1 and 4 jobs"
+    same_dir "$T/j1.report" "$T/j4.report" "run HTML report, 1 and 4 jobs"
     [ "$(grep -c '<testcase' "$T/j1.xml")" = 5 ] || fail "run: expected 5 testcases"
     for j in 1 4; do
         "$CXOPT" compare "$LIB/tiny-2.json" --policies adaptive,do-nothing --seeds 3 --jobs $j \
@@ -144,7 +151,15 @@ mpi-run)
     $MPIRUN "$CXOPT" run "$LIB" --junit "$T/mpi.xml" >"$T/table" ||
         fail "mpirun cxopt run: exit $?"
     grep -q 'on each of 3 MPI ranks' "$T/table" || fail "run did not spread over 3 ranks: $(cat "$T/table")"
-    $MPIRUN "$CXOPT" run "$LIB" --quiet --json >"$T/mpi.json" || fail "mpirun cxopt run --json"
+    # the table: the latency column (wall ms) and the last line (wall s) aside
+    "$CXOPT" run "$LIB" >"$T/table1" || fail "cxopt run: exit $?"
+    for f in table table1; do
+        sed -E -e 's# +[0-9.]+/[0-9.]+/[0-9.]+ # - #' -e '$d' "$T/$f" >"$T/$f.n"
+    done
+    same "$T/table1.n" "$T/table.n" "run table, one process and 3 ranks"
+    $MPIRUN "$CXOPT" run "$LIB" --quiet --json --report "$T/mpi.report" >"$T/mpi.json" ||
+        fail "mpirun cxopt run --json"
+    same_dir "$T/one.report" "$T/mpi.report" "run HTML report, one process and 3 ranks"
     same_but_wall "$T/one.xml" "$T/mpi.xml" "run JUnit, one process and 3 ranks"
     same_but_wall "$T/one.json" "$T/mpi.json" "run JSON, one process and 3 ranks"
     ;;
