@@ -13,7 +13,9 @@
 #   mpi-sweep    mpirun -n 3 dialsim sweep: the single process's CSV and plot
 #   mpi-compare  mpirun -n 3 cxopt compare: the same table and plot
 #   mpi-run      mpirun -n 3 cxopt run: the same table's verdicts, JUnit, JSON
-#                and HTML report
+#                and HTML report; a scenario failing on a rank fails the job
+#   mpi-refused  (a build without MPI) mpirun -n 3 dialsim or cxopt: refused,
+#                exit 2, nothing written
 #
 # Byte for byte, except the fields that measure wall time, which no two runs
 # share (JUnit's time="..." and the JSON's latencyMs p50/p95/p99): those are
@@ -162,6 +164,25 @@ mpi-run)
     same_dir "$T/one.report" "$T/mpi.report" "run HTML report, one process and 3 ranks"
     same_but_wall "$T/one.xml" "$T/mpi.xml" "run JUnit, one process and 3 ranks"
     same_but_wall "$T/one.json" "$T/mpi.json" "run JSON, one process and 3 ranks"
+    # a scenario that fails on rank 1 fails the job: mpirun exits 1
+    cp "$SRC/tests/scenarios/data/unreachable.json" "$LIB/tiny-1.json"
+    rc=0
+    $MPIRUN "$CXOPT" run "$LIB" >"$T/table" 2>/dev/null || rc=$?
+    [ "$rc" = 1 ] || fail "a failing scenario under mpirun: exit $rc, want 1"
+    grep -q '^4 of 5 scenarios passed' "$T/table" || fail "no verdict: $(cat "$T/table")"
+    ;;
+mpi-refused)
+    # a build without MPI started as 3 processes refuses, rather than run
+    # the whole job three times
+    rc=0
+    # shellcheck disable=SC2086
+    $MPIRUN "$DIALSIM" sweep $SWEEP --quiet --out "$T/x.csv" 2>"$T/err" || rc=$?
+    [ "$rc" = 2 ] || fail "dialsim without MPI under mpirun: exit $rc, want 2"
+    grep -q 'this build has no MPI' "$T/err" || fail "no reason given: $(cat "$T/err")"
+    [ ! -e "$T/x.csv" ] || fail "it wrote the CSV anyway"
+    rc=0
+    $MPIRUN "$CXOPT" run "$LIB" --quiet 2>"$T/err" >/dev/null || rc=$?
+    [ "$rc" = 2 ] && grep -q 'this build has no MPI' "$T/err" || fail "cxopt without MPI: exit $rc"
     ;;
 *)
     fail "unknown case $CASE"
