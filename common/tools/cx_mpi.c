@@ -25,6 +25,7 @@
 struct cx_mpi {
     int rank, size;
     bool joined;               /* MPI_Init_thread was called */
+    int *lens, *displs;        /* rank 0: each rank's message, for the gathers */
     cx_map_backend backend;
 };
 
@@ -150,12 +151,8 @@ static int mpi_map(void *self, const cx_map_job *job, cx_error *err)
     }
     free(idx);
     /* every rank reaches the collectives, whatever happened above */
-    int mine = (int)msg.len, *lens = NULL, *displs = NULL;
+    int mine = (int)msg.len, *lens = m->lens, *displs = m->displs;
     char *all = NULL;
-    if (m->rank == 0) {
-        lens = calloc(size, sizeof *lens);
-        displs = calloc(size, sizeof *displs);
-    }
     MPI_Request req;
     int rc = MPI_Igather(&mine, 1, MPI_INT, lens, 1, MPI_INT, 0, MPI_COMM_WORLD, &req);
     if (rc == MPI_SUCCESS)
@@ -163,8 +160,7 @@ static int mpi_map(void *self, const cx_map_job *job, cx_error *err)
     long long total = 0;
     int go = rc == MPI_SUCCESS;
     if (m->rank == 0 && go) {
-        go = lens && displs;
-        for (size_t r = 0; go && r < size; r++) {
+        for (size_t r = 0; r < size; r++) {
             displs[r] = (int)total;
             total += lens[r];
         }
@@ -209,8 +205,6 @@ static int mpi_map(void *self, const cx_map_job *job, cx_error *err)
         free(seen);
     }
     free(all);
-    free(lens);
-    free(displs);
     return out;
 }
 
@@ -231,11 +225,15 @@ int cx_mpi_start(int *argc, char ***argv, cx_mpi **out, cx_error *err)
         m->joined = true;
         MPI_Comm_rank(MPI_COMM_WORLD, &m->rank);
         MPI_Comm_size(MPI_COMM_WORLD, &m->size);
+        /* rank 0's arrays for the gathers, now: a map must not fail to
+         * allocate them once the other ranks wait in a collective */
+        if (m->rank == 0 && (!(m->lens = calloc((size_t)m->size, sizeof *m->lens)) ||
+                             !(m->displs = calloc((size_t)m->size, sizeof *m->displs)))) {
+            MPI_Abort(MPI_COMM_WORLD, 1); /* the other ranks have nobody to report to */
+        }
         if (m->rank != 0 && (!freopen("/dev/null", "w", stdout) ||
                              !freopen("/dev/null", "w", stderr))) {
-            MPI_Finalize();
-            free(m);
-            return cx_error_set(err, CX_MAP_EIO, "cannot silence rank's output");
+            MPI_Abort(MPI_COMM_WORLD, 1);
         }
     }
     *out = m;
@@ -246,6 +244,10 @@ void cx_mpi_end(cx_mpi *m)
 {
     if (m && m->joined)
         MPI_Finalize();
+    if (m) {
+        free(m->lens);
+        free(m->displs);
+    }
     free(m);
 }
 
