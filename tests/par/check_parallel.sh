@@ -117,6 +117,19 @@ shards)
         grep -q -- "--shard" "$T/err" || fail "--shard '$bad': the error does not name --shard"
         [ ! -s "$T/out" ] || fail "--shard '$bad': something ran"
     done
+    # a failing scenario: its shard exits 1, and so does the merge, which
+    # keeps its <failure> and counts it
+    cp "$SRC/tests/scenarios/data/unreachable.json" "$LIB/tiny-3.json"
+    for k in 1 2; do
+        rc=0
+        "$CXOPT" run "$LIB" --quiet --shard $k/2 --junit "$T/f$k.xml" >/dev/null || rc=$?
+        [ "$rc" = $((k - 1)) ] || fail "shard $k/2 with the failing scenario: exit $rc"
+    done
+    rc=0
+    "$CXOPT" merge "$T/f1.xml" "$T/f2.xml" --out "$T/f.xml" || rc=$?
+    [ "$rc" = 1 ] || fail "merge of a failing shard: exit $rc, want 1"
+    grep -q '<testsuites tests="5" failures="1"' "$T/f.xml" || fail "merged totals: $(head -2 "$T/f.xml")"
+    grep -q '<failure message="minApplied' "$T/f.xml" || fail "the merge lost the failure"
     rc=0
     "$CXOPT" compare "$LIB/tiny-1.json" --shard 1/2 2>"$T/err" || rc=$?
     [ "$rc" = 2 ] && grep -q 'is for run' "$T/err" || fail "compare --shard: exit $rc"
