@@ -46,7 +46,9 @@ static const char usage[] =
     "        and optionally plots abandon rate (with its 95% interval) and occupancy\n"
     "        against the first varied key, with the regulatory limit drawn (gnuplot).\n"
     "        On a terminal it shows its progress (not with --quiet), and it says what\n"
-    "        it wrote. --out and --plot may not name the config file.\n"
+    "        it wrote. --out and --plot may not name the config file. Under mpirun\n"
+    "        (or srun) the points are spread over the ranks, --threads in each, and\n"
+    "        rank 0 writes the same CSV and plot as one process.\n"
     "\n"
     "exit status: 0 done, 1 the simulation failed, 2 bad input.\n";
 
