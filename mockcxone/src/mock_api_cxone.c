@@ -14,6 +14,8 @@
  *   POST /skills/{id}/start, /skills/{id}/stop?force=
  *   GET  /skills/{id}/activity               agents now (averaged over 5 min)
  *   GET  /skills/{id}/call-data?startDate=&endDate=
+ *   GET  /contacts/completed?startDate=&endDate=&skillId=&top=&skip=
+ *                                            the skill's completed dial attempts
  *
  * The skill is the mock's campaign. How CXone's fields drive the simulated
  * dialer (this mock's truth, and the optimizer's default mapping):
@@ -39,21 +41,18 @@
 #include <time.h>
 
 #include "dialsim.h"
+#include "mock_api_cxone.h"
 #include "mock_internal.h"
 
 #define REFRESH_TTL (24 * 3600.0)
 
 /* ------------------------------------------------------------- helpers */
 
-static void base_url(const mock__req *req, char *out, size_t n)
+void mock__cxone_base_url(const mock__req *req, char *out, size_t n)
 {
     const char *host = mock__req_header(req, "Host");
     snprintf(out, n, "http://%s", host && !strpbrk(host, "\r\n\" ") ? host : "127.0.0.1");
 }
-
-/* CXone documents no error envelope; clients read error_description,
- * errorDescription, message or error: the mock answers {"message": ...}. */
-#define cx_message(r, status, ...) mock__resp_error((r), (status), NULL, __VA_ARGS__)
 
 static void oauth_error(mock__resp *r, int status, const char *code, const char *desc)
 {
@@ -113,7 +112,7 @@ static void openid(mock_server *s, const mock__req *req, char p[MOCK_MAX_PARAMS]
     (void)s;
     (void)p;
     char base[300], buf[400];
-    base_url(req, base, sizeof base);
+    mock__cxone_base_url(req, base, sizeof base);
     cJSON *j = cJSON_CreateObject();
     if (j) {
         cJSON_AddStringToObject(j, "issuer", base);
@@ -147,7 +146,7 @@ static void cxone_config(mock_server *s, const mock__req *req, char p[MOCK_MAX_P
         return;
     }
     char base[300];
-    base_url(req, base, sizeof base);
+    mock__cxone_base_url(req, base, sizeof base);
     cJSON *j = cJSON_CreateObject();
     if (j) {
         cJSON_AddStringToObject(j, "tenantId", s->tenant_id);
@@ -233,7 +232,7 @@ static void issue(mock_server *s, const mock__req *req, const char *client, mock
 {
     double now = cx_clock_now(s->clk), ttl = mock__auth_ttl(s->auth);
     char jti[40], base[300], access[1800], idt[1800], refresh[80] = "rt_";
-    base_url(req, base, sizeof base);
+    mock__cxone_base_url(req, base, sizeof base);
     if (!random_hex(jti, 16) || !random_hex(refresh + 3, 24)) {
         cx_message(r, 500, "no randomness");
         return;
@@ -339,7 +338,7 @@ static void token(mock_server *s, const mock__req *req, char p[MOCK_MAX_PARAMS][
 /* --------------------------------------------------------------- skills */
 
 /* Checks the version segment ("v30.0"), Accept and the bearer token. */
-static bool admit(mock_server *s, const mock__req *req, const char *version, mock__resp *r)
+bool mock__cxone_admit(mock_server *s, const mock__req *req, const char *version, mock__resp *r)
 {
     size_t n = strlen(version);
     if (n < 4 || version[0] != 'v' || strcmp(version + n - 2, ".0") != 0 ||
@@ -358,11 +357,11 @@ static bool admit(mock_server *s, const mock__req *req, const char *version, moc
     return mock__authorize(s, req, NULL, client, r);
 }
 
-/* admit(), then the skill in the path: false (answered) when there is none. */
+/* mock__cxone_admit(), then the skill in the path: false (answered) when there is none. */
 static bool admit_skill(mock_server *s, const mock__req *req, char p[MOCK_MAX_PARAMS][256],
                         mock__view *v, mock__resp *r)
 {
-    if (!admit(s, req, p[0], r))
+    if (!mock__cxone_admit(s, req, p[0], r))
         return false;
     if (mock__campaign_view(s->store, p[1], v) != 0) {
         cx_message(r, 404, "skill %s not found", p[1]);
@@ -578,14 +577,14 @@ static void put_block(mock_server *s, const mock__req *req, const char *id, cons
 static void put_general(mock_server *s, const mock__req *req, char p[MOCK_MAX_PARAMS][256],
                         mock__resp *r)
 {
-    if (admit(s, req, p[0], r))
+    if (mock__cxone_admit(s, req, p[0], r))
         put_block(s, req, p[1], "generalSettings", r);
 }
 
 static void put_cpa(mock_server *s, const mock__req *req, char p[MOCK_MAX_PARAMS][256],
                     mock__resp *r)
 {
-    if (admit(s, req, p[0], r))
+    if (mock__cxone_admit(s, req, p[0], r))
         put_block(s, req, p[1], "cpaSettings", r);
 }
 
@@ -608,14 +607,14 @@ static void start_stop(mock_server *s, const char *id, bool start,
 static void skill_start(mock_server *s, const mock__req *req, char p[MOCK_MAX_PARAMS][256],
                         mock__resp *r)
 {
-    if (admit(s, req, p[0], r))
+    if (mock__cxone_admit(s, req, p[0], r))
         start_stop(s, p[1], true, r);
 }
 
 static void skill_stop(mock_server *s, const mock__req *req, char p[MOCK_MAX_PARAMS][256],
                        mock__resp *r)
 {
-    if (admit(s, req, p[0], r))
+    if (mock__cxone_admit(s, req, p[0], r))
         start_stop(s, p[1], false, r);
 }
 
@@ -647,7 +646,7 @@ static void skill_activity(mock_server *s, const mock__req *req, char p[MOCK_MAX
 }
 
 /* "2026-01-05T08:00:00Z" or with fractions; returns -1 when malformed. */
-static double iso8601(const char *s)
+double mock__cxone_time(const char *s)
 {
     int y, mo, d, h, mi;
     double sec;
@@ -670,7 +669,7 @@ static void skill_call_data(mock_server *s, const mock__req *req, char p[MOCK_MA
         return;
     double now = cx_clock_now(s->clk);
     const char *sd = mock__req_query(req, "startDate"), *ed = mock__req_query(req, "endDate");
-    double from = sd ? iso8601(sd) : v.started, to = ed ? iso8601(ed) : now;
+    double from = sd ? mock__cxone_time(sd) : v.started, to = ed ? mock__cxone_time(ed) : now;
     if (from < 0 || to < 0 || to < from) {
         cx_message(r, 400, "startDate and endDate must be ISO 8601 times, start before end");
         return;
@@ -722,5 +721,6 @@ const mock__route mock__cxone_routes[] = {
     {"POST", SKILLS "/stop", skill_stop},
     {"GET", SKILLS "/activity", skill_activity},
     {"GET", SKILLS "/call-data", skill_call_data},
+    {"GET", "/inContactAPI/services/{}/contacts/completed", mock__cxone_contacts_completed},
     {NULL, NULL, NULL},
 };

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dialsim.h"
+#include "mock_contacts.h"
 #include "mock_patch.h"
 
 #define SNAP_EVERY 60.0
@@ -41,6 +42,7 @@ typedef struct campaign {
     double next_snap;
     snap *ring;
     size_t ring_cap, ring_max, ring_len, ring_head;
+    mock__contacts contacts;  /* completed dial attempts, for CXone's reporting API */
 } campaign;
 
 struct mock__store {
@@ -96,6 +98,8 @@ static mock_status start_sim(mock__store *s, campaign *c, size_t index, cx_error
     sim_dialer d = to_dialer(c);
     if (sim_live_create(c->model, &d, s->seed + 0x9e37u * (index + 1), &c->sim, err) != SIM_OK)
         return MOCK_EINVAL;
+    mock__contacts_clear(&c->contacts);
+    sim_live_set_records(c->sim, &c->contacts.hook);
     c->t0 = cx_clock_now(s->clk);
     c->next_snap = 0;
     return MOCK_OK;
@@ -166,6 +170,7 @@ mock_status mock__store_create(const mock_campaign_def *defs, size_t n, const mo
     for (size_t i = 0; i < n && st == MOCK_OK; i++) {
         campaign *c = &s->c[i];
         pthread_mutex_init(&c->lock, NULL);
+        mock__contacts_init(&c->contacts, MOCK_CONTACTS_MAX);
         s->n = i + 1;
         for (size_t k = 0; k < i; k++)
             if (strcmp(s->c[k].id, defs[i].id) == 0)
@@ -240,6 +245,7 @@ void mock__store_destroy(mock__store *s)
         sim_live_destroy(s->c[i].sim);
         sim_model_destroy(s->c[i].model);
         free(s->c[i].ring);
+        mock__contacts_free(&s->c[i].contacts);
         pthread_mutex_destroy(&s->c[i].lock);
     }
     free(s->c);
@@ -609,6 +615,33 @@ int mock__campaign_counts(mock__store *s, const char *id, double from, double to
     double t_from = from - c->t0, t_to = to - c->t0;
     *a = counters_at(c, t_from);
     *b = t_to >= now.time ? now : counters_at(c, t_to);
+    pthread_mutex_unlock(&c->lock);
+    return 0;
+}
+
+int mock__campaign_contacts(mock__store *s, const char *id, double from, double to, long skip,
+                            long top, mock__contact_fn each, void *ud, long *total)
+{
+    campaign *c = find(s, id);
+    if (!c)
+        return 404;
+    pthread_mutex_lock(&c->lock);
+    if (!c->sim) {
+        pthread_mutex_unlock(&c->lock);
+        return 409;
+    }
+    catch_up(s, c);
+    long n = 0;
+    for (size_t i = 0; i < c->contacts.len; i++) {
+        const mock__contact *k = mock__contacts_at(&c->contacts, i);
+        double t = c->t0 + k->a.start;
+        if (t < from || t >= to)
+            continue;
+        if (n >= skip && n < skip + top)
+            each(ud, k->id, t, &k->a);
+        n++;
+    }
+    *total = n;
     pthread_mutex_unlock(&c->lock);
     return 0;
 }

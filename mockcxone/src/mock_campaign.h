@@ -63,6 +63,19 @@ int mock__campaign_merge(mock__store *s, const char *id, const struct cJSON *pat
 int mock__campaign_counts(mock__store *s, const char *id, double from, double to,
                           struct sim_counters *a, struct sim_counters *b);
 
+/* A completed contact: its id, its start (clock time) and the attempt. */
+struct sim_attempt;
+typedef void (*mock__contact_fn)(void *ud, unsigned long long id, double start,
+                                 const struct sim_attempt *a);
+/* Calls `each` for the campaign's completed contacts (its simulation's dial
+ * attempts whose fate is final, brought to the clock) that started in
+ * [from, to) (clock times), in the order they completed, from the skip-th
+ * such on, at most top of them; *total gets how many there are in all.
+ * 0, 404, or 409 when the campaign is not simulated. The campaign's lock is
+ * held meanwhile: `each` must not call the store. */
+int mock__campaign_contacts(mock__store *s, const char *id, double from, double to, long skip,
+                            long top, mock__contact_fn each, void *ud, long *total);
+
 mock_status mock__campaign_set_status(mock__store *s, const char *id, const char *status);
 mock_status mock__campaign_state(mock__store *s, const char *id, mock_campaign_state *out);
 bool mock__campaign_exists(mock__store *s, const char *id);

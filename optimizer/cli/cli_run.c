@@ -265,7 +265,8 @@ int cli_run(cli_args *a)
                         .o = {.policy = a->policy,
                               .profile = a->profile_given,
                               .audit_dir = a->audit_dir,
-                              .real_time = a->real_time}};
+                              .real_time = a->real_time,
+                              .model = a->model}};
     if (check_jobs(jobs, n, 1) != 0) {
         rc = EXIT_USAGE;
         goto out;
@@ -459,7 +460,8 @@ int cli_compare(cli_args *a)
                                               .profile = a->profile_given,
                                               .seed_offset = (uint64_t)i,
                                               .audit_dir = a->audit_dir,
-                                              .real_time = a->real_time}};
+                                              .real_time = a->real_time,
+                                              .model = a->model}};
     if (check_jobs(jobs, n, seeds) != 0) {
         free(jobs);
         run_scenario_destroy(s);

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "cx_mpi.h"
+#include "dialsim.h"
 
 static const char usage_text[] =
     "usage: cxopt COMMAND [OPTIONS]\n"
@@ -66,6 +67,16 @@ static const char usage_text[] =
     "        joins the JSON (--json) or JUnit (--junit) reports of run --shard 1/N ..\n"
     "        N/N, given in shard order, into the report of one whole run (only the\n"
     "        totals are recomputed); exit 1 if any scenario in them failed\n"
+    "  calibrate --since DATE [--until DATE] --out MODEL.json [--report FILE.json]\n"
+    "          [--page-size N] [--json]    (cxone profile)\n"
+    "        fits the campaign model to the skill's completed contacts from CXone's\n"
+    "        reporting API (GET .../contacts/completed, paged by --page-size: 1000\n"
+    "        by default, at most 2000; 429 and 503 wait for Retry-After), mapped\n"
+    "        by the mapping's \"records\" (every assumed field said); DATE is\n"
+    "        RFC 3339 or YYYY-MM-DD (UTC); --until defaults to half an hour ago\n"
+    "        (calls still in progress are not yet completed contacts). The model\n"
+    "        is written to a temporary file and renamed over MODEL.json; --model\n"
+    "        loads it.\n"
     "  help  this text\n"
     "\n"
     "connection (each flag overrides its environment variable):\n"
@@ -97,7 +108,10 @@ static const char usage_text[] =
     "  --amd-false-positive F  share of people AMD hangs up on, for Ofcom's estimate\n"
     "                          of the abandons no ACD sees (default 0: no AMD)\n"
     "  --model FILE.json       dialsim campaign model for predictions (default: a\n"
-    "                          built-in 20-agent campaign; see the README)\n"
+    "                          built-in 20-agent campaign; see the README), such as\n"
+    "                          calibrate writes; run and compare give it to the\n"
+    "                          optimizer instead of each scenario's campaign, which\n"
+    "                          the mock still simulates\n"
     "  --no-predict            skip the simulated prediction in the gate (a change\n"
     "                          that dials harder is then judged on the measured\n"
     "                          window alone)\n"
@@ -148,8 +162,9 @@ enum {
     O_PREDICT_HOURS, O_PREDICT_REPS, O_AUDIT, O_RETRY_BASE, O_RETRY_CAP, O_RETRY_ATTEMPTS,
     O_RETRY_DEADLINE, O_TOKEN_SKEW, O_CONNECT_TIMEOUT, O_TIMEOUT, O_SEED, O_JSON, O_TARGET,
     O_RAMP, O_RAMP_INTERVAL, O_DRY_RUN, O_POLICY, O_POLICIES, O_JUNIT, O_SEEDS, O_PLOT, O_REPORT,
-    O_AUDIT_DIR, O_REAL_TIME, O_JOBS, O_SHARD, O_OUT, O_AK_ID, O_AK_SECRET, O_TENANT, O_API_VERSION, O_MAPPING,
-    O_PREDICT_MAX, O_PREDICT_THREADS, O_HORIZON, O_REQUIRE_STATS, O_QUIET
+    O_AUDIT_DIR, O_REAL_TIME, O_JOBS, O_SHARD, O_AK_ID, O_AK_SECRET, O_TENANT, O_API_VERSION,
+    O_MAPPING, O_PREDICT_MAX, O_PREDICT_THREADS, O_HORIZON, O_REQUIRE_STATS, O_QUIET, O_SINCE,
+    O_UNTIL, O_OUT, O_PAGE_SIZE
 };
 
 static const struct option options[] = {
@@ -196,13 +211,16 @@ static const struct option options[] = {
     {"real-time", no_argument, NULL, O_REAL_TIME},
     {"jobs", required_argument, NULL, O_JOBS},
     {"shard", required_argument, NULL, O_SHARD},
-    {"out", required_argument, NULL, O_OUT},
     {"access-key-id", required_argument, NULL, O_AK_ID},
     {"access-key-secret", required_argument, NULL, O_AK_SECRET},
     {"tenant", required_argument, NULL, O_TENANT},
     {"api-version", required_argument, NULL, O_API_VERSION},
     {"mapping", required_argument, NULL, O_MAPPING},
     {"quiet", no_argument, NULL, O_QUIET},
+    {"since", required_argument, NULL, O_SINCE},
+    {"until", required_argument, NULL, O_UNTIL},
+    {"out", required_argument, NULL, O_OUT},
+    {"page-size", required_argument, NULL, O_PAGE_SIZE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -322,6 +340,13 @@ static int parse(int argc, char **argv, cli_args *a)
         case O_MAPPING: a->s.mapping_path = optarg; break;
         case O_API_VERSION: a->s.api_version = optarg; break;
         case O_REAL_TIME: a->real_time = true; break;
+        case O_SINCE: a->since = optarg; break;
+        case O_UNTIL: a->until = optarg; break;
+        case O_OUT: a->out = optarg; break;
+        case O_PAGE_SIZE:
+            if (number(name, optarg, 1, 2000, &d)) return -1;
+            a->page_size = (int)d;
+            break;
         case O_SEEDS:
             if (number(name, optarg, 1, 1000, &d)) return -1;
             a->seeds = (int)d;
@@ -329,7 +354,6 @@ static int parse(int argc, char **argv, cli_args *a)
         case O_SHARD:
             if (parse_shard(optarg, a) != 0) return -1;
             break;
-        case O_OUT: a->out = optarg; break;
         case O_JOBS:
             if (number(name, optarg, 1, 64, &d)) return -1;
             a->jobs = (int)d;
@@ -449,6 +473,13 @@ static int load_files(cli_args *a)
             return -1;
         }
         a->s.model = a->model;
+        /* checked now, naming the file and key, not at the first prediction */
+        sim_model *m = NULL;
+        if (sim_model_parse(a->model, a->model_path, "", &m, &err) != SIM_OK) {
+            cli_error("%s", err.msg);
+            return -1;
+        }
+        sim_model_destroy(m);
     }
     return 0;
 }
@@ -473,8 +504,8 @@ static int dispatch(int argc, char **argv, cli_args *a)
                   a->command);
         return EXIT_USAGE;
     }
-    if (a->out && strcmp(a->command, "merge") != 0) {
-        cli_error("--out is for merge, not %s", a->command);
+    if (a->out && strcmp(a->command, "merge") != 0 && strcmp(a->command, "calibrate") != 0) {
+        cli_error("--out is for merge and calibrate, not %s", a->command);
         return EXIT_USAGE;
     }
     if (strcmp(a->command, "merge") == 0)
@@ -495,6 +526,8 @@ static int dispatch(int argc, char **argv, cli_args *a)
         rc = cli_run(a);
     } else if (strcmp(a->command, "compare") == 0) {
         rc = cli_compare(a);
+    } else if (strcmp(a->command, "calibrate") == 0) {
+        rc = cli_calibrate(a);
     } else {
         cli_error("unknown command \"%s\" (see cxopt --help)", a->command);
         rc = EXIT_USAGE;

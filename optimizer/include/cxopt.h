@@ -474,6 +474,32 @@ opt_status opt_audit_note(opt_optimizer *o, const char *type, const struct cJSON
  * object the caller frees. */
 opt_status opt_show(opt_optimizer *o, struct cJSON **out, cx_error *err);
 
+/* `cxopt calibrate`: the campaign model fitted to the skill's completed
+ * contacts (cxone profile only; opt_calibrate.c). */
+typedef struct opt_calibrate_options {
+    double since, until;     /* epoch seconds: contacts that started in [since, until) */
+    int page_size;           /* records per request (top); 0: 1000 */
+    /* called after each page (may be NULL): records so far, pages so far */
+    void (*progress)(void *ud, long records, long pages);
+    void *progress_ud;
+} opt_calibrate_options;
+
+/* Pulls the skill's completed contacts from CXone's reporting API
+ * (GET .../contacts/completed?startDate&endDate&skillId&top&skip), a page
+ * at a time, each request with the client's retries (429/503 honour
+ * Retry-After within the retry deadline); maps each record through the
+ * mapping file's "records" and feeds it to libdialsim's fit, so memory does
+ * not grow with the records. *model is a new campaign object (what --model
+ * loads), *report a new object: the fit's report under "fit", and under
+ * "source" the endpoint, span, pages, records, and every column with the
+ * CXone field it came from and its confidence (assumed ones listed apart).
+ * OPT_EUSAGE under a profile without call records or a mapping without
+ * "records"; OPT_EAPI for a page or record the mapping cannot read (naming
+ * the request, the record and the field) and for records that cannot make a
+ * model; the client's statuses for failed calls. */
+opt_status opt_calibrate(opt_optimizer *o, const opt_calibrate_options *opts,
+                         struct cJSON **model, struct cJSON **report, cx_error *err);
+
 /* The report as JSON (the shape of the audit record); caller frees. */
 struct cJSON *opt_report_to_json(const opt_cycle_report *r);
 

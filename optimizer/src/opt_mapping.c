@@ -21,6 +21,8 @@ void opt__mapping_default(opt__mapping *m)
                                                OPT__PERCENT};
     m->f[OPT__MAX_CALLS] = (opt__field_map){true, "generalSettings", "maxConcurrentCallsPerAgent",
                                             OPT__PER_AGENT};
+    opt__records_map_default(&m->records);
+    m->has_records = m->records.col[OPT__REC_OUTCOME].mapped;
 }
 
 opt_status opt__mapping_parse(const cJSON *root, const char *file, opt__mapping *m,
@@ -29,9 +31,17 @@ opt_status opt__mapping_parse(const cJSON *root, const char *file, opt__mapping 
     cx_jobj top;
     opt__mapping out;
     memset(&out, 0, sizeof out);
-    if (cx_jobj_init(&top, root, file, "", OPT_EINVAL, err) != 0 ||
-        cx_jobj_only(&top, opt__concept_names) != 0)
+    static const char *const top_keys[] = {"answerRate", "abandonRate", "maxConcurrentCalls",
+                                       "callInterval", "strategy", "warmUpPeriod", "records",
+                                       NULL};
+    if (cx_jobj_init(&top, root, file, "", OPT_EINVAL, err) != 0 || cx_jobj_only(&top, top_keys) != 0)
         return OPT_EINVAL;
+    const cJSON *rec = cx_jobj_get(&top, "records");
+    if (rec) {
+        if (opt__records_map_parse(rec, file, &out.records, err) != OPT_OK)
+            return OPT_EINVAL;
+        out.has_records = true;
+    }
     for (int c = 0; c < OPT__CONCEPTS; c++) {
         const cJSON *v = cx_jobj_get(&top, opt__concept_names[c]);
         if (!v)

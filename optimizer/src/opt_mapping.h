@@ -12,13 +12,16 @@
  * A null concept has no real field: its value is assumed to be the seed's and
  * a change to it is refused. Blocks: generalSettings (PUT .../general-settings)
  * and cpaSettings (PUT .../cpa-management). Transforms, seed value -> field:
- * identity, percent (x100), reciprocal (1/x), per-agent (/ staffed agents). */
+ * identity, percent (x100), reciprocal (1/x), per-agent (/ staffed agents).
+ * An optional "records" object maps completed contacts onto the fit's call
+ * records for `cxopt calibrate` (opt_records.h). */
 #ifndef OPT_MAPPING_H
 #define OPT_MAPPING_H
 
 #include <stdbool.h>
 
 #include "cxopt.h"
+#include "opt_records.h"
 
 struct cJSON;
 
@@ -48,6 +51,8 @@ typedef struct opt__field_map {
 
 typedef struct opt__mapping {
     opt__field_map f[OPT__CONCEPTS];
+    bool has_records;           /* the file's "records" (opt_records.h) */
+    opt__records_map records;
 } opt__mapping;
 
 /* The seed's names of the concepts, in opt__concept order. */

@@ -93,4 +93,9 @@ opt_status opt__seed_parse_campaign(const char *text, size_t len, const char *et
 opt_status opt__cxone_params_from(const opt__mapping *m, const struct cJSON *blocks, int agents,
                                   const char *what, opt_params *p, cx_error *err);
 
+/* CXone: sets the client's base to {api host}/inContactAPI/services/vNN.0,
+ * discovering the host when it is not configured. */
+opt_status opt__cxone_base(opt__client *c, opt__endpoint *ep, opt__call_log *log,
+                           cx_error *err);
+
 #endif

@@ -126,6 +126,11 @@ static opt_status ensure_base(opt__client *c, opt__endpoint *ep, opt__call_log *
                                               : cx_error_set(err, OPT_ENOMEM, "out of memory");
 }
 
+opt_status opt__cxone_base(opt__client *c, opt__endpoint *ep, opt__call_log *log, cx_error *err)
+{
+    return ensure_base(c, ep, log, err);
+}
+
 /* GET base + path as JSON (caller frees); *status (may be NULL) gets the
  * last HTTP status. */
 static opt_status get_json_status(opt__client *c, const char *path, cJSON **out, long *status,

@@ -319,6 +319,11 @@ sim_status sim_dialer_check(const sim_dialer *d, cx_error *err);
 /* --------------------------------------------------------- call records */
 
 /* How an attempt ended, in truth (a records file's `outcome`). */
+/* 47 CFR 64.1200(a)(6): an unanswered call must ring at least 15 seconds (or
+ * four rings) before the dialer hangs up; a model's noAnswerTimeout below it
+ * is refused. */
+#define SIM_MIN_NO_ANSWER_RING 15.0
+
 typedef enum sim_outcome {
     SIM_OUTCOME_LIVE = 0,
     SIM_OUTCOME_MACHINE,

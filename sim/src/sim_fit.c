@@ -4,6 +4,7 @@
  * durations' maximum likelihood is sim_fit_dist.c's. */
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,6 +132,8 @@ int sim__fit_row(sim_fit *f, const sim__row *r)
             sim__dstat_add(&f->ring, r->ring);
         else if (r->outcome == SIM__O_NOANSWER)
             sim__dstat_add(&f->noanswer, r->ring);
+        else if (r->outcome == SIM__O_INVALID)
+            sim__dstat_add(&f->invalid, r->ring);
         else
             sim__dstat_add(&f->busy, r->ring);
     }
@@ -312,18 +315,19 @@ sim_status sim_fit_result(const sim_fit *f, cJSON **model_out, cJSON **report_ou
     cJSON *live = cJSON_AddObjectToObject(model, "liveAnswerProbability");
     cJSON_AddItemToObject(live, "profile", prof);
     cJSON_AddStringToObject(live, "interpolate", "step");
-    double pm, pb, lo, hi;
+    double pm, pb, pi, lo, hi;
     sim__fit_wilson(tot[SIM__O_MACHINE], all, &pm, &lo, &hi);
     sim__fit_est(rep, "machineProbability", pm, lo, hi);
-    sim__fit_wilson(tot[SIM__O_BUSY] + tot[SIM__O_INVALID], all, &pb, &lo, &hi);
+    sim__fit_wilson(tot[SIM__O_BUSY], all, &pb, &lo, &hi);
     sim__fit_est(rep, "busyProbability", pb, lo, hi);
-    if (tot[SIM__O_INVALID])
-        cJSON_AddStringToObject(rep, "invalidNote", "invalid numbers fail fast like busy "
-                                                    "lines: the model counts them as busy");
-    if (pmax + pm + pb > 1)
-        pm = fmax(0, 1 - pmax - pb);
+    sim__fit_wilson(tot[SIM__O_INVALID], all, &pi, &lo, &hi);
+    sim__fit_est(rep, "invalidProbability", pi, lo, hi);
+    if (pmax + pm + pb + pi > 1) /* the hourly live peak with the day's other shares */
+        pm = fmax(0, 1 - pmax - pb - pi);
     cJSON_AddNumberToObject(model, "machineProbability", pm);
     cJSON_AddNumberToObject(model, "busyProbability", pb);
+    if (tot[SIM__O_INVALID])
+        cJSON_AddNumberToObject(model, "invalidProbability", pi);
     /* AMD */
     cJSON *amd = cJSON_AddObjectToObject(rep, "amd");
     uint64_t lj = f->amd_calls[0][1] + f->amd_calls[0][2],
@@ -356,9 +360,28 @@ sim_status sim_fit_result(const sim_fit *f, cJSON **model_out, cJSON **report_ou
     sim__fit_duration(&f->talk, "talkTime", model, rep);
     sim__fit_duration(&f->wrap, "wrapTime", model, rep);
     if (f->noanswer.n) {
-        cJSON_AddNumberToObject(model, "noAnswerTimeout", f->noanswer.s1 / (double)f->noanswer.n);
-        sim__fit_est(rep, "noAnswerTimeout", f->noanswer.s1 / (double)f->noanswer.n, f->noanswer.min,
-            f->noanswer.max);
+        /* 47 CFR 64.1200(a)(6): an unanswered call rings at least 15 s, and
+         * the model refuses less. Records that ring less (a dialer set under
+         * the rule, or a network that gave up first) are reported as they
+         * are; the model rings the legal minimum, the nearest it can. */
+        double mean = f->noanswer.s1 / (double)f->noanswer.n;
+        cJSON *e = sim__fit_est(rep, "noAnswerTimeout", mean, f->noanswer.min, f->noanswer.max);
+        if (mean < SIM_MIN_NO_ANSWER_RING) {
+            char note[320];
+            snprintf(note, sizeof note,
+                     "unanswered calls rang %.3g s on average (%.3g s at the least), under the "
+                     "15 s an unanswered call must ring (47 CFR 64.1200(a)(6)); the model rings "
+                     "%g s, the least it accepts",
+                     mean, f->noanswer.min, SIM_MIN_NO_ANSWER_RING);
+            cJSON_AddStringToObject(e, "note", note);
+            mean = SIM_MIN_NO_ANSWER_RING;
+        }
+        cJSON_AddNumberToObject(model, "noAnswerTimeout", mean);
+    }
+    if (f->invalid.n) {
+        double mean = f->invalid.s1 / (double)f->invalid.n;
+        cJSON_AddNumberToObject(model, "invalidTime", mean);
+        sim__fit_est(rep, "invalidTime", mean, f->invalid.min, f->invalid.max);
     }
     if (f->busy.n) {
         cJSON_AddNumberToObject(model, "busyTime", f->busy.s1 / (double)f->busy.n);

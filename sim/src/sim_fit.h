@@ -49,7 +49,7 @@ struct sim_fit {
     uint64_t amd_calls[2][3];             /* [live, machine][none, human, machine] */
     uint64_t waits, abandons, late_agent_rows;
     double wait_sum, ev_min, ev_max, cens_max;
-    sim__dstat ring, talk, wrap, amd_s, machine, busy, noanswer;
+    sim__dstat ring, talk, wrap, amd_s, machine, busy, noanswer, invalid;
     uint32_t ev_hist[SIM__FIT_BINS], cens_hist[SIM__FIT_BINS], zero_ev, zero_cens;
     /* agents */
     sim__hourset open[SIM__FIT_OPEN_HOURS];

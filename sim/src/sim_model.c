@@ -243,9 +243,7 @@ static const char *const campaign_keys[] = {
     "amd",         "machineHandleTime",     "ringTime",           "talkTime",
     "wrapTime",    "abandonThreshold",      "previewTime",        NULL};
 
-/* 47 CFR 64.1200(a)(6): an unanswered call must ring at least 15 seconds (or
- * four rings) before the dialer hangs up. */
-#define FCC_MIN_RING_S 15.0
+#define FCC_MIN_RING_S SIM_MIN_NO_ANSWER_RING
 
 sim_status sim_model_parse(const cJSON *campaign, const char *file, const char *path,
                            sim_model **out, cx_error *err)

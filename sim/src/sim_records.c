@@ -108,7 +108,7 @@ sim_status sim_fit_create(const cJSON *map, const char *map_file, sim_fit **out,
     for (int i = 0; i < SIM__FIT_OPEN_HOURS; i++)
         f->open[i].key = -1;
     sim__dstat *ds[] = {&f->ring, &f->talk, &f->wrap, &f->amd_s, &f->machine, &f->busy,
-                        &f->noanswer};
+                        &f->noanswer, &f->invalid};
     for (size_t i = 0; i < sizeof ds / sizeof *ds; i++)
         sim__dstat_init(ds[i]);
     f->ev_min = INFINITY;

@@ -219,10 +219,16 @@ static void print_table(const cJSON *rep)
     }
     est_row(rep, "machineProbability", "machine share (%)", 100);
     est_row(rep, "busyProbability", "busy share (%)", 100);
+    est_row(rep, "invalidProbability", "invalid-number share (%)", 100);
     duration_rows(rep, "ringTime", "ring time (s)");
     duration_rows(rep, "talkTime", "talk time (s)");
     duration_rows(rep, "wrapTime", "wrap time (s)");
     est_row(rep, "noAnswerTimeout", "no-answer ring (s)", 1);
+    const cJSON *na = cJSON_GetObjectItem(cJSON_GetObjectItem(rep, "noAnswerTimeout"), "note");
+    if (cJSON_IsString(na))
+        printf("    %s\n", na->valuestring);
+    est_row(rep, "busyTime", "busy signal (s)", 1);
+    est_row(rep, "invalidTime", "invalid number's tones (s)", 1);
     const cJSON *amd = cJSON_GetObjectItem(rep, "amd");
     if (cJSON_GetObjectItem(amd, "detection")) {
         bool ok = cJSON_IsTrue(cJSON_GetObjectItem(amd, "identifiable"));

@@ -1,10 +1,13 @@
 /* fuzz_opt_json.c - every JSON document libcxopt takes from outside, by the
  * first byte: a token endpoint's answer, a seed campaign body, CXone's
  * parameter blocks (through the built-in mapping), a mapping file, a
- * constraints file, a target file. */
+ * constraints file, a target file, a page of CXone's completed contacts
+ * (through the built-in mapping into the fit: every row the conversion
+ * writes is one the fit reads, or the page is refused with a name). */
 #include <cjson/cJSON.h>
 #include <string.h>
 
+#include "dialsim_fit.h"
 #include "fuzz.h"
 #include "opt_auth.h"
 #include "opt_profile.h"
@@ -46,6 +49,32 @@ static void json_doc(int which, const char *text, size_t len)
     } else if (which == 3) {
         opt__mapping m;
         st = opt__mapping_parse(j, "mapping.json", &m, &err);
+    } else if (which == 6) {
+        opt__mapping m;
+        opt__mapping_default(&m);
+        const cJSON *page = cJSON_GetObjectItemCaseSensitive(j, "completedContacts");
+        int n = cJSON_GetArraySize(page);
+        long *index = malloc(((size_t)n + 1) * sizeof *index), rows = 0, inbound = 0;
+        cJSON *map = opt__records_fit_map(&m.records);
+        sim_fit *fit = NULL;
+        cx_buf csv;
+        cx_buf_init(&csv, 1u << 24);
+        if (!index || !map || sim_fit_create(map, "map", &fit, &err) != SIM_OK)
+            abort();
+        if (cJSON_IsArray(page)) {
+            st = opt__records_csv(&m.records, page, 0, "GET page", &csv, index, &rows, &inbound,
+                                  &err);
+            /* what the conversion wrote, the fit takes whole (a bad start
+             * time is the one thing it checks that the conversion does not) */
+            if (st == OPT_OK && rows > 0 &&
+                sim_fit_add_text(fit, csv.data, csv.len, "", &err) != SIM_OK &&
+                !strstr(err.msg, "start:"))
+                abort();
+        }
+        cx_buf_free(&csv);
+        sim_fit_destroy(fit);
+        cJSON_Delete(map);
+        free(index);
     } else if (which == 4) {
         opt_constraints c;
         st = opt_constraints_from_json(j, "constraints.json", "", &c, &err);
@@ -65,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    int which = data[0] % 6;
+    int which = data[0] % 7;
     /* as the HTTP layer hands bodies over: NUL-ended */
     char *text = malloc(size);
     if (!text)

@@ -373,6 +373,91 @@ static void test_concurrent_puts(void)
     fx_stop(&f);
 }
 
+/* GET .../contacts/completed: the simulated skill's completed dial
+ * attempts, paged by top/skip with _links, every contact once, each with
+ * CXone's fields (only those asked for with fields=), a disposition for
+ * every outcome; bad parameters are 400, an unknown skill 404. */
+static void test_completed_contacts(void)
+{
+    fixture f;
+    start(&f, NULL);
+    cx_clock_advance(f.clk, 3 * 3600);
+    take_token(&f);
+    cx_http_resp r;
+#define CC "/inContactAPI/services/v30.0/contacts/completed?skillId=c-1001" \
+           "&startDate=2026-11-24T06:00:00Z&endDate=2026-11-24T08:30:00Z"
+    long total = -1, seen = 0, skip = 0, last_id = 0, dispositions[32] = {0};
+    for (;;) {
+        char path[512];
+        snprintf(path, sizeof path, CC "&top=400&skip=%ld", skip);
+        CX_ASSERT_INT_EQ(api(&f, "GET", path, NULL, &r), 200);
+        cJSON *j = cx_http_json(&r);
+        cx_http_resp_free(&r);
+        CX_REQUIRE(j != NULL);
+        long t = (long)cJSON_GetObjectItem(j, "totalRecords")->valuedouble;
+        CU_ASSERT(total < 0 || t == total);
+        total = t;
+        const cJSON *list = cJSON_GetObjectItem(j, "completedContacts"), *c;
+        const cJSON *next = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "_links"), "next");
+        int n = cJSON_GetArraySize(list);
+        CX_ASSERT_LE(n, 400);
+        cJSON_ArrayForEach(c, list)
+        {
+            long id = (long)cJSON_GetObjectItem(c, "contactId")->valuedouble;
+            CU_ASSERT(id > last_id); /* once each, in order */
+            last_id = id;
+            const char *start = cJSON_GetObjectItem(c, "contactStartDate")->valuestring;
+            CU_ASSERT(strcmp(start, "2026-11-24T06:00:00") >= 0 &&
+                      strcmp(start, "2026-11-24T08:30:00") < 0);
+            CU_ASSERT(cJSON_IsTrue(cJSON_GetObjectItem(c, "isOutbound")));
+            int d = cJSON_GetObjectItem(c, "primaryDispositionId")->valueint;
+            CU_ASSERT(d == 1 || (d >= 14 && d <= 25));
+            dispositions[d & 31]++;
+            bool agent = cJSON_IsNumber(cJSON_GetObjectItem(c, "agentId"));
+            CU_ASSERT(agent == cJSON_IsNumber(cJSON_GetObjectItem(c, "agentSeconds")));
+            CU_ASSERT(cJSON_IsTrue(cJSON_GetObjectItem(c, "abandoned")) == (d == 24));
+        }
+        seen += n;
+        skip += n;
+        bool more = cJSON_IsString(next);
+        if (more)
+            CX_ASSERT_CONTAINS(next->valuestring, "skip=");
+        cJSON_Delete(j);
+        if (!more)
+            break;
+    }
+    printf("\n    %ld contacts in %ld pages: %ld by agents, %ld abandoned, %ld busy, %ld no "
+           "answer\n",
+           seen, (seen + 399) / 400, dispositions[1], dispositions[24], dispositions[15],
+           dispositions[20]);
+    CU_ASSERT(total > 800);
+    CX_ASSERT_INT_EQ(seen, total);
+    CU_ASSERT(dispositions[1] > 0 && dispositions[20] > 0);
+    /* only the fields asked for */
+    CX_ASSERT_INT_EQ(api(&f, "GET", CC "&top=5&fields=contactId,agentSeconds", NULL, &r), 200);
+    cJSON *j = cx_http_json(&r);
+    cx_http_resp_free(&r);
+    const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "completedContacts"), 0);
+    CX_ASSERT_INT_EQ(cJSON_GetArraySize(first), 2);
+    CU_ASSERT(cJSON_GetObjectItem(first, "agentSeconds") != NULL);
+    cJSON_Delete(j);
+    const char *bad[] = {CC "&top=0", CC "&top=10001", CC "&skip=-1",
+                         "/inContactAPI/services/v30.0/contacts/completed?top=5",
+                         "/inContactAPI/services/v30.0/contacts/completed?skillId=c-1001"
+                         "&startDate=yesterday"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        CX_ASSERT_INT_EQ(api(&f, "GET", bad[i], NULL, &r), 400);
+        cx_http_resp_free(&r);
+    }
+    CX_ASSERT_INT_EQ(api(&f, "GET",
+                         "/inContactAPI/services/v30.0/contacts/completed?skillId=c-9999", NULL,
+                         &r),
+                     404);
+    cx_http_resp_free(&r);
+#undef CC
+    fx_stop(&f);
+}
+
 static const cx_test_case cases[] = {
     {"discovery", test_discovery},
     {"password_grant_and_jwt", test_password_grant_and_jwt},
@@ -381,6 +466,7 @@ static const cx_test_case cases[] = {
     {"activity_and_call_data", test_activity_and_call_data},
     {"accept_and_429", test_accept_and_429},
     {"concurrent_puts", test_concurrent_puts},
+    {"completed_contacts", test_completed_contacts},
     {NULL, NULL},
 };
 static const cx_test_suite suites[] = {

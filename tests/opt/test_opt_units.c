@@ -695,7 +695,80 @@ static const cx_test_case retry_cases[] = {
     {"retry_loop_virtual_time", test_retry_loop_virtual_time},
     {NULL, NULL},
 };
+/* The built-in mapping is optimizer/cxone-mapping.json, records included. */
+static void test_mapping_file_is_the_default(void)
+{
+    char path[1024];
+    opt__mapping file, builtin;
+    cx_error err = {0};
+    memset(&file, 0, sizeof file);
+    CX_REQUIRE(opt__mapping_load(cx_test_src(path, sizeof path, "optimizer/cxone-mapping.json"),
+                                 &file, &err) == OPT_OK);
+    opt__mapping_default(&builtin);
+    CU_ASSERT(builtin.has_records && file.has_records);
+    CU_ASSERT(memcmp(&file, &builtin, sizeof file) == 0);
+}
+
+/* A page of completed contacts as the fit's CSV: mapped fields in the
+ * fit's names, dispositions as outcomes (an unlisted one: otherOutcome),
+ * nulls empty, inbound contacts left out; a value of the wrong type names
+ * the record, the field and the column. */
+static void test_records_csv(void)
+{
+    opt__records_map m;
+    opt__records_map_default(&m);
+    cJSON *page = cJSON_Parse(
+        "[{\"contactId\":1,\"isOutbound\":true,\"contactStartDate\":\"2026-11-24T06:00:01Z\","
+        "\"primaryDispositionId\":1,\"preQueueSeconds\":7.5,\"inQueueSeconds\":0.2,"
+        "\"abandoned\":false,\"agentSeconds\":95,\"acwSeconds\":12,\"agentId\":100003},"
+        "{\"contactId\":2,\"isOutbound\":false,\"primaryDispositionId\":1},"
+        "{\"contactId\":3,\"contactStartDate\":\"2026-11-24T06:00:02Z\","
+        "\"primaryDispositionId\":\"20\",\"preQueueSeconds\":25,\"inQueueSeconds\":null,"
+        "\"abandoned\":false,\"agentSeconds\":null,\"acwSeconds\":null,\"agentId\":null}]");
+    cx_buf csv;
+    cx_buf_init(&csv, 1 << 16);
+    long rows = 0, inbound = 0, index[3];
+    cx_error err = {0};
+    CX_REQUIRE(opt__records_csv(&m, page, 100, "GET page", &csv, index, &rows, &inbound, &err) ==
+               OPT_OK);
+    CX_ASSERT_STR_EQ(csv.data, "start,outcome,ring,wait,abandoned,talk,wrap,agent\n"
+                               "2026-11-24T06:00:01Z,live,7.5,0.2,0,95,12,100003\n"
+                               "2026-11-24T06:00:02Z,no-answer,25,,0,,,\n");
+    CX_ASSERT_INT_EQ(rows, 2);
+    CX_ASSERT_INT_EQ(inbound, 1);
+    CX_ASSERT_INT_EQ(index[1], 102);
+    cJSON_Delete(page);
+    page = cJSON_Parse("[{\"contactStartDate\":\"2026-11-24T06:00:01Z\",\"primaryDispositionId\":15,"
+                       "\"agentSeconds\":\"95\"}]");
+    cx_buf_reset(&csv);
+    CU_ASSERT(opt__records_csv(&m, page, 7, "GET page", &csv, index, &rows, &inbound, &err) ==
+              OPT_EAPI);
+    CX_ASSERT_STR_EQ(err.msg, "GET page: completedContacts[7].agentSeconds: expected a number of "
+                              "seconds >= 0 or null (mapped to the fit's talk)");
+    cJSON_Delete(page);
+    /* a record without its start cannot be placed in the day */
+    page = cJSON_Parse("[{\"primaryDispositionId\":15}]");
+    cx_buf_reset(&csv);
+    CU_ASSERT(opt__records_csv(&m, page, 3, "GET page", &csv, index, &rows, &inbound, &err) ==
+              OPT_EAPI);
+    CX_ASSERT_CONTAINS(err.msg, "completedContacts[3].contactStartDate: expected an RFC 3339 "
+                                "time or epoch seconds, found none");
+    cJSON_Delete(page);
+    /* without otherOutcome an unlisted disposition is an error */
+    m.other[0] = '\0';
+    page = cJSON_Parse("[{\"contactStartDate\":\"2026-11-24T06:00:01Z\",\"primaryDispositionId\":3}]");
+    cx_buf_reset(&csv);
+    CU_ASSERT(opt__records_csv(&m, page, 0, "GET page", &csv, index, &rows, &inbound, &err) ==
+              OPT_EAPI);
+    CX_ASSERT_CONTAINS(err.msg, "completedContacts[0].primaryDispositionId: expected a disposition "
+                                "listed in outcomeValues, got 3");
+    cJSON_Delete(page);
+    cx_buf_free(&csv);
+}
+
 static const cx_test_case misc_cases[] = {
+    {"mapping_file_is_the_default", test_mapping_file_is_the_default},
+    {"records_csv", test_records_csv},
     {"uuid4", test_uuid4},
     {"signature_vector", test_signature_vector},
     {"audit_lines", test_audit_lines},

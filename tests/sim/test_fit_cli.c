@@ -221,7 +221,7 @@ static void test_column_map(void)
     CX_REQUIRE(rep != NULL);
     CX_ASSERT_CONTAINS(rep, "\"identifiable\":\tfalse");
     CX_ASSERT_CONTAINS(rep, "not identifiable");
-    CX_ASSERT_CONTAINS(rep, "invalid numbers fail fast");
+    CX_ASSERT_CONTAINS(rep, "\"invalidProbability\":");
     free(rep);
     char *model = cx_slurp(tmp("cx-model.json"));
     CX_REQUIRE(model != NULL);

@@ -59,6 +59,10 @@ typedef struct run_options {
     const char *audit_dir;     /* keep the audit log there (NULL: a temporary one), and
                                   beside it the mock's journal and the webhooks it got */
     bool real_time;            /* the wall clock instead of virtual time */
+    const struct cJSON *model; /* the campaign model the optimizer's gate and policy
+                                  predict with (cxopt --model: a fitted one), borrowed;
+                                  NULL: the scenario's campaign. The mock still
+                                  simulates the scenario's campaign: the truth. */
 } run_options;
 
 /* One point of the run, taken after each cycle. */

@@ -401,7 +401,7 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     os.amd_false_positive = s->amd_false_positive;
     os.window_s = s->window_s;
     os.stats_period_s = s->period_s;
-    os.model = s->campaign;
+    os.model = o->model ? o->model : s->campaign;
     os.predict_hours = s->predict_hours;
     os.predict_replications = s->predict_replications;
     /* the scenario's replication count, fixed: a closed loop of many cycles
