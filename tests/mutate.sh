@@ -66,6 +66,39 @@ mutations() {
         'double target = d->abandon_rate;' \
         'double target = 0.03 + 0 * d->abandon_rate;' \
         "test_sim_behaviour test_sim_pacing" '^(test_sim_behaviour|test_sim_pacing)$'
+    # the mock's lock rule (mockcxone/src/mock_api_cxone.c, put_block: the
+    # check of a field against the stored extras is decided under the lock;
+    # here the item's pointer is kept and read after the unlock, where the
+    # seam's concurrent PUT has freed it)
+    mutation "put_block reads the extras after the unlock" \
+        mockcxone/src/mock_api_cxone.c 1 \
+        'known = NULL;
+        mock__seam_fn seam = s->seam;
+        void *seam_arg = s->seam_arg;
+        pthread_mutex_unlock(&s->extras_lock);
+        if (seam) /* mock_seam.h: a concurrent PUT, made certain */
+            seam(seam_arg);' \
+        'mock__seam_fn seam = s->seam;
+        void *seam_arg = s->seam_arg;
+        pthread_mutex_unlock(&s->extras_lock);
+        if (seam)
+            seam(seam_arg);
+        same_type = known && cJSON_IsNumber(known) == cJSON_IsNumber(f) &&
+                    cJSON_IsString(known) == cJSON_IsString(f) &&
+                    cJSON_IsBool(known) == cJSON_IsBool(f);' \
+        "test_mock_cxone" '^test_mock_cxone$'
+    # no library ends the process (sim/src/sim_run.c: GSL's handler)
+    mutation "GSL's abort()ing handler is left on" \
+        sim/src/sim_run.c 1 \
+        'static void gsl_quiet(void) { gsl_set_error_handler_off(); }' \
+        'static void gsl_quiet(void) { }' \
+        "test_sim_gsl test_opt_gsl" '^(test_sim_gsl|test_opt_gsl)$'
+    # the sweep's CSV (sim/tools/sweep.c: a rate's interval within [0, 1])
+    mutation "the sweep's interval is not clipped at 0" \
+        sim/tools/sweep.c 1 \
+        'static double rate_bound(double x) { return fmin(1.0, fmax(0.0, x)); }' \
+        'static double rate_bound(double x) { return x; }' \
+        "dialsim-bin test_dialsim_cli" '^test_dialsim_cli$'
 }
 
 # ------------------------------------------------------------------ driver
@@ -171,7 +204,8 @@ cmake -S "$SRC" -B "$BLD" >/dev/null
 # that already failed would "catch" every mutation)
 say "building the copy"
 cmake --build "$BLD" -j "$JOBS" --target test_opt_cycle test_opt_units test_mock_api \
-    test_sim_behaviour cxopt-bin >"$WORK/build.log" 2>&1 || {
+    test_sim_behaviour cxopt-bin test_mock_cxone test_sim_gsl test_opt_gsl dialsim-bin \
+    test_dialsim_cli >"$WORK/build.log" 2>&1 || {
     cat "$WORK/build.log" >&2
     exit 2
 }

@@ -459,6 +459,14 @@ static const char *cx_field(const char *seed_field)
     return seed_field;
 }
 
+void mock__seam_set(mock_server *s, mock__seam_fn fn, void *arg)
+{
+    pthread_mutex_lock(&s->extras_lock);
+    s->seam = fn;
+    s->seam_arg = arg;
+    pthread_mutex_unlock(&s->extras_lock);
+}
+
 /* PUT .../general-settings or .../cpa-management: partial bodies merge. */
 static void put_block(mock_server *s, const mock__req *req, const char *id, const char *block,
                       mock__resp *r)
@@ -520,7 +528,11 @@ static void put_block(mock_server *s, const mock__req *req, const char *id, cons
                          cJSON_IsString(known) == cJSON_IsString(f) &&
                          cJSON_IsBool(known) == cJSON_IsBool(f);
         known = NULL;
+        mock__seam_fn seam = s->seam;
+        void *seam_arg = s->seam_arg;
         pthread_mutex_unlock(&s->extras_lock);
+        if (seam) /* mock_seam.h: a concurrent PUT, made certain */
+            seam(seam_arg);
         if (!same_type) {
             snprintf(bad, sizeof bad, "%s.%.80s is not a known field of this type", block,
                      f->string);

@@ -13,7 +13,9 @@
  * mock_campaign_state are such copies); never carry the pointer past the
  * unlock, where another request may replace and free what it points to.
  * The ThreadSanitizer build (cmake -DCX_TSAN=ON, run by ./dev test) checks
- * this over the mock's tests and the scenario library. */
+ * this over the mock's tests and the scenario library; mock_seam.h lets a
+ * test open the window between an unlock and what follows it on purpose,
+ * so a pointer carried past the unlock is caught every time. */
 #ifndef MOCK_INTERNAL_H
 #define MOCK_INTERNAL_H
 
@@ -25,6 +27,7 @@
 #include "mock_fault.h"
 #include "mock_http.h"
 #include "mock_journal.h"
+#include "mock_seam.h"
 
 #define MOCK_MAX_PARAMS 4
 
@@ -47,6 +50,8 @@ struct mock_server {
     struct cJSON *extras;    /* per skill: CXone settings with no simulated meaning */
     pthread_mutex_t extras_lock;
     bool extras_ready;
+    mock__seam_fn seam;      /* mock_seam.h; under extras_lock */
+    void *seam_arg;
     /* stop_cond wakes the connections a fault's delay holds (mock_server_stop) */
     pthread_mutex_t stop_lock;
     pthread_cond_t stop_cond;

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cx_mpi.h"
+#include "cx_plot.h"
 #include "cx_progress.h"
 #include "cxrun.h"
 
@@ -373,14 +374,12 @@ static int split_policies(const char *list, char names[8][32])
 
 static int plot(const char *path, const run_result *first[8], int np)
 {
-    const char *ext = strrchr(path, '.'); /* .svg or .png: check_outputs */
-    char data[4096];
-    snprintf(data, sizeof data, "%s.data.%ld", path, (long)getpid());
-    FILE *d = fopen(data, "w");
-    if (!d) {
-        cli_error("%s: cannot write", data);
+    cx_plot p; /* path ends in .svg or .png: check_outputs */
+    cx_plot_init(&p, "cxopt", path);
+    FILE *d = cx_plot_data(&p);
+    if (!d)
         return -1;
-    }
+    const char *data = p.data;
     for (int k = 0; k < np; k++) {
         for (int i = 0; i < first[k]->n_samples; i++) {
             const run_sample *s = &first[k]->samples[i];
@@ -389,17 +388,9 @@ static int plot(const char *path, const run_result *first[8], int np)
         }
         fputs("\n\n", d);
     }
-    fclose(d);
-    FILE *g = popen("gnuplot", "w");
-    if (!g) {
-        unlink(data);
-        cli_error("cannot run gnuplot (install gnuplot-nox)");
+    FILE *g = cx_plot_start(&p, 1000, 700);
+    if (!g)
         return -1;
-    }
-    fprintf(g, "set terminal %s\nset output '%s'\n",
-            strcmp(ext, ".svg") == 0 ? "svg size 1000,700 dynamic background '#ffffff'"
-                                     : "pngcairo size 1000,700 background '#ffffff'",
-            path);
     fprintf(g, "set multiplot layout 2,1 title '%s: policies compared'\n", first[0]->name);
     fprintf(g, "set grid\nset key outside right\nset xlabel 'simulated hours'\n");
     fprintf(g, "set ylabel 'window abandon rate (%%)'\nset yrange [0:*]\n");
@@ -414,13 +405,7 @@ static int plot(const char *path, const run_result *first[8], int np)
         fprintf(g, "'%s' index %d using 1:3 with lines lw 2 title '%s'%s", data, k,
                 first[k]->policy, k + 1 < np ? ", " : "\n");
     fputs("unset multiplot\n", g);
-    int rc = pclose(g);
-    unlink(data);
-    if (rc != 0) {
-        cli_error("gnuplot failed (status %d)", rc);
-        return -1;
-    }
-    return 0;
+    return cx_plot_end(&p);
 }
 
 int cli_compare(cli_args *a)

@@ -161,8 +161,10 @@
  * caller-provided cx_error; nothing here prints, exits or keeps global
  * state; each simulation owns its gsl_rng, so simulations may run in
  * parallel threads. GSL's abort()ing error handler is switched off by the
- * library itself (once, at its first sim_run, sim_predict or
- * sim_live_create), so no caller needs to. Same seed, same result, bit for bit.
+ * library itself (once, at its first sim_run, sim_predict, sim_live_create
+ * or sim_fit_create), so no caller needs to: an error GSL reports inside a
+ * simulation (its random number generator not allocated) comes back as a
+ * status. Same seed, same result, bit for bit.
  */
 #ifndef DIALSIM_H
 #define DIALSIM_H

@@ -31,6 +31,7 @@
  * live apart. */
 #include "sim_engine.h"
 
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
@@ -1111,13 +1112,19 @@ sim_status sim__engine_create(const sim_model *m, const sim_dialer *d, uint64_t 
     e->m = *m;
     e->d = *d;
     e->o = *o;
-    e->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    e->rng = gsl_rng_alloc(gsl_rng_mt19937); /* GSL_ENOMEM: NULL, the handler is off */
+    if (!e->rng) {
+        sim__engine_destroy(e);
+        return cx_error_set(err, SIM_ENOMEM,
+                            "out of memory for the random number generator (GSL: %s)",
+                            gsl_strerror(GSL_ENOMEM));
+    }
     if (e->o.batches > 0)
         e->bt = calloc((size_t)e->o.batches, sizeof *e->bt);
     e->n_slots = (int)sim__profile_max(&m->agents);
     e->idle_slot = malloc((size_t)e->n_slots * sizeof *e->idle_slot);
     e->spare_slot = malloc((size_t)e->n_slots * sizeof *e->spare_slot);
-    if (!e->rng || (e->o.batches > 0 && !e->bt) || !e->idle_slot || !e->spare_slot) {
+    if ((e->o.batches > 0 && !e->bt) || !e->idle_slot || !e->spare_slot) {
         sim__engine_destroy(e);
         return cx_error_set(err, SIM_ENOMEM, "out of memory");
     }

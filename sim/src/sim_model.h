@@ -23,6 +23,9 @@ typedef struct sim__dist {
 } sim__dist;
 
 double sim__dist_sample(const sim__dist *d, gsl_rng *r);
+/* Switches GSL's error handler off, once per process (sim_run.c): every
+ * public entry point that reaches GSL calls it first. */
+void sim__gsl_init(void);
 /* Reads member `key` of o: {"dist":...,"mean":..,"sd":..} or {"dist":
  * "uniform","min":..,"max":..}, or a bare number (fixed). Returns 0 (absent
  * and optional: *d untouched) or -1. */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sim_fit.h"
+#include "sim_model.h"
 
 /* ------------------------------------------------------------ writing */
 
@@ -96,6 +97,7 @@ static const char *const field_names[SIM__F_COUNT] = {
 
 sim_status sim_fit_create(const cJSON *map, const char *map_file, sim_fit **out, cx_error *err)
 {
+    sim__gsl_init(); /* the fit's Weibull goes through GSL's root solver */
     *out = NULL;
     sim_fit *f = calloc(1, sizeof *f);
     if (!f)

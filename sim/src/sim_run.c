@@ -21,15 +21,15 @@
 
 /* GSL's default error handler calls abort(), and no library may end the
  * process: every entry point that reaches GSL (sim_run, sim_predict,
- * sim_live_create) switches it off, once per process, so no caller can
- * forget. GSL's results are checked here instead (a quantile that is not
+ * sim_live_create, sim_fit_create) switches it off, once per process, so no
+ * caller can forget. GSL's results are checked here instead (a quantile that is not
  * finite is SIM_ENUM). The handler is GSL's one process-wide setting; "off"
  * is the only value any program of this project wants. */
 static pthread_once_t gsl_once = PTHREAD_ONCE_INIT;
 
 static void gsl_quiet(void) { gsl_set_error_handler_off(); }
 
-static void gsl_init(void) { pthread_once(&gsl_once, gsl_quiet); }
+void sim__gsl_init(void) { pthread_once(&gsl_once, gsl_quiet); }
 
 /* ------------------------------------------------------------- metrics */
 
@@ -268,7 +268,7 @@ sim_status sim_config_check_memory(const sim_config *cfg, int threads, cx_error 
 
 sim_status sim_run(const sim_config *cfg, int threads, sim_report **out, cx_error *err)
 {
-    gsl_init();
+    sim__gsl_init();
     *out = NULL;
     if (!cfg->model)
         return cx_error_set(err, SIM_EINVAL, "the config has no campaign model");
@@ -474,7 +474,7 @@ sim_status sim_predict(const sim_model *m, const sim_dialer *d, double hours,
                        double discard_hours, int replications, uint64_t seed,
                        sim_prediction *out, cx_error *err)
 {
-    gsl_init();
+    sim__gsl_init();
     sim_config cfg;
     sim_status st = sim_config_init(&cfg, m, d, hours, seed, replications < 2 ? 2 : replications,
                                     err);
@@ -507,7 +507,7 @@ struct sim_live {
 sim_status sim_live_create(const sim_model *m, const sim_dialer *d, uint64_t seed,
                            sim_live **out, cx_error *err)
 {
-    gsl_init();
+    sim__gsl_init();
     *out = NULL;
     sim_status st = sim_dialer_check(d, err);
     if (st != SIM_OK)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cx_plot.h"
 #include "dialsim_fit.h"
 #include "tools.h"
 
@@ -62,16 +63,12 @@ int dialsim_records_close(dialsim_records *r, bool keep)
  * Wilson interval and the patience's Kaplan-Meier curve, in one picture. */
 static int plot(const char *out, const cJSON *rep)
 {
-    const char *ext = strrchr(out, '.');
-    const char *term = ext && strcmp(ext, ".png") == 0 ? "pngcairo size 1500,900"
-                                                       : "svg size 1500,900 dynamic";
-    char data[4200];
-    snprintf(data, sizeof data, "%s.data%ld", out, (long)getpid());
-    FILE *d = fopen(data, "w");
-    if (!d) {
-        fprintf(stderr, "dialsim: %s: cannot write\n", data);
+    cx_plot p;
+    cx_plot_init(&p, "dialsim", out);
+    FILE *d = cx_plot_data(&p);
+    if (!d)
         return -1;
-    }
+    const char *data = p.data;
     static const char *const dur[] = {"ringTime", "talkTime", "wrapTime"};
     for (int i = 0; i < 3; i++) { /* blocks 0-2: t, empirical, fitted */
         const cJSON *pts = cJSON_GetObjectItem(cJSON_GetObjectItem(rep, dur[i]), "cdf");
@@ -96,14 +93,10 @@ static int plot(const char *out, const cJSON *rep)
     cJSON_ArrayForEach(k, cJSON_GetObjectItem(pat, "kaplanMeier"))
         fprintf(d, "%g %g\n", cJSON_GetObjectItem(k, "t")->valuedouble,
                 cJSON_GetObjectItem(k, "survival")->valuedouble);
-    fclose(d);
-    FILE *g = popen("gnuplot", "w");
-    if (!g) {
-        unlink(data);
-        fprintf(stderr, "dialsim: cannot run gnuplot (install gnuplot-nox)\n");
+    FILE *g = cx_plot_start(&p, 1500, 900);
+    if (!g)
         return -1;
-    }
-    fprintf(g, "set terminal %s\nset output '%s'\nset grid\nset key bottom right\n", term, out);
+    fprintf(g, "set grid\nset key bottom right\n");
     fprintf(g, "set multiplot layout 2,3 title 'dialsim fit: %g records'\n",
             cJSON_GetObjectItem(rep, "records")->valuedouble);
     for (int i = 0; i < 3; i++) {
@@ -131,13 +124,7 @@ static int plot(const char *out, const cJSON *rep)
                "set yrange [0:1.05]\nplot '%s' index 4 using 1:2 with steps lw 2 notitle\n"
                "unset multiplot\n",
             data);
-    int rc = pclose(g);
-    unlink(data);
-    if (rc != 0) {
-        fprintf(stderr, "dialsim: gnuplot failed (status %d)\n", rc);
-        return -1;
-    }
-    return 0;
+    return cx_plot_end(&p);
 }
 
 static int write_json(const char *path, const cJSON *j)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cx_mpi.h"
+#include "cx_plot.h"
 #include "cx_progress.h"
 #include "dialsim.h"
 #include "tools.h"
@@ -172,6 +173,13 @@ static int unpack_point(void *ctx, size_t i, const void *data, size_t len, cx_er
     return 0;
 }
 
+/* A rate's interval bound as the CSV keeps it: in [0, 1]. The t interval
+ * of a mean near 0 (a small abandon rate over few replications) can reach
+ * below 0, which no rate can; the clipped bound is the one written and
+ * plotted. The interval is symmetric, so the unclipped lower bound is
+ * 2 * mean - hi (sim/README.md, "The sweep's CSV"). */
+static double rate_bound(double x) { return fmin(1.0, fmax(0.0, x)); }
+
 static int write_csv(const sweep *s, const char *path)
 {
     char tmp[4096];
@@ -194,11 +202,12 @@ static int write_csv(const sweep *s, const char *path)
         for (int k = 0; k < s->nv; k++)
             fprintf(f, "%.10g,", vals[k]);
         fprintf(f, "%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,%.3f,%.3f,%.3f,%.6f,%.6f,%.6f\n",
-                r->abandon_rate.mean, r->abandon_rate.lo, r->abandon_rate.hi, r->occupancy.mean,
-                r->occupancy.lo, r->occupancy.hi, r->waited_fraction.mean,
+                r->abandon_rate.mean, rate_bound(r->abandon_rate.lo),
+                rate_bound(r->abandon_rate.hi), r->occupancy.mean, rate_bound(r->occupancy.lo),
+                rate_bound(r->occupancy.hi), r->waited_fraction.mean,
                 r->connects_per_agent_hour.mean, r->attempts.mean, r->live_answers.mean,
-                r->abandoned.mean, r->observed_abandon_rate.mean, r->observed_abandon_rate.lo,
-                r->observed_abandon_rate.hi);
+                r->abandoned.mean, r->observed_abandon_rate.mean,
+                rate_bound(r->observed_abandon_rate.lo), rate_bound(r->observed_abandon_rate.hi));
     }
     if (fclose(f) != 0 || rename(tmp, path) != 0) {
         unlink(tmp);
@@ -213,90 +222,66 @@ static int write_csv(const sweep *s, const char *path)
  * of the other keys; a sweep of dialer.abandonRate also draws the setting
  * (the diagonal the ACD's rate should follow). Abandon rates are drawn in
  * blues on the left axis, occupancy in greens on the right, so the two read
- * apart at a glance; the legend sits below the plot, outside the data. A
- * rate cannot be negative: an interval's lower bound is clipped at 0 (the t
- * interval of a mean near 0 can pass below it). */
-static int plot(const sweep *s, const char *out, double limit)
+ * apart at a glance; the legend sits below the plot, outside the data. The
+ * plot reads the CSV just written (`csv`), so it draws what the CSV says,
+ * intervals clipped at 0 included: group k is the CSV's rows k * n0 to
+ * k * n0 + n0 - 1, n0 the first key's count (it varies fastest). */
+static int plot(const sweep *s, const char *csv, const char *out, double limit)
 {
     static const char *const blues[] = {"#1f4e9a", "#3b82c4", "#0b2e66", "#6aa6d9", "#264b7a",
                                         "#89b7e5"};
     static const char *const greens[] = {"#2e8b3a", "#5cb85c", "#14591f", "#8fd18f",
                                          "#3f7a3f", "#a8e0a0"};
-    const char *ext = strrchr(out, '.');
-    const char *term = strcmp(ext, ".svg") == 0 ? "svg size 900,560 dynamic background '#ffffff'"
-                                                : "pngcairo size 900,560 background '#ffffff'";
-    char data[4096];
-    snprintf(data, sizeof data, "%s.data.%ld", out, (long)getpid());
-    FILE *d = fopen(data, "w");
-    if (!d) {
-        fprintf(stderr, "dialsim: %s: cannot write plot data\n", data);
-        return -1;
-    }
+    /* the CSV's columns (1-based): the keys, then write_csv's */
+    int c = s->nv, rate = c + 1, occ = c + 4, obs = c + 12;
     int group = s->v[0].n, groups = s->n_points / group;
-    double vals[MAX_VARY];
-    for (int g = 0; g < groups; g++) {
-        for (int i = 0; i < group; i++) {
-            int idx = g * group + i;
-            const sim_report *r = s->reports[idx];
-            point_values(s, idx, vals);
-            fprintf(d, "%.10g %.6f %.6f %.6f %.6f %.6f %.6f %.6f\n", vals[0],
-                    100 * r->abandon_rate.mean, 100 * fmax(0.0, r->abandon_rate.lo),
-                    100 * r->abandon_rate.hi, 100 * r->occupancy.mean,
-                    100 * r->observed_abandon_rate.mean,
-                    100 * fmax(0.0, r->observed_abandon_rate.lo),
-                    100 * r->observed_abandon_rate.hi);
-        }
-        fputs("\n\n", d);
-    }
-    fclose(d);
-    FILE *g = popen("gnuplot", "w");
-    if (!g) {
-        unlink(data);
-        fprintf(stderr, "dialsim: cannot run gnuplot (install gnuplot-nox)\n");
+    cx_plot p;
+    cx_plot_init(&p, "dialsim", out);
+    FILE *g = cx_plot_start(&p, 900, 560);
+    if (!g)
         return -1;
-    }
-    fprintf(g, "set terminal %s\nset output '%s'\n", term, out);
+    fprintf(g, "set datafile separator ','\n");
     fprintf(g, "set title 'dialsim sweep: abandon rate, the truth and the ACD''s (blue, "
                "left), and occupancy (green, right)'\n");
     fprintf(g, "set xlabel '%s'\n", s->v[0].key);
     fprintf(g, "set ylabel 'abandon rate (%%), 95%% interval' tc rgb '%s'\n", blues[0]);
     fprintf(g, "set y2label 'occupancy (%%)' tc rgb '%s'\nset y2tics\nset ytics nomirror\n",
             greens[0]);
-    fprintf(g, "set grid\nset key outside below center horizontal box\nset bmargin 6\n");
+    /* room below for the x label and the legend's rows (two entries a row) */
+    bool setting = strcmp(s->v[0].key, "dialer.abandonRate") == 0;
+    int entries = 3 * groups + setting;
+    fprintf(g, "set grid\nset key outside below center horizontal box\nset bmargin %d\n",
+            4 + (entries + 1) / 2);
     fprintf(g, "set yrange [0:*]\nset y2range [0:100]\nset offsets graph 0.02, graph 0.02, 0, 0\n");
     fprintf(g, "set arrow from graph 0, first %g to graph 1, first %g nohead lw 2 lc rgb 'red'\n",
             100 * limit, 100 * limit);
     fprintf(g, "set label 'limit %g%%' at graph 0.01, first %g offset 0,0.6 tc rgb 'red'\n",
             100 * limit, 100 * limit);
     fputs("plot ", g);
-    if (strcmp(s->v[0].key, "dialer.abandonRate") == 0)
+    if (setting)
         fputs("100 * x with lines lw 6 lc rgb '#c8c8c8' title 'the setting', ", g);
+    double vals[MAX_VARY];
     for (int k = 0; k < groups; k++) {
-        char title[256] = "";
+        char title[256] = "", rows[64];
         point_values(s, k * group, vals);
         size_t used = 0;
         for (int v = 1; v < s->nv; v++)
             used += (size_t)snprintf(title + used, sizeof title - used, "%s%s=%g",
                                      used ? " " : "", s->v[v].key, vals[v]);
-        const char *blue = blues[k % 6], *green = greens[k % 6];
+        snprintf(rows, sizeof rows, "skip 1 every ::%d::%d", k * group, k * group + group - 1);
+        const char *sep = used ? " " : "";
         fprintf(g,
-                "'%s' index %d using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '%s' "
-                "title 'abandon rate%s%s', "
-                "'%s' index %d using 1:6:7:8 with yerrorlines lw 2 pt 6 dt 3 lc rgb '%s' "
-                "title 'the ACD''s abandon rate%s%s', "
-                "'%s' index %d using 1:5 axes x1y2 with linespoints lw 2 pt 5 dt 2 lc rgb '%s' "
-                "title 'occupancy%s%s'%s",
-                data, k, blue, used ? " " : "", title, data, k, blues[(k + 1) % 6],
-                used ? " " : "", title, data, k, green, used ? " " : "", title,
-                k + 1 < groups ? ", " : "\n");
+                "'%s' %s using 1:(100*$%d):(100*$%d):(100*$%d) with yerrorlines lw 2 pt 7 "
+                "lc rgb '%s' title 'abandon rate%s%s', "
+                "'%s' %s using 1:(100*$%d):(100*$%d):(100*$%d) with yerrorlines lw 2 pt 6 dt 3 "
+                "lc rgb '%s' title 'the ACD''s abandon rate%s%s', "
+                "'%s' %s using 1:(100*$%d) axes x1y2 with linespoints lw 2 pt 5 dt 2 "
+                "lc rgb '%s' title 'occupancy%s%s'%s",
+                csv, rows, rate, rate + 1, rate + 2, blues[k % 6], sep, title, csv, rows, obs,
+                obs + 1, obs + 2, blues[(k + 1) % 6], sep, title, csv, rows, occ, greens[k % 6],
+                sep, title, k + 1 < groups ? ", " : "\n");
     }
-    int rc = pclose(g);
-    unlink(data);
-    if (rc != 0) {
-        fprintf(stderr, "dialsim: gnuplot failed (status %d)\n", rc);
-        return -1;
-    }
-    return 0;
+    return cx_plot_end(&p);
 }
 
 /* Whether a and b are the same existing file (a missing b is not). */
@@ -460,7 +445,7 @@ int dialsim_sweep(int argc, char **argv, cx_mpi *mpi)
                reps_each == 1 ? "" : "s", s.cfgs[0].hours,
                cx_mpi_size(mpi) > 1 ? ranks : "");
     if (plot_out) {
-        if (plot(&s, plot_out, limit) != 0) {
+        if (plot(&s, out, plot_out, limit) != 0) {
             rc = 1;
             goto out;
         }

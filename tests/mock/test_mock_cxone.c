@@ -1,11 +1,14 @@
 /* test_mock_cxone.c - mockcxone's cxone profile over loopback: discovery,
  * the password grant with an access key (and refresh tokens), JWT-shaped
  * tokens, the skills API, Accept enforcement, 429 with and without
- * Retry-After, and what the journal keeps of it all. */
+ * Retry-After, what the journal keeps of it all, and concurrent PUTs of
+ * the settings (a race, and the same race made certain through a seam). */
+#include <malloc.h>
 #include <openssl/evp.h>
 #include <pthread.h>
 
 #include "mock_fixture.h"
+#include "mock_seam.h"
 
 #define SK "/inContactAPI/services/v30.0/skills/c-1001"
 /* base64("cxopt-dev:cxopt-dev-secret") */
@@ -373,6 +376,94 @@ static void test_concurrent_puts(void)
     fx_stop(&f);
 }
 
+/* The same race made certain (mock_seam.h): put_block checks the body's
+ * maximumRingingDuration against the stored item, then, in its unlocked
+ * window, a second PUT of that field replaces the item, which frees it.
+ * Code that kept a pointer to the item past its unlock reads freed memory.
+ * ASan would not see it: the reads happen inside libcjson, which is not
+ * instrumented. So, for this case, cJSON frees through a quarantine that
+ * poisons each item (0xA5) and keeps it from reuse until the case ends: a
+ * stale item's type then reads as no number, and the PUT is refused with
+ * 400 "not a known field", in every build. */
+static pthread_mutex_t quarantine_lock = PTHREAD_MUTEX_INITIALIZER;
+static void **quarantine;
+static size_t quarantined, quarantine_cap;
+
+static void poison_free(void *p)
+{
+    if (!p)
+        return;
+    memset(p, 0xA5, malloc_usable_size(p));
+    pthread_mutex_lock(&quarantine_lock);
+    if (quarantined == quarantine_cap) {
+        size_t cap = quarantine_cap ? 2 * quarantine_cap : 4096;
+        void **q = realloc(quarantine, cap * sizeof *q);
+        if (!q) { /* no room to keep it: free it (the case may then pass by luck) */
+            pthread_mutex_unlock(&quarantine_lock);
+            free(p);
+            return;
+        }
+        quarantine = q;
+        quarantine_cap = cap;
+    }
+    quarantine[quarantined++] = p;
+    pthread_mutex_unlock(&quarantine_lock);
+}
+
+static void quarantine_release(void)
+{
+    for (size_t i = 0; i < quarantined; i++)
+        free(quarantine[i]);
+    free(quarantine);
+    quarantine = NULL;
+    quarantined = quarantine_cap = 0;
+}
+
+struct window {
+    fixture *f;
+    int calls;
+    long inner_status;
+};
+
+static void second_put(void *arg)
+{
+    struct window *w = arg;
+    if (w->calls++) /* the second PUT's own window: nothing more */
+        return;
+    cx_http_resp r;
+    w->inner_status = api(w->f, "PUT", SK "/parameters/general-settings",
+                          "{\"generalSettings\":{\"maximumRingingDuration\":30}}", &r);
+    cx_http_resp_free(&r);
+}
+
+static void test_put_unlocked_window(void)
+{
+    cJSON_Hooks hooks = {malloc, poison_free};
+    cJSON_InitHooks(&hooks);
+    fixture f;
+    start(&f, NULL);
+    take_token(&f);
+    struct window w = {&f, 0, 0};
+    mock__seam_set(f.s, second_put, &w);
+    cx_http_resp r;
+    long st = api(&f, "PUT", SK "/parameters/general-settings",
+                  "{\"generalSettings\":{\"maximumRingingDuration\":22}}", &r);
+    CX_ASSERT_INT_EQ(st, 200);
+    if (st != 200)
+        fprintf(stderr, "put_unlocked_window: %s\n", r.body);
+    cx_http_resp_free(&r);
+    mock__seam_set(f.s, NULL, NULL);
+    CX_ASSERT_INT_EQ(w.calls, 2); /* the outer PUT's window, then the inner's */
+    CX_ASSERT_INT_EQ(w.inner_status, 200);
+    /* the outer PUT applied last */
+    CX_ASSERT_INT_EQ(api(&f, "GET", SK "/parameters", NULL, &r), 200);
+    CX_ASSERT_CONTAINS(r.body, "\"maximumRingingDuration\":22");
+    cx_http_resp_free(&r);
+    fx_stop(&f);
+    cJSON_InitHooks(NULL);
+    quarantine_release();
+}
+
 /* GET .../contacts/completed: the simulated skill's completed dial
  * attempts, paged by top/skip with _links, every contact once, each with
  * CXone's fields (only those asked for with fields=), a disposition for
@@ -466,6 +557,7 @@ static const cx_test_case cases[] = {
     {"activity_and_call_data", test_activity_and_call_data},
     {"accept_and_429", test_accept_and_429},
     {"concurrent_puts", test_concurrent_puts},
+    {"put_unlocked_window", test_put_unlocked_window},
     {"completed_contacts", test_completed_contacts},
     {NULL, NULL},
 };

@@ -59,4 +59,13 @@ static void make_env(const ofx *f, const char *home)
     mock_env[k] = NULL;
 }
 
+/* A fresh mock for cxopt processes: the fixture started with `mo` (NULL:
+ * defaults) and mock_env pointing at it, HOME its directory. The programs
+ * are given --audit f->audit, the log ofx_audit reads. */
+static void cli_start(ofx *f, mock_options *mo)
+{
+    ofx_start(f, mo);
+    make_env(f, f->dir);
+}
+
 #endif

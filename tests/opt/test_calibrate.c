@@ -433,8 +433,7 @@ static void test_gate_follows_the_model(void)
     mock_campaign_def def = {.id = MOCK_DEFAULT_CAMPAIGN}; /* not simulated: no stats */
     mo.campaigns = &def;
     mo.n_campaigns = 1;
-    ofx_start(&f, &mo);
-    make_env(&f, f.dir);
+    cli_start(&f, &mo);
     char target[600], paths[3][600], audit[600];
     write_file("step.json", "{\"abandonRate\":0.028}", target, sizeof target);
 #define M(p, amd)                                                                              \

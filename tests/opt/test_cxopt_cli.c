@@ -118,8 +118,7 @@ static void test_bad_files_named(void)
 static void test_against_mock(void)
 {
     ofx f;
-    ofx_start(&f, NULL);
-    make_env(&f, f.dir);
+    cli_start(&f, NULL);
     char out[1 << 16], model[1024], target[1024], audit[1024];
     write_file("model.json", OFX_MODEL, model, sizeof model);
     write_file("seed.json",

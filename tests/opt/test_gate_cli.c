@@ -94,10 +94,8 @@ static int webhooks_received(ofx *f)
 static void test_one_state_one_answer(void)
 {
     ofx f;
-    ofx_start(&f, NULL);
-    make_env(&f, f.dir);
-    char target[1024], audit[1024], first[256] = "", line[256];
-    snprintf(audit, sizeof audit, "%s/audit.jsonl", f.dir);
+    cli_start(&f, NULL);
+    char target[1024], first[256] = "", line[256];
     const char *targets[2] = {"{\"answerRate\":0.70}", "{\"strategy\":\"progressive\",\"maxConcurrentCalls\":84}"};
     const int runs[2] = {under_valgrind() ? 3 : 12, under_valgrind() ? 2 : 4};
     for (int t = 0; t < 2; t++) {
@@ -106,7 +104,7 @@ static void test_one_state_one_answer(void)
         first[0] = '\0';
         for (int i = 0; i < runs[t]; i++) {
             int rc = cxopt((char *const[]){"cxopt", "apply", "--target", target, "--dry-run",
-                                         "--json", "--audit", audit, NULL});
+                                         "--json", "--audit", f.audit, NULL});
             cJSON *rep = cJSON_Parse(out);
             CX_REQUIRE(rep != NULL);
             decision_line(rep, line, sizeof line);
@@ -124,7 +122,7 @@ static void test_one_state_one_answer(void)
         printf("\n    %d dry runs of %s: %d answer: %s ", runs[t], targets[t], distinct, first);
         /* the apply that follows: the same numbers, the same verdict */
         int rc = cxopt((char *const[]){"cxopt", "apply", "--target", target, "--json", "--audit",
-                                     audit, NULL});
+                                     f.audit, NULL});
         cJSON *rep = cJSON_Parse(out);
         CX_REQUIRE(rep != NULL);
         decision_line(rep, line, sizeof line);
@@ -136,7 +134,6 @@ static void test_one_state_one_answer(void)
         cJSON_Delete(rep);
     }
     /* every decision's seed is in the audit record, and replays it */
-    snprintf(f.audit, sizeof f.audit, "%s", audit);
     cJSON *cycles = ofx_audit(&f, "cycle");
     CX_ASSERT_INT_EQ(cJSON_GetArraySize(cycles), runs[0] + 1 + runs[1] + 1);
     const cJSON *rec;
@@ -153,7 +150,7 @@ static void test_one_state_one_answer(void)
     /* an explicit --seed overrides the derived one and is recorded */
     write_file("seeded.json", "{\"maxConcurrentCalls\":90}", target, sizeof target);
     CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--dry-run",
-                                         "--json", "--seed", "12345", "--audit", audit, NULL}) == 2,
+                                         "--json", "--seed", "12345", "--audit", f.audit, NULL}) == 2,
                      0);
     cJSON *rep = cJSON_Parse(out);
     CX_REQUIRE(rep != NULL);
@@ -168,20 +165,18 @@ static void test_one_state_one_answer(void)
 static void test_words_agree(void)
 {
     ofx f;
-    ofx_start(&f, NULL);
-    make_env(&f, f.dir);
-    char target[1024], audit[1024];
-    snprintf(audit, sizeof audit, "%s/audit.jsonl", f.dir);
+    cli_start(&f, NULL);
+    char target[1024];
     const char *targets[3] = {"{\"answerRate\":0.70}", "{\"strategy\":\"progressive\",\"maxConcurrentCalls\":84}",
                               "{\"answerRate\":0.75}"};
     for (int t = 0; t < 3; t++) {
         write_file("w.json", targets[t], target, sizeof target);
-        cxopt((char *const[]){"cxopt", "apply", "--target", target, "--dry-run", "--audit", audit,
+        cxopt((char *const[]){"cxopt", "apply", "--target", target, "--dry-run", "--audit", f.audit,
                             NULL});
         char text[8192];
         snprintf(text, sizeof text, "%s", out);
         cxopt((char *const[]){"cxopt", "apply", "--target", target, "--dry-run", "--json",
-                            "--audit", audit, NULL});
+                            "--audit", f.audit, NULL});
         cJSON *rep = cJSON_Parse(out);
         CX_REQUIRE(rep != NULL);
         const cJSON *c = cJSON_GetObjectItem(rep, "compliance");
@@ -190,7 +185,6 @@ static void test_words_agree(void)
         char gate[1200];
         snprintf(gate, sizeof gate, "  gate     %s: %s\n", verdict, reason);
         CX_ASSERT_CONTAINS(text, gate);
-        snprintf(f.audit, sizeof f.audit, "%s", audit);
         cJSON *cycles = ofx_audit(&f, "cycle");
         const cJSON *last = cJSON_GetArrayItem(cycles, cJSON_GetArraySize(cycles) - 1);
         const cJSON *ac = cJSON_GetObjectItem(last, "compliance");
@@ -216,26 +210,23 @@ static void test_words_agree(void)
 static void test_dry_run_sends_nothing(void)
 {
     ofx f;
-    ofx_start(&f, NULL);
-    make_env(&f, f.dir);
-    char refused[1024], allowed[1024], audit[1024];
-    snprintf(audit, sizeof audit, "%s/audit.jsonl", f.dir);
+    cli_start(&f, NULL);
+    char refused[1024], allowed[1024];
     /* refused whatever the simulator predicts: harder, and no window stats
      * while --require-stats asks for them */
     write_file("refused.json", "{\"answerRate\":0.65}", refused, sizeof refused);
     write_file("allowed.json", "{\"answerRate\":0.75}", allowed, sizeof allowed);
     CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", refused, "--dry-run",
-                                         "--require-stats", "--audit", audit, NULL}),
+                                         "--require-stats", "--audit", f.audit, NULL}),
                      1);
     CX_ASSERT_CONTAINS(out, "gate     refused: ");
     CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", allowed, "--dry-run",
-                                         "--audit", audit, NULL}),
+                                         "--audit", f.audit, NULL}),
                      0);
     CX_ASSERT_CONTAINS(out, "dry-run");
     CX_ASSERT_INT_EQ(webhooks_received(&f), 0);
     CX_ASSERT_INT_EQ(ofx_count(&f, "PATCH", "/api/v2/campaigns/"), 0);
     CX_ASSERT_INT_EQ(ofx_count(&f, "POST", "/__webhook/"), 0);
-    snprintf(f.audit, sizeof f.audit, "%s", audit);
     cJSON *cycles = ofx_audit(&f, "cycle");
     CX_ASSERT_INT_EQ(cJSON_GetArraySize(cycles), 2);
     const cJSON *rec;
@@ -248,7 +239,7 @@ static void test_dry_run_sends_nothing(void)
     cJSON_Delete(cycles);
     /* the receiver is live: the same refusal, not dry, is posted */
     CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", refused,
-                                           "--require-stats", "--audit", audit, NULL}),
+                                           "--require-stats", "--audit", f.audit, NULL}),
                      1);
     CX_ASSERT_INT_EQ(webhooks_received(&f), 1);
     ofx_stop(&f);
@@ -258,22 +249,19 @@ static void test_dry_run_sends_nothing(void)
 static void test_says_what_was_not_checked(void)
 {
     ofx f;
-    ofx_start(&f, NULL);
-    make_env(&f, f.dir);
-    char target[1024], audit[1024];
-    snprintf(audit, sizeof audit, "%s/audit.jsonl", f.dir);
-    snprintf(f.audit, sizeof f.audit, "%s", audit);
+    cli_start(&f, NULL);
+    char target[1024];
     write_file("soft.json", "{\"answerRate\":0.75}", target, sizeof target);
     /* the mock's campaign has no simulation: its stats are a 404 */
     CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--dry-run",
-                                         "--audit", audit, NULL}),
+                                         "--audit", f.audit, NULL}),
                      0);
     CX_ASSERT_CONTAINS(out, "  warning  compliance not measured: the API reports no window stats");
     CX_ASSERT_NOT_CONTAINS(out, "no lost-update protection");
     char hard[1024];
     write_file("hard.json", "{\"maxConcurrentCalls\":84}", hard, sizeof hard);
     CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", hard, "--dry-run",
-                                         "--json", "--require-stats", "--audit", audit, NULL}),
+                                         "--json", "--require-stats", "--audit", f.audit, NULL}),
                      1);
     cJSON *rep = cJSON_Parse(out);
     CX_REQUIRE(rep != NULL);
@@ -291,7 +279,7 @@ static void test_says_what_was_not_checked(void)
     cJSON_Delete(cycles);
     /* a retreat needs no measurement: allowed even so */
     CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--dry-run",
-                                           "--require-stats", "--audit", audit, NULL}),
+                                           "--require-stats", "--audit", f.audit, NULL}),
                      0);
     CX_ASSERT_CONTAINS(out, "gate     compliant: dials no harder on any field; the window is not "
                             "measured");
@@ -303,7 +291,7 @@ static void test_says_what_was_not_checked(void)
                    "\"abandonRate\":0.025,\"maxConcurrentCalls\":80,\"callInterval\":120,"
                    "\"strategy\":\"predictive\",\"warmUpPeriod\":30}}}]}");
     CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--json",
-                                         "--audit", audit, NULL}),
+                                         "--audit", f.audit, NULL}),
                      0); /* sent without If-Match, and accepted */
     rep = cJSON_Parse(out);
     CX_REQUIRE(rep != NULL);
@@ -317,7 +305,7 @@ static void test_says_what_was_not_checked(void)
     CU_ASSERT(cJSON_GetObjectItem(cJSON_GetObjectItem(patch, "headers"), "If-Match") == NULL);
     cJSON_Delete(j);
     CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--dry-run",
-                                         "--audit", audit, NULL}),
+                                         "--audit", f.audit, NULL}),
                      0);
     CX_ASSERT_CONTAINS(out, "  warning  no lost-update protection: the server sends no ETag");
     cycles = ofx_audit(&f, "cycle");
@@ -333,7 +321,7 @@ static void test_says_what_was_not_checked(void)
                    "\"maxConcurrentCalls\":80,\"callInterval\":120,\"strategy\":\"predictive\","
                    "\"warmUpPeriod\":30}}}]}");
     int patches = ofx_count(&f, "PATCH", "/api/v2/campaigns/");
-    CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--audit", audit,
+    CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--audit", f.audit,
                                          NULL}),
                      1);
     CX_ASSERT_CONTAINS(out, "asked for campaign c-1001, the API answered with campaign c-9999");
@@ -347,18 +335,15 @@ static void test_says_what_was_not_checked(void)
 static void test_accepted_write_verified(void)
 {
     ofx f;
-    ofx_start(&f, NULL);
-    make_env(&f, f.dir);
-    char target[1024], audit[1024];
-    snprintf(audit, sizeof audit, "%s/audit.jsonl", f.dir);
-    snprintf(f.audit, sizeof f.audit, "%s", audit);
+    cli_start(&f, NULL);
+    char target[1024];
     write_file("soft.json", "{\"answerRate\":0.75}", target, sizeof target);
     /* the write lands (the rule's patch) and the answer is a bare 200 */
     ofx_faults(&f, "{\"faults\":[{\"method\":\"PATCH\",\"path\":\"/api/v2/campaigns/*\","
                    "\"action\":\"patch-campaign\",\"patch\":{\"predictiveDialer\":"
                    "{\"answerRate\":0.75}},\"status\":200,\"body\":{\"id\":\"c-1001\","
                    "\"status\":\"active\"},\"times\":1}]}");
-    CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--audit", audit,
+    CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--audit", f.audit,
                                          NULL}),
                      0);
     CX_ASSERT_CONTAINS(out, ": applied (accepted, verified)");
@@ -385,7 +370,7 @@ static void test_accepted_write_verified(void)
     write_file("soft2.json", "{\"answerRate\":0.78}", target, sizeof target);
     ofx_faults(&f, "{\"faults\":[{\"method\":\"PATCH\",\"path\":\"/api/v2/campaigns/*\","
                    "\"status\":200,\"body\":{},\"times\":1}]}");
-    CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--audit", audit,
+    CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--audit", f.audit,
                                          NULL}),
                      1);
     CX_ASSERT_CONTAINS(out, ": applied (accepted, not verified)");
@@ -405,7 +390,7 @@ static void test_accepted_write_verified(void)
                    "\"abandonRate\":0.025,\"maxConcurrentCalls\":80,\"callInterval\":120,"
                    "\"strategy\":\"predictive\",\"warmUpPeriod\":30}},\"times\":1}]}");
     CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--audit",
-                                           audit, NULL}),
+                                           f.audit, NULL}),
                      1);
     CX_ASSERT_CONTAINS(out, ": applied (accepted, not verified)");
     CX_ASSERT_CONTAINS(out, "asked to write campaign c-1001, the API answered with campaign "
@@ -436,7 +421,7 @@ static void test_accepted_write_verified(void)
                "{\"answerRate\":0.85,\"abandonRate\":0.015,\"maxConcurrentCalls\":100}",
                target, sizeof target);
     CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--ramp",
-                                         "--ramp-interval", "0", "--audit", audit, NULL}),
+                                         "--ramp-interval", "0", "--audit", f.audit, NULL}),
                      0);
     char last_step[64];
     snprintf(last_step, sizeof last_step, "ramp step %d of %d", nsteps, nsteps);
@@ -454,10 +439,8 @@ static void test_accepted_write_verified(void)
 static void test_remediation(void)
 {
     ofx f;
-    ofx_start(&f, NULL);
-    make_env(&f, f.dir);
-    char soft[1024], hard[1024], audit[1024];
-    snprintf(audit, sizeof audit, "%s/audit.jsonl", f.dir);
+    cli_start(&f, NULL);
+    char soft[1024], hard[1024];
     write_file("soft.json", "{\"answerRate\":0.75}", soft, sizeof soft);
     write_file("hard.json", "{\"maxConcurrentCalls\":84}", hard, sizeof hard);
     ofx_faults(&f, "{\"faults\":[{\"method\":\"GET\",\"path\":\"/api/v2/campaigns/c-1001/stats\","
@@ -467,7 +450,7 @@ static void test_remediation(void)
                    "\"attempts\":400,\"liveAnswers\":200,\"abandoned\":7,\"occupancy\":0.9},"
                    "\"agentsStaffed\":20,\"averageHandleTime\":130}}]}");
     CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", hard, "--json", "--audit",
-                                         audit, NULL}),
+                                         f.audit, NULL}),
                      1);
     cJSON *rep = cJSON_Parse(out);
     CX_REQUIRE(rep != NULL);
@@ -478,7 +461,7 @@ static void test_remediation(void)
                                          "over the 3.00% limit");
     CU_ASSERT(cJSON_IsNull(cJSON_GetObjectItem(rep, "prediction")));
     cJSON_Delete(rep);
-    CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", soft, "--audit", audit,
+    CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", soft, "--audit", f.audit,
                                          NULL}),
                      0);
     CX_ASSERT_CONTAINS(out, "gate     remediation: dials no harder on any field while the "
@@ -486,7 +469,6 @@ static void test_remediation(void)
                             "the 3.00% limit");
     CX_ASSERT_NOT_CONTAINS(out, "compliant");
     CX_ASSERT_CONTAINS(out, ": applied (accepted, verified)");
-    snprintf(f.audit, sizeof f.audit, "%s", audit);
     cJSON *cycles = ofx_audit(&f, "cycle");
     const cJSON *last = cJSON_GetArrayItem(cycles, cJSON_GetArraySize(cycles) - 1);
     CX_ASSERT_STR_EQ(str(cJSON_GetObjectItem(last, "compliance"), "verdict"), "remediation");
@@ -506,18 +488,16 @@ static void test_fresh_campaign_ramp(void)
     mock_campaign_def camp = {.id = MOCK_DEFAULT_CAMPAIGN, .model = model};
     mo.campaigns = &camp;
     mo.n_campaigns = 1;
-    ofx_start(&f, &mo);
+    cli_start(&f, &mo);
     cx_clock_advance(f.clk, 120); /* two minutes of dialing */
-    make_env(&f, f.dir);
-    char target[1024], audit[1024];
-    snprintf(audit, sizeof audit, "%s/audit.jsonl", f.dir);
+    char target[1024];
     /* a 1.5% setting: with the typical model's 1% AMD false positives the
      * prediction stays under the limit */
     write_file("target.json",
                "{\"answerRate\": 0.85, \"abandonRate\": 0.015, \"maxConcurrentCalls\": 100}",
                target, sizeof target);
     CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--ramp",
-                                         "--dry-run", "--ramp-interval", "0", "--audit", audit,
+                                         "--dry-run", "--ramp-interval", "0", "--audit", f.audit,
                                          NULL}),
                      0);
     CX_ASSERT_CONTAINS(out, "gate     compliant: dials harder (maxConcurrentCalls)");
@@ -526,7 +506,7 @@ static void test_fresh_campaign_ramp(void)
     CX_ASSERT_CONTAINS(out, "dry run: the remaining steps would be");
     CX_ASSERT_NOT_CONTAINS(out, "compliance not measured");
     CX_ASSERT_INT_EQ(cxopt((char *const[]){"cxopt", "apply", "--target", target, "--ramp",
-                                         "--ramp-interval", "0", "--audit", audit, NULL}),
+                                         "--ramp-interval", "0", "--audit", f.audit, NULL}),
                      0);
     CX_ASSERT_CONTAINS(out, "ramp step 3 of 3");
     mock_campaign_state st;

@@ -1,6 +1,8 @@
 /* test_dialsim_cli.c - the dialsim program: golden output, exit codes on bad
  * input (nothing simulated, nothing written), sweeps that do not depend on
  * the thread count, plots. */
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -161,11 +163,147 @@ static void test_sweep_bad_point(void)
     CX_ASSERT_CONTAINS(err, "must end in .svg or .png");
 }
 
+/* Column `name` of the CSV header line `head` (0-based), or -1. */
+static int csv_column(const char *head, const char *name)
+{
+    size_t n = strlen(name);
+    int col = 0;
+    for (const char *p = head; *p && *p != '\n'; col++) {
+        size_t len = strcspn(p, ",\n");
+        if (len == n && strncmp(p, name, n) == 0)
+            return col;
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    return -1;
+}
+
+/* The numbers of one CSV line into v (at most 32); returns their count. */
+static int csv_numbers(const char *line, double *v)
+{
+    int n = 0;
+    const char *p = line;
+    while (n < 32 && *p && *p != '\n') {
+        char *end;
+        v[n++] = strtod(p, &end);
+        p = end;
+        if (*p == ',')
+            p++;
+    }
+    return n;
+}
+
+/* A small abandon rate over two replications: the t interval (12.7 times
+ * the standard error) reaches below 0 at some points. A rate cannot be
+ * negative, so the CSV, which the plot draws, keeps the lower bound at 0;
+ * the interval's other end is the one computed (mean + half width). */
+static void test_sweep_interval_clipped(void)
+{
+    char csv[1024], svg[1024];
+    snprintf(csv, sizeof csv, "%s", tmp("clip.csv"));
+    snprintf(svg, sizeof svg, "%s", tmp("clip.svg"));
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "sweep", (char *)data("sweep.json"),
+                                            "--vary", "dialer.abandonRate=0.001:0.003:0.001",
+                                            "--vary", "campaign.agents=10:20:10",
+                                            "--replications", "2", "--out", csv, "--plot", svg,
+                                            "--quiet", NULL},
+                            NULL, out, sizeof out, err, sizeof err),
+                     0);
+    char *text = cx_slurp(csv);
+    CX_REQUIRE(text != NULL);
+    const char *names[][3] = {{"abandonRate", "abandonRateLo", "abandonRateHi"},
+                              {"observedAbandonRate", "observedAbandonRateLo",
+                               "observedAbandonRateHi"}};
+    int clipped = 0, rows = 0;
+    for (const char *line = strchr(text, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+        double v[32];
+        int n = csv_numbers(line + 1, v);
+        rows++;
+        for (int m = 0; m < 2; m++) {
+            int c[3];
+            for (int k = 0; k < 3; k++) {
+                c[k] = csv_column(text, names[m][k]);
+                CX_REQUIRE(c[k] >= 0 && c[k] < n);
+            }
+            double mean = v[c[0]], lo = v[c[1]], hi = v[c[2]];
+            cx__assert_fmt(lo >= 0 && lo <= mean, __LINE__, __FILE__,
+                           "row %d: %s %g not in [0, the mean %g]", rows, names[m][1], lo, mean);
+            if (2 * mean - hi < -1e-6) { /* the interval's own lower end is below 0 */
+                clipped++;
+                cx__assert_fmt(lo == 0, __LINE__, __FILE__, "row %d: %s %g, want 0", rows,
+                               names[m][1], lo);
+            }
+        }
+    }
+    CX_ASSERT_INT_EQ(rows, 3 * 2);
+    /* the case reaches the clip (seed 9: two points, truth and the ACD's) */
+    CU_ASSERT(clipped > 0);
+    char *plot = cx_slurp(svg);
+    CX_REQUIRE(plot != NULL);
+    CX_ASSERT_CONTAINS(plot, "<svg");
+    free(plot);
+    free(text);
+}
+
+/* A plot gnuplot could not make is not left behind: with no gnuplot on
+ * the PATH the sweep says so, and with one that writes half a plot and
+ * fails, nothing is at the plot's path (common/tools/cx_plot.c: the output
+ * goes to a temporary file, renamed into place only when gnuplot
+ * succeeded). The CSV, written first, stays. */
+static void test_plot_not_half_written(void)
+{
+    char bin[1024], fake[1024], path_env[2100], csv[1024], svg[1024];
+    snprintf(bin, sizeof bin, "%s", tmp("bin"));
+    CX_REQUIRE(mkdir(bin, 0755) == 0);
+    snprintf(csv, sizeof csv, "%s", tmp("np.csv"));
+    snprintf(svg, sizeof svg, "%s", tmp("np.svg"));
+    char *argv[] = {"sim/dialsim", "sweep", (char *)data("sweep.json"), "--vary",
+                    "dialer.answerRate=0.6:0.7:0.1", "--replications", "2", "--out", csv,
+                    "--plot", svg, "--quiet", NULL};
+    struct stat st;
+    /* no gnuplot at all */
+    snprintf(path_env, sizeof path_env, "PATH=%s", bin);
+    char *env[] = {path_env, NULL};
+    CX_ASSERT_INT_EQ(cx_run(argv, env, out, sizeof out, err, sizeof err), 1);
+    CX_ASSERT_CONTAINS(err, "dialsim: cannot run gnuplot: it is not on the PATH (install "
+                            "gnuplot-nox)");
+    CU_ASSERT(stat(csv, &st) == 0);
+    CU_ASSERT(stat(svg, &st) != 0);
+    /* a gnuplot that writes half a plot, then fails */
+    snprintf(fake, sizeof fake, "%s/gnuplot", bin);
+    write_file(fake, "#!/bin/sh\n"
+                     "out=$(sed -n \"s/^set output '\\(.*\\)'$/\\1/p\" | head -n 1)\n"
+                     "printf '<svg half' > \"$out\"\n"
+                     "exit 3\n");
+    CX_REQUIRE(chmod(fake, 0755) == 0);
+    snprintf(path_env, sizeof path_env, "PATH=%s:/usr/bin:/bin", bin);
+    CX_ASSERT_INT_EQ(cx_run(argv, env, out, sizeof out, err, sizeof err), 1);
+    CX_ASSERT_CONTAINS(err, "gnuplot failed (exit status 3)");
+    CU_ASSERT(stat(svg, &st) != 0);
+    /* nothing else is left beside the CSV: no data or temporary file */
+    char *ls = NULL;
+    size_t n = 0;
+    FILE *l = open_memstream(&ls, &n);
+    CX_REQUIRE(l != NULL);
+    DIR *d = opendir(dir);
+    CX_REQUIRE(d != NULL);
+    for (struct dirent *e; (e = readdir(d));)
+        if (strncmp(e->d_name, "np.", 3) == 0)
+            fprintf(l, "%s ", e->d_name);
+    closedir(d);
+    fclose(l);
+    CX_ASSERT_STR_EQ(ls, "np.csv ");
+    free(ls);
+}
+
 static const cx_test_case cases[] = {
     {"golden_output", test_golden_output},
     {"bad_input_exits_2", test_bad_input_exits_2},
     {"sweep_thread_independent", test_sweep_thread_independent},
     {"sweep_bad_point", test_sweep_bad_point},
+    {"sweep_interval_clipped", test_sweep_interval_clipped},
+    {"plot_not_half_written", test_plot_not_half_written},
     {NULL, NULL},
 };
 static const cx_test_suite suites[] = {

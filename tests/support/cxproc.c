@@ -65,6 +65,20 @@ int cx_run(char *const argv[], char *const envp[], char *out, size_t out_n, char
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+int cx_in_child(int (*fn)(void *arg), void *arg)
+{
+    fflush(NULL); /* nothing buffered is written twice */
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0)
+        _exit(fn(arg) & 0xff);
+    int status = 0;
+    if (waitpid(pid, &status, 0) != pid)
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 char *cx_slurp(const char *path)
 {
     FILE *f = fopen(path, "rb");

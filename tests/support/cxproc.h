@@ -12,6 +12,12 @@
 int cx_run(char *const argv[], char *const envp[], char *out, size_t out_n, char *err,
            size_t err_n);
 
+/* Runs fn(arg) in a forked child that exits with fn's return (0-255), so
+ * that a crash or an abort() in fn is a result, not the end of the test
+ * program. Returns the child's exit status, 128 + the signal that ended
+ * it, or -1 when it could not fork. */
+int cx_in_child(int (*fn)(void *arg), void *arg);
+
 /* The absolute path of a program in the build tree. */
 const char *cx_bin(char *buf, size_t n, const char *rel);
 
