@@ -42,6 +42,14 @@ typedef struct campaign {
     double next_snap;
     snap *ring;
     size_t ring_cap, ring_max, ring_len, ring_head;
+    /* the GET body as last printed, and the (version, updated) it shows:
+     * every change of the campaign moves one of them (a reset returns to
+     * version 1 with the initial settings: the same body at the same
+     * time), so a GET between changes sends it again instead of building
+     * and printing a tree per request */
+    char *body;
+    long body_version;
+    double body_updated;
     mock__contacts contacts;  /* completed dial attempts, for CXone's reporting API */
 } campaign;
 
@@ -245,6 +253,7 @@ void mock__store_destroy(mock__store *s)
         sim_live_destroy(s->c[i].sim);
         sim_model_destroy(s->c[i].model);
         free(s->c[i].ring);
+        free(s->c[i].body);
         mock__contacts_free(&s->c[i].contacts);
         pthread_mutex_destroy(&s->c[i].lock);
     }
@@ -291,21 +300,38 @@ static cJSON *params_json(const params *p)
 }
 
 /* The whole campaign, with its ETag. Lock held. */
-static void answer_campaign(const campaign *c, int status, mock__resp *r)
+static void answer_campaign(campaign *c, int status, mock__resp *r)
 {
-    cJSON *o = cJSON_CreateObject();
-    if (o) {
-        char when[32];
-        cx_format_rfc3339(c->updated, when, sizeof when);
-        cJSON_AddStringToObject(o, "id", c->id);
-        cJSON_AddStringToObject(o, "name", c->name);
-        cJSON_AddStringToObject(o, "status", c->status);
-        cJSON_AddItemToObject(o, "predictiveDialer", params_json(&c->p));
-        cJSON_AddNumberToObject(o, "version", (double)c->version);
-        cJSON_AddStringToObject(o, "updatedAt", when);
-        cJSON_AddBoolToObject(o, "simulated", c->sim != NULL);
+    if (!c->body || c->body_version != c->version || c->body_updated != c->updated) {
+        cJSON *o = cJSON_CreateObject();
+        if (o) {
+            char when[32];
+            cx_format_rfc3339(c->updated, when, sizeof when);
+            cJSON_AddStringToObject(o, "id", c->id);
+            cJSON_AddStringToObject(o, "name", c->name);
+            cJSON_AddStringToObject(o, "status", c->status);
+            cJSON_AddItemToObject(o, "predictiveDialer", params_json(&c->p));
+            cJSON_AddNumberToObject(o, "version", (double)c->version);
+            cJSON_AddStringToObject(o, "updatedAt", when);
+            cJSON_AddBoolToObject(o, "simulated", c->sim != NULL);
+        }
+        char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+        cJSON_Delete(o);
+        if (!text) {
+            mock__resp_json(r, status, NULL); /* out of memory: a 500 */
+            return;
+        }
+        free(c->body);
+        c->body = strdup(text);
+        cJSON_free(text);
+        if (!c->body) {
+            mock__resp_json(r, status, NULL);
+            return;
+        }
+        c->body_version = c->version;
+        c->body_updated = c->updated;
     }
-    mock__resp_json(r, status, o);
+    mock__resp_text(r, status, "application/json", c->body);
     mock__resp_header(r, "ETag", "\"v%ld\"", c->version);
 }
 

@@ -57,14 +57,25 @@ void mock__journal_destroy(mock__journal *j)
 
 void mock__journal_add(mock__journal *j, cJSON *entry, int status)
 {
+    /* allocation and freeing stay outside the lock: with a thread per
+     * connection, a thread preempted while holding it stalls every other
+     * request (the entry's "seq" is made here, numbered under the lock,
+     * before anyone can see the entry; the evicted entry is freed after) */
+    cJSON *seq = entry ? cJSON_CreateNumber(0) : NULL;
+    if (entry && (!seq || !cJSON_AddItemToObject(entry, "seq", seq))) {
+        cJSON_Delete(seq);
+        cJSON_Delete(entry);
+        entry = NULL;
+    }
+    cJSON *evicted = NULL;
     pthread_mutex_lock(&j->lock);
     j->seq++;
     if (status >= 0 && status < 600)
         j->by_status[status]++;
     if (entry) {
-        cJSON_AddNumberToObject(entry, "seq", (double)j->seq);
+        cJSON_SetNumberValue(seq, (double)j->seq);
         if (j->len == j->cap) {
-            cJSON_Delete(j->ring[j->head]);
+            evicted = j->ring[j->head];
             j->head = (j->head + 1) % j->cap;
             j->len--;
             j->dropped++;
@@ -74,6 +85,7 @@ void mock__journal_add(mock__journal *j, cJSON *entry, int status)
         j->dropped++; /* could not even record it: still counted */
     }
     pthread_mutex_unlock(&j->lock);
+    cJSON_Delete(evicted);
 }
 
 cJSON *mock__journal_list(mock__journal *j, long since)

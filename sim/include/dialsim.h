@@ -172,6 +172,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cxcommon.h"
 
@@ -442,6 +443,10 @@ sim_status sim_run(const sim_config *cfg, int threads, sim_report **out, cx_erro
 void sim_report_destroy(sim_report *r);
 /* The --json output; NULL when out of memory. */
 struct cJSON *sim_report_to_json(const sim_report *r);
+/* Writes cJSON_Print(sim_report_to_json(r)) and a newline to f, the same
+ * bytes, without holding the series' tree: its memory does not grow with
+ * the series. SIM_ENOMEM, or SIM_EIO when f fails. */
+sim_status sim_report_write_json(const sim_report *r, FILE *f, cx_error *err);
 
 /* A quick what-if for the optimizer: mean abandon rate and its upper 95%
  * bound, mean occupancy and its interval, over `replications` runs of

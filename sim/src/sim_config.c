@@ -198,8 +198,12 @@ sim_status sim_config_parse(const cJSON *root, const char *file, sim_config *cfg
         cx_jobj_num(&o, "discardHours", false, 0, 24.0 * 3660, &cfg->discard_hours) != 0 ||
         cx_jobj_num(&o, "seed", false, 0, 9007199254740991.0, &seed) != 0 ||
         cx_jobj_int(&o, "replications", false, 1, 100000, &reps) != 0 ||
-        cx_jobj_num(&o, "intervalMinutes", false, 0.01, 1e6, &cfg->interval_minutes) != 0)
+        cx_jobj_num(&o, "intervalMinutes", false, 0, 1e6, &cfg->interval_minutes) != 0)
         return SIM_EINVAL;
+    if (cfg->interval_minutes > 0 && cfg->interval_minutes < 0.01) /* 0: no series */
+        return cx_jobj_fail(&o, "intervalMinutes", "must be 0 (no series) or >= 0.01, got %g",
+                            cfg->interval_minutes),
+               SIM_EINVAL;
     if (seed != floor(seed))
         return cx_jobj_fail(&o, "seed", "must be a whole number, got %g", seed), SIM_EINVAL;
     cfg->seed = (uint64_t)seed;

@@ -101,6 +101,14 @@ struct sim__engine {
     sim__heap heap;
     sim__engine_opts o;
     bool oom;
+    /* the event being handled is still the heap's top: the first push
+     * replaces it (one sift instead of a pop and a push) */
+    bool top_spent;
+    /* events due at the instant they are pushed (a zero wrap-up, a round
+     * due now), in push order: they need no sift, and the loop merges them
+     * with the heap by (time, seq), so the order is the heap's own */
+    sim__event *nowq;
+    size_t nq_head, nq_len, nq_cap;
 
     double now;
     double t_acc; /* time integrals are accrued up to */
@@ -134,6 +142,15 @@ struct sim__engine {
     size_t lf_head, lf_len, lf_cap;
     int active_batches;    /* agents waiting on a batch */
 
+    /* the pacer's tick: an event while the strategy is predictive; for the
+     * others (whose pacing never reads it) the tick due next is kept here,
+     * with the sequence number its event would have had, and run when the
+     * event loop passes it: the same ticks in the same order, at no cost to
+     * the heap. */
+    bool tick_lazy;
+    double tick_t;
+    uint64_t tick_seq;
+
     /* pacing */
     double next_launch;
     bool pace_pending;
@@ -158,6 +175,13 @@ struct sim__engine {
     bool seg_counting;
     int seg_batch;     /* -1: none */
     long seg_series;   /* -1: none */
+    sim__tally *seg_t[3]; /* the tallies this segment counts in: total, batch, bucket */
+    int seg_n;
+    /* the segment's counts and sums so far, added to its tallies when it
+     * ends and when advance returns: one tally to add to per event instead
+     * of three (the sums of times are grouped by segment, which moves
+     * their last bits, not the rounded figures a report shows) */
+    sim__tally cnt;
     sim__tally total;
     sim__tally *bt; /* batches */
     sim__tally *series;
@@ -277,8 +301,29 @@ static bool series_reserve(sim__engine *e, size_t i)
     return true;
 }
 
+static void segment_tallies(sim__engine *e)
+{
+    int n = 0;
+    if (e->seg_counting) {
+        e->seg_t[n++] = &e->total;
+        if (e->seg_batch >= 0)
+            e->seg_t[n++] = &e->bt[e->seg_batch];
+        if (e->seg_series >= 0)
+            e->seg_t[n++] = &e->series[e->seg_series];
+    }
+    e->seg_n = n;
+}
+
+static void enter_segment_at(sim__engine *e, double t);
+
 /* Enters the segment that starts at t: which tallies count, and until when. */
 static void enter_segment(sim__engine *e, double t)
+{
+    enter_segment_at(e, t);
+    segment_tallies(e);
+}
+
+static void enter_segment_at(sim__engine *e, double t)
 {
     const sim__engine_opts *o = &e->o;
     e->seg_counting = counting(e, t);
@@ -311,67 +356,140 @@ static void enter_segment(sim__engine *e, double t)
         e->seg_end = nextafter(t, INFINITY);
 }
 
-/* The tallies an event at the current time counts in (0 to 3). */
-static int tallies(sim__engine *e, sim__tally *out[3])
+#define COUNT(e, field) ((e)->cnt.field += (e)->seg_n != 0)
+
+/* Adds the segment's counts and sums to its tallies. */
+static void flush_counts(sim__engine *e)
 {
-    if (!e->seg_counting)
-        return 0;
-    int n = 0;
-    out[n++] = &e->total;
-    if (e->seg_batch >= 0)
-        out[n++] = &e->bt[e->seg_batch];
-    if (e->seg_series >= 0)
-        out[n++] = &e->series[e->seg_series];
-    return n;
+    sim__tally *c = &e->cnt;
+    for (int i = 0; i < e->seg_n; i++) {
+        sim__tally *T = e->seg_t[i];
+        T->attempts += c->attempts;
+        T->live_answers += c->live_answers;
+        T->machine_answers += c->machine_answers;
+        T->no_answers += c->no_answers;
+        T->busy += c->busy;
+        T->invalid += c->invalid;
+        T->blocked += c->blocked;
+        T->connected += c->connected;
+        T->abandoned += c->abandoned;
+        T->amd_fp += c->amd_fp;
+        T->machines_to_agents += c->machines_to_agents;
+        T->waited += c->waited;
+        T->handled += c->handled;
+        T->machines_dropped += c->machines_dropped;
+        T->busy_s += c->busy_s;
+        T->staffed_s += c->staffed_s;
+        T->wait_sum += c->wait_sum;
+        T->handle_s += c->handle_s;
+    }
+    *c = (sim__tally){0};
 }
 
-#define COUNT(e, field)                                                                        \
-    do {                                                                                       \
-        sim__tally *T_[3];                                                                     \
-        int n_ = tallies((e), T_);                                                             \
-        for (int i_ = 0; i_ < n_; i_++)                                                        \
-            T_[i_]->field++;                                                                   \
-    } while (0)
+static void accrue_segments(sim__engine *e, double t);
 
-/* Integrates busy and staffed agents from t_acc to t, segment by segment. */
-static void accrue(sim__engine *e, double t)
+/* Integrates busy and staffed agents from t_acc to t, segment by segment
+ * (inline for the common case: t within the current segment). */
+static inline void accrue(sim__engine *e, double t)
+{
+    if (!(e->t_acc < t))
+        return;
+    if (t < e->seg_end) {
+        double dt = t - e->t_acc;
+        if (e->seg_n) {
+            e->cnt.busy_s += e->busy * dt;
+            e->cnt.staffed_s += e->staffed * dt;
+        }
+        e->t_acc = t;
+        return;
+    }
+    accrue_segments(e, t);
+}
+
+static void accrue_segments(sim__engine *e, double t)
 {
     while (e->t_acc < t) {
         double end = t < e->seg_end ? t : e->seg_end;
         double dt = end - e->t_acc;
-        if (e->seg_counting) {
-            sim__tally *T[3];
-            int n = tallies(e, T);
-            double busy = e->busy * dt, staffed = e->staffed * dt;
-            for (int i = 0; i < n; i++) {
-                T[i]->busy_s += busy;
-                T[i]->staffed_s += staffed;
-            }
+        if (e->seg_n) {
+            e->cnt.busy_s += e->busy * dt;
+            e->cnt.staffed_s += e->staffed * dt;
         }
         e->t_acc = end;
-        if (end >= e->seg_end)
+        if (end >= e->seg_end) {
+            flush_counts(e);
             enter_segment(e, end);
+        }
     }
 }
 
 /* --------------------------------------------------------------- calls */
 
-static void push(sim__engine *e, double t, enum ev_kind k, uint32_t id, uint32_t gen)
+/* Doubles the FIFO of events due now. */
+static __attribute__((noinline)) void nowq_grow(sim__engine *e)
+{
+    size_t cap = e->nq_cap ? e->nq_cap * 2 : 16;
+    sim__event *a = malloc(cap * sizeof *a);
+    if (!a) {
+        e->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < e->nq_len; i++)
+        a[i] = e->nowq[(e->nq_head + i) % e->nq_cap];
+    free(e->nowq);
+    e->nowq = a;
+    e->nq_head = 0;
+    e->nq_cap = cap;
+}
+
+static inline void push_now(sim__engine *e, enum ev_kind k, uint32_t id, uint32_t gen)
+{
+    if (e->nq_len == e->nq_cap) {
+        nowq_grow(e);
+        if (e->nq_len == e->nq_cap)
+            return;
+    }
+    size_t i = e->nq_head + e->nq_len++;
+    e->nowq[i >= e->nq_cap ? i - e->nq_cap : i] =
+        (sim__event){e->now, e->heap.next_seq++, (uint32_t)k, id, gen};
+}
+
+static __attribute__((noinline)) void push_heap(sim__engine *e, double t, enum ev_kind k,
+                                               uint32_t id, uint32_t gen)
 {
     if (sim__heap_push(&e->heap, t, (uint32_t)k, id, gen) != 0)
         e->oom = true;
 }
 
+/* Schedules an event (inline: every event pushes one or two). */
+static inline __attribute__((always_inline)) void push(sim__engine *e, double t,
+                                                       enum ev_kind k, uint32_t id,
+                                                       uint32_t gen)
+{
+    if (t == e->now) {
+        push_now(e, k, id, gen);
+        return;
+    }
+    if (e->top_spent) {
+        e->top_spent = false;
+        sim__heap_replace_top(&e->heap, t, (uint32_t)k, id, gen);
+        return;
+    }
+    push_heap(e, t, k, id, gen);
+}
+
 /* Agent slots: a FIFO of idle agents (longest idle first) beside the count. */
 static void slot_idle(sim__engine *e, int32_t s)
 {
-    e->idle_slot[(e->idle_head + e->idle - 1) % e->n_slots] = s; /* idle already counts it */
+    int i = e->idle_head + e->idle - 1; /* idle already counts it; below 2 n_slots */
+    e->idle_slot[i >= e->n_slots ? i - e->n_slots : i] = s;
 }
 
 static int32_t slot_take(sim__engine *e) /* before idle-- */
 {
     int32_t s = e->idle_slot[e->idle_head];
-    e->idle_head = (e->idle_head + 1) % e->n_slots;
+    if (++e->idle_head == e->n_slots)
+        e->idle_head = 0;
     return s;
 }
 
@@ -619,14 +737,11 @@ static void connect(sim__engine *e, uint32_t id)
     c->t_connect = e->now;
     sim__pacer_connected(&e->pacer, &e->d, e->idle + e->busy,
                          e->lines >= e->d.max_concurrent_calls);
-    sim__tally *T[3];
-    int n = tallies(e, T);
-    for (int i = 0; i < n; i++) {
-        T[i]->connected++;
-        T[i]->wait_sum += wait;
-    }
-    if (n)
+    if (e->seg_n) {
+        e->cnt.connected++;
+        e->cnt.wait_sum += wait;
         e->hist[hist_bin(wait)]++;
+    }
     push(e, e->now + sim__dist_sample(&e->m.talk, e->rng), EV_TALK_END, id, c->gen);
 }
 
@@ -969,6 +1084,32 @@ static void schedule_next(sim__engine *e)
 
 /* ------------------------------------------------------------- driving */
 
+/* The pacer's next tick at t: an event for the predictive dialer, else kept
+ * aside (tick_lazy) with the sequence number the event would take. */
+static void schedule_tick(sim__engine *e, double t)
+{
+    e->tick_lazy = e->d.strategy != SIM_PREDICTIVE;
+    if (!e->tick_lazy) {
+        push(e, t, EV_CONTROL, 0, 0);
+        return;
+    }
+    e->tick_t = t;
+    e->tick_seq = e->heap.next_seq++;
+}
+
+/* Runs the kept-aside ticks that come before (t, seq) in the event order,
+ * as their events would have: for these strategies a tick only discounts
+ * the hit-rate window and keeps the control still, and leaves pace()
+ * nothing to do. */
+static void run_lazy_ticks(sim__engine *e, double t, uint64_t seq)
+{
+    while (e->tick_lazy && (e->tick_t < t || (e->tick_t == t && e->tick_seq < seq))) {
+        sim__pacer_tick(&e->pacer, true);
+        e->tick_t += SIM_PACER_TICK;
+        e->tick_seq = e->heap.next_seq++;
+    }
+}
+
 static void handle(sim__engine *e, const sim__event *ev)
 {
     call *c = (ev->kind <= EV_MACHINE_END && ev->kind != EV_WRAP_END) || ev->kind == EV_SCREENED
@@ -991,11 +1132,9 @@ static void handle(sim__engine *e, const sim__event *ev)
     case EV_TALK_END: {
         double wrap = sim__dist_sample(&e->m.wrap, e->rng);
         double handle = (e->now - c->t_connect) + wrap;
-        sim__tally *T[3];
-        int n = tallies(e, T);
-        for (int i = 0; i < n; i++) {
-            T[i]->handled++;
-            T[i]->handle_s += handle;
+        if (e->seg_n) {
+            e->cnt.handled++;
+            e->cnt.handle_s += handle;
         }
         sim__pacer_handled(&e->pacer, handle);
         record(e, c, c->t_connect - c->t_acd, false, e->now - c->t_connect, wrap);
@@ -1018,7 +1157,7 @@ static void handle(sim__engine *e, const sim__event *ev)
         break;
     case EV_CONTROL:
         sim__pacer_tick(&e->pacer, warming(e) || e->d.strategy != SIM_PREDICTIVE);
-        push(e, e->now + SIM_PACER_TICK, EV_CONTROL, 0, 0);
+        schedule_tick(e, e->now + SIM_PACER_TICK);
         break;
     case EV_ARRIVAL:
         if (e->d.strategy == SIM_FIXED_RATE && ev->gen == e->arrival_gen) {
@@ -1056,20 +1195,42 @@ static void handle(sim__engine *e, const sim__event *ev)
 
 sim_status sim__engine_advance(sim__engine *e, double t, cx_error *err)
 {
-    while (e->heap.n && sim__heap_top(&e->heap)->t <= t && !e->oom) {
-        sim__event ev = *sim__heap_top(&e->heap);
-        sim__heap_pop(&e->heap);
+    for (;;) {
+        const sim__event *top = e->heap.n ? sim__heap_top(&e->heap) : NULL;
+        const sim__event *nq = e->nq_len ? &e->nowq[e->nq_head] : NULL;
+        bool from_heap = top && (!nq || sim__heap_before(top, nq));
+        const sim__event *next = from_heap ? top : nq;
+        if (!next || next->t > t || e->oom)
+            break;
+        sim__event ev = *next;
+        if (e->tick_lazy &&
+            (e->tick_t < ev.t || (e->tick_t == ev.t && e->tick_seq < ev.seq)))
+            run_lazy_ticks(e, ev.t, ev.seq);
+        if (from_heap) {
+            e->top_spent = true; /* popped by the first push, or below */
+        } else {
+            if (++e->nq_head == e->nq_cap)
+                e->nq_head = 0;
+            e->nq_len--;
+        }
         accrue(e, ev.t);
         e->now = ev.t;
         handle(e, &ev);
-        pace(e);
+        if (e->d.strategy != SIM_FIXED_RATE)
+            pace(e);
+        if (e->top_spent) {
+            e->top_spent = false;
+            sim__heap_pop(&e->heap);
+        }
     }
     if (e->oom)
         return cx_error_set(err, SIM_ENOMEM, "out of memory in the simulation");
+    run_lazy_ticks(e, t, UINT64_MAX);
     if (t > e->now) {
         accrue(e, t);
         e->now = t;
     }
+    flush_counts(e); /* the tallies are read between advances */
     return SIM_OK;
 }
 
@@ -1083,12 +1244,18 @@ static void start_arrivals(sim__engine *e)
 
 void sim__engine_set_dialer(sim__engine *e, const sim_dialer *d)
 {
+    run_lazy_ticks(e, e->now, UINT64_MAX);
     bool restart = d->strategy == SIM_FIXED_RATE &&
                    (e->d.strategy != SIM_FIXED_RATE || e->d.dial_rate != d->dial_rate);
     bool vici_changed = e->vici_running && d->strategy == SIM_VICIDIAL &&
                         memcmp(&e->d.vicidial, &d->vicidial, sizeof d->vicidial) != 0;
     sim__pacer_set_dialer(&e->pacer, &e->d, d);
     e->d = *d;
+    if (e->tick_lazy && d->strategy == SIM_PREDICTIVE) { /* its tick becomes an event */
+        e->tick_lazy = false;
+        if (sim__heap_push_seq(&e->heap, e->tick_t, e->tick_seq, EV_CONTROL, 0, 0) != 0)
+            e->oom = true;
+    }
     if (restart)
         start_arrivals(e);
     if (vici_changed) { /* new parameters: keep the level, within them */
@@ -1124,6 +1291,12 @@ sim_status sim__engine_create(const sim_model *m, const sim_dialer *d, uint64_t 
     e->n_slots = (int)sim__profile_max(&m->agents);
     e->idle_slot = malloc((size_t)e->n_slots * sizeof *e->idle_slot);
     e->spare_slot = malloc((size_t)e->n_slots * sizeof *e->spare_slot);
+    if (e->o.interval_s > 0 && isfinite(e->o.horizon_s) && e->o.horizon_s > e->o.discard_s) {
+        /* the whole series at once: no doubling's slack, no copying */
+        double n = ceil((e->o.horizon_s - e->o.discard_s) / e->o.interval_s);
+        if (n < 1e9 && (e->series = malloc((size_t)n * sizeof *e->series)) != NULL)
+            e->cap_series = (size_t)n;
+    }
     if ((e->o.batches > 0 && !e->bt) || !e->idle_slot || !e->spare_slot) {
         sim__engine_destroy(e);
         return cx_error_set(err, SIM_ENOMEM, "out of memory");
@@ -1139,12 +1312,13 @@ sim_status sim__engine_create(const sim_model *m, const sim_dialer *d, uint64_t 
     }
     enter_segment(e, 0);
     schedule_next(e);
-    push(e, SIM_PACER_TICK, EV_CONTROL, 0, 0);
+    schedule_tick(e, SIM_PACER_TICK);
     if (d->warm_up_s > 0)
         push(e, d->warm_up_s, EV_PACE, 0, 0);
     start_arrivals(e);
     vici_switch(e);
     pace(e);
+    flush_counts(e);
     if (e->oom) {
         sim__engine_destroy(e);
         return cx_error_set(err, SIM_ENOMEM, "out of memory");
@@ -1159,6 +1333,7 @@ void sim__engine_destroy(sim__engine *e)
         return;
     gsl_rng_free(e->rng);
     sim__heap_free(&e->heap);
+    free(e->nowq);
     free(e->calls);
     free(e->free_ids);
     free(e->q);
@@ -1201,3 +1376,12 @@ const sim__tally *sim__engine_series(const sim__engine *e, size_t *n)
     return e->series;
 }
 const uint64_t *sim__engine_hist(const sim__engine *e) { return e->hist; }
+
+size_t sim__engine_footprint(const sim__engine *e)
+{
+    return sizeof *e + e->heap.cap * sizeof *e->heap.a + e->nq_cap * sizeof *e->nowq +
+           e->cap_calls * (sizeof *e->calls + sizeof *e->free_ids) + e->q_cap * sizeof *e->q +
+           e->n_batches_alloc * sizeof *e->batches + e->lf_cap * sizeof *e->launch_fifo +
+           (size_t)e->o.batches * sizeof *e->bt + e->cap_series * sizeof *e->series +
+           2 * (size_t)e->n_slots * sizeof *e->idle_slot;
+}

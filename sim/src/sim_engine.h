@@ -52,6 +52,10 @@ const sim__tally *sim__engine_total(const sim__engine *e);
 const sim__tally *sim__engine_batches(const sim__engine *e, int *n);
 const sim__tally *sim__engine_series(const sim__engine *e, size_t *n);
 const uint64_t *sim__engine_hist(const sim__engine *e);
+/* The bytes the engine holds (itself and every array it allocated, at
+ * their capacity; the RNG's few kilobytes aside): bounded by the lines,
+ * agents and events in use at once, plus the series when one is kept. */
+size_t sim__engine_footprint(const sim__engine *e);
 
 /* The wait at quantile q in [0,1] of a histogram; 0 when it is empty. */
 double sim__hist_quantile(const uint64_t *hist, double q);

@@ -26,25 +26,6 @@ sim__dist sim__dist_exponential(double mean)
     return d;
 }
 
-double sim__dist_sample(const sim__dist *d, gsl_rng *r)
-{
-    switch (d->kind) {
-    case SIM__FIXED:
-        return d->mean;
-    case SIM__EXPONENTIAL:
-        return gsl_ran_exponential(r, d->mean);
-    case SIM__LOGNORMAL:
-        return gsl_ran_lognormal(r, d->a, d->b);
-    case SIM__GAMMA:
-        return gsl_ran_gamma(r, d->a, d->b);
-    case SIM__UNIFORM:
-        return gsl_ran_flat(r, d->a, d->b);
-    case SIM__WEIBULL:
-        return gsl_ran_weibull(r, d->b, d->a);
-    }
-    return d->mean;
-}
-
 int sim__dist_read(cx_jobj *o, const char *key, bool required, sim__dist *d)
 {
     const cJSON *v = cx_jobj_get(o, key);
@@ -135,7 +116,7 @@ int sim__dist_read(cx_jobj *o, const char *key, bool required, sim__dist *d)
 
 /* ------------------------------------------------------------ profiles */
 
-double sim__profile_at(const sim__profile *p, double t)
+double sim__profile_vary(const sim__profile *p, double t)
 {
     if (p->n == 0)
         return p->value;

@@ -2,6 +2,7 @@
 #ifndef SIM_MODEL_H
 #define SIM_MODEL_H
 
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "dialsim.h"
@@ -22,7 +23,25 @@ typedef struct sim__dist {
     double a, b;       /* lognormal: zeta, sigma; gamma, weibull: shape, scale; uniform: min, max */
 } sim__dist;
 
-double sim__dist_sample(const sim__dist *d, gsl_rng *r);
+/* A draw (inline: the engine takes two or three per call). */
+static inline double sim__dist_sample(const sim__dist *d, gsl_rng *r)
+{
+    switch (d->kind) {
+    case SIM__FIXED:
+        return d->mean;
+    case SIM__EXPONENTIAL:
+        return gsl_ran_exponential(r, d->mean);
+    case SIM__LOGNORMAL:
+        return gsl_ran_lognormal(r, d->a, d->b);
+    case SIM__GAMMA:
+        return gsl_ran_gamma(r, d->a, d->b);
+    case SIM__UNIFORM:
+        return gsl_ran_flat(r, d->a, d->b);
+    case SIM__WEIBULL:
+        return gsl_ran_weibull(r, d->b, d->a);
+    }
+    return d->mean;
+}
 /* Switches GSL's error handler off, once per process (sim_run.c): every
  * public entry point that reaches GSL calls it first. */
 void sim__gsl_init(void);
@@ -45,7 +64,12 @@ typedef struct sim__profile {
     double v[SIM_PROFILE_MAX];
 } sim__profile;
 
-double sim__profile_at(const sim__profile *p, double t_seconds);
+double sim__profile_vary(const sim__profile *p, double t_seconds);
+/* The value at t (inline for a constant, the engine's common case). */
+static inline double sim__profile_at(const sim__profile *p, double t_seconds)
+{
+    return p->n == 0 ? p->value : sim__profile_vary(p, t_seconds);
+}
 double sim__profile_max(const sim__profile *p);
 
 struct sim_model {

@@ -6,7 +6,6 @@
 #include <math.h>
 
 #define HIT_PRIOR_N 100.0   /* the Beta prior's weight, in attempts */
-#define HIT_WINDOW 900.0    /* s: time constant of the hit-rate discount */
 #define STEP 0.002          /* g: u per live answer, per unit of relative error, */
 #define STEP_TEAM 20.0      /* for a team of up to this many; g sqrt(20/n) above */
 #define LEVEL_RATE 0.002    /* h: the share of the surplus the level takes per answer */
@@ -31,19 +30,11 @@ void sim__pacer_set_dialer(sim__pacer *p, const sim_dialer *old, const sim_diale
     }
 }
 
-void sim__pacer_attempt(sim__pacer *p, bool hit, double reach_s)
-{
-    p->tries += 1;
-    if (hit) {
-        p->hits += 1;
-        p->reach_n++;
-        p->reach_s += (reach_s - p->reach_s) / (double)(p->reach_n + 1);
-    }
-}
-
 /* One live answer in the ACD's book: x = 1 dropped, 0 connected; `agents`
- * staffed (not previewing). */
-static void integrate(sim__pacer *p, const sim_dialer *d, double x, int agents, bool at_cap)
+ * staffed (not previewing). (sim__pacer_connected and _dropped, inline in
+ * sim_pacer.h, call it.) */
+void sim__pacer__integrate(sim__pacer *p, const sim_dialer *d, double x, int agents,
+                           bool at_cap)
 {
     if (!p->started)
         return;
@@ -57,35 +48,10 @@ static void integrate(sim__pacer *p, const sim_dialer *d, double x, int agents, 
     p->u = fmin(U_MAX, fmax(0.0, p->level + p->surplus));
 }
 
-void sim__pacer_connected(sim__pacer *p, const sim_dialer *d, int agents, bool at_cap)
-{
-    integrate(p, d, 0, agents, at_cap);
-}
-
-void sim__pacer_dropped(sim__pacer *p, const sim_dialer *d, int agents)
-{
-    integrate(p, d, 1, agents, false);
-}
-
-void sim__pacer_handled(sim__pacer *p, double handle_s)
-{
-    p->handle_n++;
-    p->handle_s += (handle_s - p->handle_s) / (double)(p->handle_n + 1);
-}
-
 double sim__pacer_hit_rate(const sim__pacer *p)
 {
     double a = (p->prior_w * p->prior_a + p->hits) / (p->prior_w + p->tries);
     return a > 1e-3 ? a : 1e-3;
-}
-
-void sim__pacer_tick(sim__pacer *p, bool warming)
-{
-    double decay = exp(-SIM_PACER_TICK / HIT_WINDOW);
-    p->tries *= decay;
-    p->hits *= decay;
-    p->prior_w *= decay;
-    p->started = !warming;
 }
 
 double sim__pacer_lines(const sim__pacer *p, int idle, int busy, int queued)

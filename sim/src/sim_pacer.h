@@ -7,6 +7,7 @@
 #ifndef SIM_PACER_H
 #define SIM_PACER_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -27,8 +28,9 @@ typedef struct sim__pacer {
     uint64_t reach_n, handle_n;
 } sim__pacer;
 
-/* The hit-rate discount's tick, seconds. */
+/* The hit-rate discount's tick, and its time constant, seconds. */
 #define SIM_PACER_TICK 15.0
+#define SIM__HIT_WINDOW 900.0
 
 void sim__pacer_init(sim__pacer *p, const sim_dialer *d, double mean_reach_s,
                      double mean_handle_s);
@@ -37,17 +39,47 @@ void sim__pacer_init(sim__pacer *p, const sim_dialer *d, double mean_reach_s,
 void sim__pacer_set_dialer(sim__pacer *p, const sim_dialer *old, const sim_dialer *d);
 /* An attempt ended: `hit` when it reached the ACD (a live answer AMD passed,
  * or an undetected machine), after `reach_s` seconds from its launch. */
-void sim__pacer_attempt(sim__pacer *p, bool hit, double reach_s);
+static inline void sim__pacer_attempt(sim__pacer *p, bool hit, double reach_s)
+{
+    p->tries += 1;
+    if (hit) {
+        p->hits += 1;
+        p->reach_n++;
+        p->reach_s += (reach_s - p->reach_s) / (double)(p->reach_n + 1);
+    }
+}
 /* `agents`: staffed now (idle or busy). The ACD connected a live call to an agent (a machine an agent took is
  * marked by the agent and left out of the book). `at_cap`: every line is in
  * use, so u does not rise. */
-void sim__pacer_connected(sim__pacer *p, const sim_dialer *d, int agents, bool at_cap);
+void sim__pacer__integrate(sim__pacer *p, const sim_dialer *d, double x, int agents,
+                           bool at_cap);
+static inline void sim__pacer_connected(sim__pacer *p, const sim_dialer *d, int agents,
+                                        bool at_cap)
+{
+    if (p->started) /* the control moves only once warm-up is over */
+        sim__pacer__integrate(p, d, 0, agents, at_cap);
+}
 /* The ACD dropped a call that reached it: no agent within the threshold. */
-void sim__pacer_dropped(sim__pacer *p, const sim_dialer *d, int agents);
-void sim__pacer_handled(sim__pacer *p, double handle_s);
+static inline void sim__pacer_dropped(sim__pacer *p, const sim_dialer *d, int agents)
+{
+    if (p->started)
+        sim__pacer__integrate(p, d, 1, agents, false);
+}
+static inline void sim__pacer_handled(sim__pacer *p, double handle_s)
+{
+    p->handle_n++;
+    p->handle_s += (handle_s - p->handle_s) / (double)(p->handle_n + 1);
+}
 /* Every SIM_PACER_TICK: discounts the hit-rate window. While `warming`
  * (or not predictive) the abandon control does not move. */
-void sim__pacer_tick(sim__pacer *p, bool warming);
+static inline void sim__pacer_tick(sim__pacer *p, bool warming)
+{
+    const double decay = exp(-SIM_PACER_TICK / SIM__HIT_WINDOW); /* a constant, folded */
+    p->tries *= decay;
+    p->hits *= decay;
+    p->prior_w *= decay;
+    p->started = !warming;
+}
 /* The hit-rate estimate now. */
 double sim__pacer_hit_rate(const sim__pacer *p);
 /* How many lines should be ringing now. */

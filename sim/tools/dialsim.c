@@ -180,19 +180,18 @@ static int cmd_run(int argc, char **argv)
         sim_config_free(&cfg);
         return 1;
     }
-    if (json) {
-        cJSON *j = sim_report_to_json(r);
-        char *s = j ? cJSON_Print(j) : NULL;
-        if (s)
-            puts(s);
-        free(s);
-        cJSON_Delete(j);
+    int rc = 0;
+    if (json) { /* streamed: a long run's series is never one tree */
+        if (sim_report_write_json(r, stdout, &err) != SIM_OK) {
+            fprintf(stderr, "dialsim: %s\n", err.msg);
+            rc = 1;
+        }
     } else {
         print_table(&cfg, r);
     }
     sim_report_destroy(r);
     sim_config_free(&cfg);
-    return 0;
+    return rc;
 }
 
 static int cmd_erlang(int argc, char **argv)
