@@ -146,6 +146,13 @@ typedef struct mock_options {
      * client's timeouts are wall time); a test may count the waits instead. */
     void (*delay)(void *ud, long ms);
     void *delay_ud;
+    /* Record and replay (README "Record and replay"); the admin API stays
+     * the mock's own, and fault rules apply before either. */
+    const char *record_upstream;  /* proxy every request there (http[s]://host[:port]) ... */
+    const char *record_out;       /* ... and keep each exchange, redacted, in this file */
+    const char *replay_path;      /* or answer from a recorded session file */
+    const char *replay_ignore;    /* query keys replay does not match on ("startDate,endDate") */
+    int replay_missing_status;    /* the answer to what the session lacks: 0 = 501 */
 } mock_options;
 
 void mock_options_default(mock_options *o);

@@ -113,6 +113,7 @@ static void reset(mock_server *s, const mock__req *req, char p[MOCK_MAX_PARAMS][
     mock__auth_reset(s->auth);
     s->t_start = cx_clock_now(s->clk);
     mock__store_reset(s->store);
+    mock__session_rewind(s->session); /* a replay starts again from its first answers */
     mock__resp_text(r, 200, "application/json", "{\"status\":\"reset\"}");
 }
 

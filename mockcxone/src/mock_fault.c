@@ -20,6 +20,8 @@ typedef struct rule {
     double from, until; /* seconds since start; until < 0: open */
     char *note;         /* owned; NULL when none */
     mock__effect fx;    /* template (body owned here) */
+    mock__delay_kind delay_kind; /* fixed: fx.delay_ms */
+    double delay_a, delay_b; /* uniform: lower, upper; lognormal: median, sigma (ms) */
     long matched, fired;
     bool disabled;      /* switched off by PUT /__admin/faults/{i}/enabled */
 } rule;
@@ -85,13 +87,83 @@ const char *mock__action_name(mock__action a)
     return a >= 0 && a < MOCK_ACT_COUNT ? actions[a] : "?";
 }
 
+/* The wire faults' parameters: each action takes its own and only those. */
+static int parse_wire(cx_jobj *o, int action, mock__wire *w)
+{
+    long chunks = 0, duration = -1, bps = 0;
+    if (cx_jobj_int(o, "chunks", false, 1, 10000, &chunks) ||
+        cx_jobj_int(o, "durationMs", false, 0, 600000, &duration) ||
+        cx_jobj_int(o, "bytesPerSecond", false, 1, 1L << 30, &bps))
+        return -1;
+    bool dribble = action == MOCK_ACT_DRIBBLE, slow = action == MOCK_ACT_SLOW_CLOSE;
+    if (chunks && !dribble)
+        return cx_jobj_fail(o, "chunks", "only dribble takes chunks");
+    if (duration >= 0 && !dribble && !slow)
+        return cx_jobj_fail(o, "durationMs", "only dribble and slow-close take durationMs");
+    if (bps && action != MOCK_ACT_BANDWIDTH)
+        return cx_jobj_fail(o, "bytesPerSecond", "only bandwidth takes bytesPerSecond");
+    if ((dribble || slow) && duration < 0)
+        return cx_jobj_fail(o, "durationMs", "%s needs durationMs",
+                            dribble ? "dribble" : "slow-close");
+    if (action == MOCK_ACT_BANDWIDTH && !bps)
+        return cx_jobj_fail(o, "bytesPerSecond", "bandwidth needs bytesPerSecond");
+    if (action >= MOCK_ACT_EMPTY_RESPONSE)
+        w->action = action;
+    w->chunks = dribble ? (chunks ? (int)chunks : 5) : 0;
+    w->duration_ms = duration < 0 ? 0 : duration;
+    w->bytes_per_s = bps;
+    return 0;
+}
+
+/* delayDistribution, as WireMock's: {"type": "fixed", "milliseconds": N},
+ * {"type": "uniform", "lower": A, "upper": B}, {"type": "lognormal",
+ * "median": M, "sigma": S}; milliseconds all. */
+static int parse_distribution(cx_jobj *parent, const cJSON *node, rule *r, long *fixed)
+{
+    static const char *const keys[] = {"type", "milliseconds", "lower", "upper",
+                                       "median", "sigma", NULL};
+    static const char *const types[] = {"fixed", "uniform", "lognormal", NULL};
+    char path[340];
+    snprintf(path, sizeof path, "%s.delayDistribution", parent->path);
+    cx_jobj o;
+    int type = 0;
+    double a = 0, b = 0;
+    if (cx_jobj_init(&o, node, parent->file, path, MOCK_EINVAL, parent->err) != 0 ||
+        cx_jobj_only(&o, keys) || cx_jobj_enum(&o, "type", true, types, &type))
+        return -1;
+    r->delay_kind = (mock__delay_kind)type;
+    switch (r->delay_kind) {
+    case MOCK_DELAY_FIXED:
+        if (cx_jobj_num(&o, "milliseconds", true, 0, 600000, &a))
+            return -1;
+        *fixed = lround(a);
+        break;
+    case MOCK_DELAY_UNIFORM:
+        if (cx_jobj_num(&o, "lower", true, 0, 600000, &a) ||
+            cx_jobj_num(&o, "upper", true, 0, 600000, &b))
+            return -1;
+        if (b < a)
+            return cx_jobj_fail(&o, "upper", "must not be below lower (%g)", a);
+        break;
+    case MOCK_DELAY_LOGNORMAL:
+        if (cx_jobj_num(&o, "median", true, 0, 600000, &a) ||
+            cx_jobj_num(&o, "sigma", true, 0, 10, &b))
+            return -1;
+        break;
+    }
+    r->delay_a = a;
+    r->delay_b = b;
+    return 0;
+}
+
 static int parse_rule(const cJSON *node, const char *file, const char *array, int index,
                       cx_error *err, rule *r)
 {
     static const char *const keys[] = {"method", "path",  "times",   "after",
                                        "probability", "from", "until", "status",
                                        "headers", "body", "delayMs", "action",
-                                       "note",   "patch", "enabled", NULL};
+                                       "note",   "patch", "enabled", "delayDistribution",
+                                       "chunks", "durationMs", "bytesPerSecond", NULL};
     char path[300];
     snprintf(path, sizeof path, "%s[%d]", array, index);
     cx_jobj o;
@@ -123,10 +195,20 @@ static int parse_rule(const cJSON *node, const char *file, const char *array, in
         return cx_jobj_fail(&o, "path", "must start with / (or be **)");
     if (r->until >= 0 && r->until < r->from)
         return cx_jobj_fail(&o, "until", "must not be before from (%g)", r->from);
-    if (!status && !delay && !action)
+    if (parse_wire(&o, action, &r->fx.wire) != 0)
+        return -1;
+    const cJSON *dist = cx_jobj_get(&o, "delayDistribution");
+    if (dist && delay)
+        return cx_jobj_fail(&o, "delayDistribution", "a rule takes a delayMs or a "
+                                                     "delayDistribution, not both");
+    if (dist && parse_distribution(&o, dist, r, &delay) != 0)
+        return -1;
+    if (!status && !delay && !dist && !action)
         return cx_jobj_fail(&o, NULL, "a rule needs a status, a delayMs or an action");
-    if (action == MOCK_ACT_RESET && status)
-        return cx_jobj_fail(&o, "status", "a reset sends no response");
+    if ((action == MOCK_ACT_RESET || action == MOCK_ACT_EMPTY_RESPONSE ||
+         action == MOCK_ACT_RANDOM_DATA || action == MOCK_ACT_HANG) &&
+        status)
+        return cx_jobj_fail(&o, "status", "%s sends no response", actions[action]);
     r->times = times;
     r->after = after;
     r->fx.status = (int)status;
@@ -277,6 +359,29 @@ static double rand01(uint64_t *s)
     return (double)((z ^ (z >> 31)) >> 11) / 9007199254740992.0;
 }
 
+/* A standard normal draw (Box-Muller). */
+static double normal01(uint64_t *s)
+{
+    double u = rand01(s), v = rand01(s);
+    return sqrt(-2.0 * log(1.0 - u)) * cos(2.0 * M_PI * v);
+}
+
+static long draw_delay(const rule *r, uint64_t *rng)
+{
+    double ms;
+    switch (r->delay_kind) {
+    case MOCK_DELAY_UNIFORM:
+        ms = r->delay_a + (r->delay_b - r->delay_a) * rand01(rng);
+        break;
+    case MOCK_DELAY_LOGNORMAL:
+        ms = r->delay_a * exp(r->delay_b * normal01(rng));
+        break;
+    default:
+        return r->fx.delay_ms;
+    }
+    return ms > 600000 ? 600000 : lround(ms);
+}
+
 void mock__faults_match(mock__faults *f, const char *method, const char *path, double t,
                         mock__effect *out)
 {
@@ -298,6 +403,9 @@ void mock__faults_match(mock__faults *f, const char *method, const char *path, d
             continue;
         r->fired++;
         *out = r->fx;
+        out->delay_ms = draw_delay(r, &f->rng);
+        if (r->fx.action == MOCK_ACT_RANDOM_DATA) /* draws only what it uses */
+            out->wire.seed = (unsigned long long)(rand01(&f->rng) * 9007199254740992.0);
         out->body = r->fx.body ? strdup(r->fx.body) : NULL;
         out->patch = r->fx.patch ? strdup(r->fx.patch) : NULL;
         out->fired = true;
@@ -346,8 +454,21 @@ cJSON *mock__faults_json(mock__faults *f)
         if (r->fx.body)
             cJSON_AddItemToObject(o, "body", r->fx.body_json ? cJSON_Parse(r->fx.body)
                                                              : cJSON_CreateString(r->fx.body));
-        if (r->fx.delay_ms)
+        if (r->delay_kind != MOCK_DELAY_FIXED) {
+            cJSON *d = cJSON_AddObjectToObject(o, "delayDistribution");
+            bool uni = r->delay_kind == MOCK_DELAY_UNIFORM;
+            cJSON_AddStringToObject(d, "type", uni ? "uniform" : "lognormal");
+            cJSON_AddNumberToObject(d, uni ? "lower" : "median", r->delay_a);
+            cJSON_AddNumberToObject(d, uni ? "upper" : "sigma", r->delay_b);
+        } else if (r->fx.delay_ms) {
             cJSON_AddNumberToObject(o, "delayMs", (double)r->fx.delay_ms);
+        }
+        if (r->fx.wire.chunks)
+            cJSON_AddNumberToObject(o, "chunks", r->fx.wire.chunks);
+        if (r->fx.action == MOCK_ACT_DRIBBLE || r->fx.action == MOCK_ACT_SLOW_CLOSE)
+            cJSON_AddNumberToObject(o, "durationMs", (double)r->fx.wire.duration_ms);
+        if (r->fx.wire.bytes_per_s)
+            cJSON_AddNumberToObject(o, "bytesPerSecond", (double)r->fx.wire.bytes_per_s);
         if (r->fx.action)
             cJSON_AddStringToObject(o, "action", mock__action_name(r->fx.action));
         if (r->fx.patch)

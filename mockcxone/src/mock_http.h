@@ -21,14 +21,25 @@ typedef struct mock__req {
 
 #define MOCK_MAX_HEADERS 8
 
+/* How an answer goes on the wire when a fault breaks it (mock_wire.c). */
+typedef struct mock__wire {
+    int action;           /* a wire fault's mock__action; 0: libmicrohttpd sends it */
+    int chunks;           /* dribble: pieces */
+    long duration_ms;     /* dribble: over this long; slow-close: the close this late */
+    long bytes_per_s;     /* bandwidth */
+    unsigned long long seed; /* random-data's bytes */
+} mock__wire;
+
 typedef struct mock__resp {
     int status;
     cx_buf body;
     const char *content_type;
+    char own_type[128];   /* content_type's storage when it is not a literal */
     int n_headers;
     char hname[MOCK_MAX_HEADERS][48];
     char hvalue[MOCK_MAX_HEADERS][256];
     bool drop;            /* close the connection without answering */
+    mock__wire wire;      /* a wire fault to deliver the answer with, if any */
     char fault[160];      /* the fault rule that shaped this answer, if any */
 } mock__resp;
 

@@ -28,6 +28,7 @@
 #include "mock_http.h"
 #include "mock_journal.h"
 #include "mock_seam.h"
+#include "mock_session.h"
 
 #define MOCK_MAX_PARAMS 4
 
@@ -45,6 +46,7 @@ struct mock_server {
     struct cJSON *initial_doc; /* the faults given at create: reset restores them */
     mock__journal *journal;
     mock__journal *sink;     /* webhook deliveries */
+    mock__session *session;  /* record or replay; NULL: the mock's own routes */
     /* the cxone profile */
     char *access_key_id, *access_key_secret, *tenant_id;
     struct cJSON *extras;    /* per skill: CXone settings with no simulated meaning */
@@ -82,5 +84,10 @@ void mock__dispatch(mock_server *s, const mock__req *req, mock__resp *r);
  * in r. client_id receives the client (>= 128 bytes). */
 bool mock__authorize(mock_server *s, const mock__req *req, const char *scope, char *client_id,
                      mock__resp *r);
+
+/* Writes the answer `r` broken as its wire fault says, straight on the
+ * connection's socket (mock_wire.c); the caller then closes the connection.
+ * Returns when done, when the client leaves, or when the server stops. */
+void mock__wire_send(mock_server *s, struct MHD_Connection *conn, const mock__resp *r);
 
 #endif

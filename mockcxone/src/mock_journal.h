@@ -32,4 +32,9 @@ void mock__journal_request(mock__journal *j, const struct mock__req *req,
                            const struct mock__resp *r, double now);
 void mock__journal_clear(mock__journal *j);
 
+/* Appends a copy of a form body to `out` with secret values (client_secret,
+ * password, tokens, code; with user_too also username, CXone's access key
+ * id) replaced by ***; mock_record.c. */
+void mock__redact_form(const char *body, size_t len, bool user_too, cx_buf *out);
+
 #endif

@@ -35,12 +35,11 @@ static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char
     return MHD_YES;
 }
 
-/* A copy of a form body with secret values replaced by ***. */
-static void redact_form(const char *body, size_t len, cx_buf *out)
+void mock__redact_form(const char *body, size_t len, bool user_too, cx_buf *out)
 {
     static const char *const secret_keys[] = {"client_secret", "password", "refresh_token",
                                               "access_token",  "client_assertion", "code",
-                                              NULL};
+                                              "username", NULL};
     const char *p = body, *end = body + len;
     while (p < end) {
         const char *amp = memchr(p, '&', (size_t)(end - p));
@@ -48,7 +47,8 @@ static void redact_form(const char *body, size_t len, cx_buf *out)
         const char *eq = memchr(p, '=', (size_t)(stop - p));
         bool secret = false;
         for (int i = 0; eq && secret_keys[i]; i++)
-            if ((size_t)(eq - p) == strlen(secret_keys[i]) &&
+            if ((user_too || strcmp(secret_keys[i], "username") != 0) &&
+                (size_t)(eq - p) == strlen(secret_keys[i]) &&
                 strncmp(p, secret_keys[i], (size_t)(eq - p)) == 0)
                 secret = true;
         if (secret) {
@@ -75,7 +75,7 @@ static char *journal_body(const mock__req *req, size_t cap)
     const char *ct = mock__req_header(req, "Content-Type");
     size_t len = req->body.len < cap ? req->body.len : cap;
     if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0)
-        redact_form(req->body.data, req->body.len, &b);
+        mock__redact_form(req->body.data, req->body.len, false, &b);
     else if (cx_buf_append(&b, req->body.data, len) != 0)
         cx_buf_reset(&b);
     if (b.len > cap) {

@@ -1,5 +1,6 @@
 /* mock_server.c - the HTTP server: libmicrohttpd, the request pipeline
- * (size limit -> faults -> routes -> journal), and the server's life.
+ * (size limit -> faults -> routes, or a recorded session -> journal), and
+ * the server's life.
  *
  * One thread per connection (libmicrohttpd's THREAD_PER_CONNECTION): a
  * fault's delay holds only its own connection; a connection limit, a limit
@@ -243,9 +244,14 @@ static bool apply_fault(mock_server *s, const mock__req *req, const mock__effect
         r->drop = true; /* the server is stopping */
         return true;
     }
+    if (fx->action >= MOCK_ACT_EMPTY_RESPONSE)
+        r->wire = fx->wire; /* mock_wire.c sends it */
     switch (fx->action) {
     case MOCK_ACT_RESET:
-        r->drop = true;
+    case MOCK_ACT_EMPTY_RESPONSE:
+    case MOCK_ACT_RANDOM_DATA:
+    case MOCK_ACT_HANG:
+        r->drop = true; /* nothing from the route; random-data and hang on the wire */
         return true;
     case MOCK_ACT_EXPIRE_TOKENS:
         mock__auth_revoke_all(s->auth);
@@ -270,8 +276,7 @@ static bool apply_fault(mock_server *s, const mock__req *req, const mock__effect
         }
         break;
     }
-    case MOCK_ACT_NONE:
-    case MOCK_ACT_COUNT:
+    default: /* the delivering wire faults: the route's answer, or the rule's */
         break;
     }
     if (!fx->status)
@@ -309,6 +314,10 @@ static void handle(mock_server *s, mock__req *req, mock__resp *r)
         mock__effect_free(&fx);
         if (done)
             return;
+        if (s->session) { /* record or replay: mock_session.h */
+            mock__session_answer(s->session, req, r);
+            return;
+        }
     }
     mock__dispatch(s, req, r);
 }
@@ -382,7 +391,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     mock__resp_init(&r);
     handle(s, &cs->req, &r);
     mock__journal_request(s->journal, &cs->req, &r, cx_clock_now(s->clk));
-    enum MHD_Result rc = r.drop ? MHD_NO : send_resp(conn, &r);
+    enum MHD_Result rc = MHD_NO;
+    if (r.wire.action)
+        mock__wire_send(s, conn, &r); /* then libmicrohttpd closes the connection */
+    else if (!r.drop)
+        rc = send_resp(conn, &r);
     mock__resp_free(&r);
     return rc;
 }
@@ -556,6 +569,17 @@ mock_status mock_server_create(const mock_options *o, mock_server **out, cx_erro
         (st = mock__faults_load(s->faults, s->initial_doc, o->faults_path ? o->faults_path : "",
                                 false, err)) != MOCK_OK)
         goto out;
+    if (o->record_upstream && o->replay_path) {
+        st = cx_error_set(err, MOCK_EINVAL, "record or replay, not both");
+        goto out;
+    }
+    if ((o->record_upstream &&
+         (st = mock__session_record(o->record_upstream, o->record_out, &s->session, err)) !=
+             MOCK_OK) ||
+        (o->replay_path &&
+         (st = mock__session_replay(o->replay_path, o->replay_ignore, o->replay_missing_status,
+                                    &s->session, err)) != MOCK_OK))
+        goto out;
     *out = s;
     return MOCK_OK;
 fail:
@@ -621,6 +645,8 @@ mock_status mock_server_start(mock_server *s, cx_error *err)
     pthread_mutex_lock(&s->stop_lock);
     s->stopping = false;
     pthread_mutex_unlock(&s->stop_lock);
+    if (s->session)
+        atomic_store(&s->session->stopping, false);
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : s->o.port;
     return MOCK_OK;
@@ -636,6 +662,7 @@ void mock_server_stop(mock_server *s)
         s->stopping = true;
         pthread_cond_broadcast(&s->stop_cond);
         pthread_mutex_unlock(&s->stop_lock);
+        mock__session_stop(s->session); /* and every exchange proxied */
         MHD_stop_daemon(s->daemon);
         s->daemon = NULL;
         mock__deadlines_destroy(s->deadlines);
@@ -651,6 +678,7 @@ void mock_server_destroy(mock_server *s)
     mock__journal_destroy(s->sink);
     mock__journal_destroy(s->journal);
     mock__faults_destroy(s->faults);
+    mock__session_destroy(s->session);
     cJSON_Delete(s->initial_doc);
     mock__store_destroy(s->store);
     mock__auth_destroy(s->auth);

@@ -49,6 +49,14 @@ static const char usage[] =
     "  --campaign ID           a campaign (repeat for more; default " MOCK_DEFAULT_CAMPAIGN ")\n"
     "  --token-ttl SECONDS     token lifetime (3600)\n"
     "  --faults FILE.json      fault rules {\"faults\":[...]} loaded at start\n"
+    "  --record URL --out FILE.json\n"
+    "                          proxy every request to URL (a real tenant, or another\n"
+    "                          mock) and keep each exchange in FILE.json, secrets and\n"
+    "                          anything token-shaped redacted, the file whole at all times\n"
+    "  --replay FILE.json      answer from a recorded session (method, path, query and\n"
+    "                          body matched; in order for a request made again)\n"
+    "  --replay-ignore K1,K2   query keys a replay does not match on (startDate,endDate)\n"
+    "  --replay-missing N      the status of what the session lacks (501)\n"
     "  --seed N                seed for fault probabilities and simulations (1)\n"
     "  --rate R --burst B      per-client token bucket: R requests/s, bursts of B\n"
     "                          (off by default); past it, 429 with Retry-After\n"
@@ -97,7 +105,8 @@ int main(int argc, char **argv)
     enum { O_BIND = 256, O_PORT, O_ID, O_SECRET, O_SCOPE, O_CAMPAIGN, O_TTL, O_FAULTS, O_SEED,
            O_RATE, O_BURST, O_MODEL, O_NOSIM, O_WINDOW, O_CLIMIT,
     O_PERIP, O_RTIMEOUT, O_CTIMEOUT, O_JMAX, O_PROFILE,
-           O_AK_ID, O_AK_SECRET, O_TENANT, O_ICS, O_IGS, O_ACCEPT, O_RA };
+           O_AK_ID, O_AK_SECRET, O_TENANT, O_ICS, O_IGS, O_ACCEPT, O_RA, O_RECORD, O_OUT,
+           O_REPLAY, O_RIGNORE, O_RMISSING };
     int retry_after = -1;
     static const struct option opts[] = {
         {"bind", required_argument, NULL, O_BIND},
@@ -127,6 +136,11 @@ int main(int argc, char **argv)
         {"invalid-grant-status", required_argument, NULL, O_IGS},
         {"require-accept", no_argument, NULL, O_ACCEPT},
         {"retry-after", required_argument, NULL, O_RA},
+        {"record", required_argument, NULL, O_RECORD},
+        {"out", required_argument, NULL, O_OUT},
+        {"replay", required_argument, NULL, O_REPLAY},
+        {"replay-ignore", required_argument, NULL, O_RIGNORE},
+        {"replay-missing", required_argument, NULL, O_RMISSING},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -144,6 +158,14 @@ int main(int argc, char **argv)
         case O_SECRET: client.secret = optarg; break;
         case O_SCOPE: client.scope = optarg; break;
         case O_FAULTS: o.faults_path = optarg; break;
+        case O_RECORD: o.record_upstream = optarg; break;
+        case O_OUT: o.record_out = optarg; break;
+        case O_REPLAY: o.replay_path = optarg; break;
+        case O_RIGNORE: o.replay_ignore = optarg; break;
+        case O_RMISSING:
+            if (number(name, optarg, 100, 599, &d)) return 2;
+            o.replay_missing_status = (int)d;
+            break;
         case O_MODEL: model_path = optarg; break;
         case O_NOSIM: no_sim = true; break;
         case O_AK_ID: o.access_key_id = optarg; break;
@@ -238,6 +260,10 @@ int main(int argc, char **argv)
     }
     if (optind < argc) {
         fprintf(stderr, "mockcxone: unexpected argument \"%s\" (see --help)\n", argv[optind]);
+        return 2;
+    }
+    if (o.record_out && !o.record_upstream) {
+        fprintf(stderr, "mockcxone: --out goes with --record URL\n");
         return 2;
     }
     o.retry_after_on_429 = retry_after >= 0 ? retry_after : o.profile == MOCK_PROFILE_SEED;

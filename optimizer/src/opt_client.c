@@ -79,7 +79,22 @@ struct call {
     opt_status st;
     bool reauthed;
     bool anonymous; /* no token: discovery */
+    double start;   /* on the client's clock: the deadline counts from here */
 };
+
+/* What is left of the retry deadline for one exchange, in ms (0: none). */
+static long attempt_bound_ms(const struct call *k)
+{
+    if (!(k->c->retry.deadline_s > 0))
+        return 0;
+    double left = k->c->retry.deadline_s - (cx_clock_monotonic(k->c->clk) - k->start);
+    return left < 0.001 ? 1 : (long)(left * 1000);
+}
+
+static bool is_write(const char *method)
+{
+    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
 
 /* "PATCH /api/v2/campaigns/c1 answered 422: <body>" */
 static opt_status api_error(struct call *k, opt_status code)
@@ -123,15 +138,30 @@ static opt__verdict call_attempt(void *ud, int attempt, double *retry_after)
                             .body_len = k->body_len,
                             .authorization = k->anonymous ? NULL : authz,
                             .if_match = k->if_match,
-                            .headers = extra};
+                            .headers = extra,
+                            .timeout_ms = attempt_bound_ms(k),
+                            .fresh_connection = is_write(k->method)};
         k->log->attempts++;
         int rc = opt__http_perform(c->http, &req, k->resp);
         OPENSSL_cleanse(authz, sizeof authz);
         k->log->last_status = k->resp->status;
         if (rc != 0) {
             OPENSSL_cleanse(token, sizeof token);
-            k->st = cx_error_set(k->err, OPT_ENETWORK, "%s %s: %s", k->method, k->path,
-                                 k->resp->net_msg);
+            bool unsafe = k->resp->retryable && is_write(k->method) && !k->if_match &&
+                          !k->resp->not_sent;
+            k->st = cx_error_set(k->err, OPT_ENETWORK, "%s %s: %s%s", k->method, k->path,
+                                 k->resp->net_msg,
+                                 unsafe ? "; whether the write landed is unknown (not "
+                                          "repeated: without If-Match a repeat could apply "
+                                          "it twice)"
+                                        : "");
+            if (unsafe) {
+                k->log->write_unknown = true;
+                return OPT__DONE;
+            }
+            if (is_write(k->method) && !k->resp->not_sent)
+                snprintf(k->log->lost_answer, sizeof k->log->lost_answer, "%s %s: %s",
+                         k->method, k->path, k->resp->net_msg);
             if (c->retry.notice) {
                 char msg[512];
                 snprintf(msg, sizeof msg, "%s %s: attempt %d of %d got no answer: %s",
@@ -170,6 +200,19 @@ static opt__verdict call_attempt(void *ud, int attempt, double *retry_after)
                 return OPT__RETRY_AFTER;
             return OPT__RETRY_BACKOFF; /* no usable Retry-After: back off with jitter */
         }
+        if ((s == 502 || s == 504) && is_write(k->method) && !k->if_match) {
+            /* A gateway answered for the service behind it, which may have
+             * applied the write before the gateway gave up: as with a lost
+             * answer, not repeated but settled by reading the campaign. */
+            char said[sizeof k->err->msg];
+            cx_copy(said, sizeof said, k->err->msg);
+            k->st = cx_error_set(k->err, OPT_ENETWORK,
+                                 "%.600s; whether the write landed is unknown (not repeated: "
+                                 "without If-Match a repeat could apply it twice)",
+                                 said);
+            k->log->write_unknown = true;
+            return OPT__DONE;
+        }
         if (s == 502 || s == 504)
             return OPT__RETRY_BACKOFF;
         return OPT__DONE;
@@ -199,7 +242,8 @@ static opt_status call(opt__client *c, const char *method, const char *path, con
                      .log = log,
                      .err = err,
                      .st = OPT_OK,
-                     .anonymous = anonymous};
+                     .anonymous = anonymous,
+                     .start = cx_clock_monotonic(c->clk)};
     log->calls++;
     opt__retry_log rl;
     opt__retry_run(&c->retry, c->clk, &c->rng, call_attempt, &k, &rl);

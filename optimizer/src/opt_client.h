@@ -4,8 +4,14 @@
  * attaches a bearer token, sends the same complete body on every attempt,
  * retries what is worth retrying (429/503 after Retry-After, 502/504 and
  * network failures after full-jitter backoff), and on a 401 drops the token,
- * fetches one new token and repeats that request once. Every attempt of a
- * logical call carries the same X-Request-Id. */
+ * fetches one new token and repeats that request once. A write (any method
+ * but GET) that got no whole answer is retried only when that is safe: it
+ * carries If-Match (a repeat that finds it landed is refused with 412), or
+ * no connection was made; otherwise the call ends with OPT_ENETWORK and
+ * log->write_unknown, for the caller to read the state again. No attempt
+ * runs past the retry policy's deadline: its exchange is bounded by what
+ * is left of it. Every attempt of a logical call carries the same
+ * X-Request-Id. */
 #ifndef OPT_CLIENT_H
 #define OPT_CLIENT_H
 
@@ -25,6 +31,11 @@ typedef struct opt__call_log {
     int reauths;          /* tokens dropped after a 401 */
     long last_status;     /* of the last attempt, 0 = no answer */
     int writes;           /* calls other than GET the server answered 2xx */
+    bool write_unknown;   /* a write got no (whole) answer after it may have reached
+                             the server: whether it landed is unknown until read again */
+    char lost_answer[512]; /* a write's attempt that may have landed got no whole answer
+                             (why), and was repeated (If-Match): a 412 that follows may
+                             be its own write */
     char last_request_id[OPT_UUID_LEN];
 } opt__call_log;
 

@@ -217,6 +217,48 @@ static opt_status audit_intent(cycle *c, cx_error *err)
     return st;
 }
 
+/* A write got no whole answer after it may have reached the server: read
+ * the campaign again and say what it shows, never guess. */
+static void settle_unknown_write(cycle *c, const cx_error *why, bool conflict)
+{
+    opt__campaign now;
+    memset(&now, 0, sizeof now);
+    cx_error re = {0}, e = *why;
+    opt_status rs = c->o->profile->read(c->o->client, &c->o->ep, &now, &c->log, &re);
+    note_request(c);
+    c->rep->http_status = c->log.last_status;
+    if (rs == OPT_OK) {
+        c->rep->after = now.params;
+        c->rep->have_after = true;
+    }
+    if (rs == OPT_OK && opt_params_equal(&now.params, &c->rep->target)) {
+        c->rep->written = true;
+        c->rep->outcome = OPT_OUTCOME_APPLIED;
+        c->rep->write_check = OPT_WRITE_VERIFIED;
+        snprintf(c->rep->message, sizeof c->rep->message,
+                 "%.380s; read again, the campaign shows the target: the write landed", e.msg);
+        next(c, ST_NOTIFY);
+        return;
+    }
+    if (conflict && rs == OPT_OK && c->rep->conflicts < c->o->s.max_conflicts) {
+        /* the 412 was someone else's change after all: decide again from it */
+        c->rep->conflicts++;
+        next(c, ST_READ);
+        return;
+    }
+    if (rs == OPT_OK)
+        cx_error_set(&e, OPT_ENETWORK,
+                     "%.380s; read again, the campaign does not show the target: the write "
+                     "did not land, or not whole",
+                     why->msg);
+    else
+        cx_error_set(&e, OPT_ENETWORK,
+                     "%.300s; reading the campaign again failed too (%.150s): whether the "
+                     "write landed is still unknown",
+                     why->msg, re.msg);
+    finish(c, OPT_OUTCOME_FAILED_NETWORK, &e);
+}
+
 static void do_apply(cycle *c)
 {
     cx_error e = {0};
@@ -227,6 +269,8 @@ static void do_apply(cycle *c)
     }
     opt__campaign after;
     char note[sizeof c->rep->message] = "";
+    c->log.write_unknown = false;
+    c->log.lost_answer[0] = '\0';
     opt_status st = c->o->profile->write(c->o->client, &c->o->ep, &c->cur, &c->rep->target,
                                          &after, note, sizeof note, &c->log, &e);
     note_request(c);
@@ -250,6 +294,18 @@ static void do_apply(cycle *c)
          * meanwhile is said, not hidden; so is an answer without the settings */
         cx_copy(c->rep->message, sizeof c->rep->message, note);
         next(c, ST_NOTIFY);
+        return;
+    }
+    if (st == OPT_ENETWORK && c->log.write_unknown) {
+        settle_unknown_write(c, &e, false);
+        return;
+    }
+    if (st == OPT_ECONFLICT && c->log.lost_answer[0]) {
+        /* a repeat refused as stale may have met its own first attempt */
+        cx_error lost = {0};
+        cx_error_set(&lost, OPT_ENETWORK, "%.300s; repeated with If-Match, refused 412",
+                     c->log.lost_answer);
+        settle_unknown_write(c, &lost, true);
         return;
     }
     if (st == OPT_EVALIDATION) { /* the profile cannot express the target */

@@ -102,9 +102,81 @@ static bool retryable_code(CURLcode c)
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR:
     case CURLE_PARTIAL_FILE:
+    case CURLE_WEIRD_SERVER_REPLY:     /* garbage for a status line */
+    case CURLE_UNSUPPORTED_PROTOCOL:   /* garbage read as HTTP/0.9 */
+    case CURLE_BAD_CONTENT_ENCODING:
         return true;
     default:
         return false;
+    }
+}
+
+/* 1024 -> "1,024" */
+static const char *grouped(curl_off_t n, char *buf, size_t size)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%lld", (long long)(n < 0 ? 0 : n));
+    size_t k = 0;
+    for (int i = 0; i < len && k + 2 < size; i++) {
+        if (i && (len - i) % 3 == 0)
+            buf[k++] = ',';
+        buf[k++] = digits[i];
+    }
+    buf[k] = '\0';
+    return buf;
+}
+
+/* What happened, in words naming the URL, for an exchange with no
+ * (whole) answer. */
+static void describe(CURL *c, CURLcode cc, const char *url, const char *errbuf, long timeout_ms,
+                     opt__response *resp)
+{
+    curl_off_t got = 0, whole = -1;
+    curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &got);
+    curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &whole);
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    const char *curl_says = errbuf[0] ? errbuf : curl_easy_strerror(cc);
+    char a[32], b[32];
+    char *m = resp->net_msg;
+    size_t n = sizeof resp->net_msg;
+    switch (cc) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+        snprintf(m, n, "cannot connect to %s: %s", url, curl_says);
+        break;
+    case CURLE_GOT_NOTHING:
+        snprintf(m, n, "the server at %s closed the connection without answering", url);
+        break;
+    case CURLE_PARTIAL_FILE:
+        if (whole >= 0)
+            snprintf(m, n, "the answer from %s ended after %s of %s bytes", url,
+                     grouped(got, a, sizeof a), grouped(whole, b, sizeof b));
+        else
+            snprintf(m, n, "the answer from %s ended early, after %s bytes", url,
+                     grouped(got, a, sizeof a));
+        break;
+    case CURLE_OPERATION_TIMEDOUT:
+        if (status)
+            snprintf(m, n, "timed out: the answer from %s (%ld) did not end within %ld ms: "
+                     "%s bytes came", url, status, timeout_ms, grouped(got, a, sizeof a));
+        else
+            snprintf(m, n, "timed out: no answer from %s within %ld ms", url, timeout_ms);
+        break;
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        snprintf(m, n, "the answer from %s is not HTTP (%s)", url, curl_says);
+        break;
+    case CURLE_RECV_ERROR:
+        if (status)
+            snprintf(m, n, "the answer from %s (%ld) broke off after %s bytes: %s", url, status,
+                     grouped(got, a, sizeof a), curl_says);
+        else
+            snprintf(m, n, "the connection to %s failed before an answer: %s", url, curl_says);
+        break;
+    default:
+        snprintf(m, n, "%s: %s", url, curl_says);
+        break;
     }
 }
 
@@ -116,6 +188,7 @@ int opt__http_perform(opt__http *h, const opt__request *req, opt__response *resp
     resp->curl_code = 0;
     resp->retryable = false;
     resp->over_cap = false;
+    resp->not_sent = false;
     resp->net_msg[0] = '\0';
     resp->etag[0] = resp->retry_after[0] = resp->www_authenticate[0] = resp->content_type[0] =
         '\0';
@@ -148,7 +221,12 @@ int opt__http_perform(opt__http *h, const opt__request *req, opt__response *resp
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->connect_timeout_ms);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->total_timeout_ms);
+    long timeout_ms = h->total_timeout_ms;
+    if (req->timeout_ms > 0 && (timeout_ms <= 0 || req->timeout_ms < timeout_ms))
+        timeout_ms = req->timeout_ms;
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+    if (req->fresh_connection)
+        curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
@@ -185,8 +263,9 @@ int opt__http_perform(opt__http *h, const opt__request *req, opt__response *resp
                  req->url, OPT_HTTP_BODY_MAX);
     } else {
         resp->retryable = retryable_code(cc);
-        snprintf(resp->net_msg, sizeof resp->net_msg, "%s", errbuf[0] ? errbuf
-                                                                       : curl_easy_strerror(cc));
+        /* no connection made, no byte of the request left: it cannot have landed */
+        resp->not_sent = cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST;
+        describe(c, cc, req->url, errbuf, timeout_ms, resp);
     }
     /* Scrub the Authorization line from memory before it is freed. */
     for (struct curl_slist *s = hdrs; s; s = s->next)

@@ -25,6 +25,11 @@ typedef struct opt__request {
     const char *authorization; /* full header value ("Bearer ..."), or NULL */
     const char *if_match;     /* or NULL */
     const char *const *headers; /* more "Name: value" lines, NULL-terminated, or NULL */
+    long timeout_ms;          /* > 0: this exchange's bound, if below the handle's */
+    bool fresh_connection;    /* not on a kept-alive connection: libcurl silently sends a
+                                 request again when a reused connection closes without an
+                                 answer: a write is repeated only by the retry loop, which
+                                 knows whether that is safe, and says so */
 } opt__request;
 
 typedef struct opt__response {
@@ -33,8 +38,11 @@ typedef struct opt__response {
     bool retryable;       /* no response for a reason worth retrying:
                              refused, reset, empty reply, timeout */
     bool over_cap;        /* the body passed OPT_HTTP_BODY_MAX (the answer is cut) */
-    char net_msg[512];    /* what went wrong on the network; also a redirect, which
-                             is not followed (status says which) */
+    bool not_sent;        /* no response, and the request surely never reached the
+                             server (no connection was made): a write did not land */
+    char net_msg[512];    /* what went wrong on the network, in words naming the URL
+                             ("the answer from URL ended after 312 of 1,024 bytes");
+                             also a redirect, which is not followed (status says which) */
     cx_buf body;
     char etag[128];
     char retry_after[128];

@@ -30,6 +30,13 @@ READMES = ["README.md", "sim/README.md", "mockcxone/README.md", "optimizer/READM
 
 # (file, first line of the block) -> ("run" | "mock" | "servers" | "skip", why)
 BLOCKS = {
+    ("README.md", "# one recorder per host: the token endpoint's and the API's"):
+        ("skip", "records a real tenant on CXone's hosts; tests/mock/test_mock_session.c makes "
+                 "the same round trip offline (record through a mock, replay, same outcomes)"),
+    ("mockcxone/README.md", "# record: every request proxied to UPSTREAM (libcurl), each "
+                            "exchange kept"):
+        ("skip", "proxies to a real tenant; tests/mock/test_mock_session.c records and replays "
+                 "a mock"),
     ("README.md", "./dev run     # install what is missing, build, run the scenario library, "
                   "print the outcome table"):
         ("skip", "builds and runs everything: what ./dev does around this very test"),

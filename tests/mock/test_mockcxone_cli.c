@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "cxhttp.h"
 #include "cxproc.h"
 #include "cxtest.h"
@@ -144,14 +146,14 @@ static void test_port_in_use(void)
 /* SIGTERM or SIGINT ends the server while a fault's 600 s delay holds a
  * request (the bound below is generous on purpose: it tells "stops" from
  * "waits for the delay", it measures nothing). */
-static void stop_while_held(int sig)
+static void stop_while_held(int sig, const char *rule)
 {
     char *dir = cx_test_tmpdir("mockhold");
     char faults[512];
     snprintf(faults, sizeof faults, "%s/f.json", dir);
     FILE *f = fopen(faults, "w");
     CX_REQUIRE(f != NULL);
-    fputs("{\"faults\":[{\"path\":\"/api/**\",\"delayMs\":600000}]}", f);
+    fprintf(f, "{\"faults\":[%s]}", rule);
     fclose(f);
     char line[256];
     int fd;
@@ -187,8 +189,103 @@ static void stop_while_held(int sig)
     free(dir);
 }
 
-static void test_sigterm_while_held(void) { stop_while_held(SIGTERM); }
-static void test_sigint_while_held(void) { stop_while_held(SIGINT); }
+#define HELD "{\"path\":\"/api/**\",\"delayMs\":600000}"
+static void test_sigterm_while_held(void) { stop_while_held(SIGTERM, HELD); }
+static void test_sigint_while_held(void) { stop_while_held(SIGINT, HELD); }
+/* hang: accepted and never answered, yet a stop ends it */
+static void test_sigterm_while_hanging(void)
+{
+    stop_while_held(SIGTERM, "{\"path\":\"/api/**\",\"action\":\"hang\"}");
+}
+
+/* --record keeps its file whole: after each exchange, and when SIGTERM
+ * comes while one is in flight (held 600 s upstream), which the stop does
+ * not wait for (the bound is generous: it tells "stops" from "waits"). */
+static void test_record_whole_on_sigterm(void)
+{
+    char *dir = cx_test_tmpdir("mockrec");
+    char faults[512], session[512], line[256];
+    snprintf(faults, sizeof faults, "%s/f.json", dir);
+    snprintf(session, sizeof session, "%s/session.json", dir);
+    FILE *f = fopen(faults, "w");
+    CX_REQUIRE(f != NULL);
+    fputs("{\"faults\":[{\"path\":\"/api/v2/campaigns/slow\",\"delayMs\":600000}]}", f);
+    fclose(f);
+    int ufd, rfd;
+    pid_t up = spawn((char *const[]){"mockcxone", "--port", "0", "--faults", faults, NULL}, line,
+                     sizeof line, &ufd);
+    unsigned uport = port_of(line);
+    CX_REQUIRE(uport > 0);
+    char upstream[64];
+    snprintf(upstream, sizeof upstream, "http://127.0.0.1:%u", uport);
+    pid_t rec = spawn((char *const[]){"mockcxone", "--port", "0", "--record", upstream, "--out",
+                                      session, NULL},
+                      line, sizeof line, &rfd);
+    unsigned rport = port_of(line);
+    CX_REQUIRE(rport > 0);
+    char url[128];
+    cx_http_resp r;
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/auth/token", rport);
+    const char *form[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+    CX_ASSERT_INT_EQ(cx_http("POST", url, form,
+                             "grant_type=client_credentials&client_id=cxopt-dev&client_secret="
+                             "cxopt-dev-secret",
+                             &r),
+                     200);
+    cx_http_resp_free(&r);
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/api/v2/campaigns/c-1001", rport);
+    CX_ASSERT_INT_EQ(cx_http("GET", url, NULL, NULL, &r), 401); /* no token: recorded too */
+    cx_http_resp_free(&r);
+    /* after each exchange the file is whole */
+    char *text = cx_slurp(session);
+    cJSON *doc = text ? cJSON_Parse(text) : NULL;
+    CX_ASSERT_INT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "exchanges")), 2);
+    CX_ASSERT_NOT_CONTAINS(text, "cxopt-dev-secret");
+    cJSON_Delete(doc);
+    free(text);
+    /* one in flight: a raw request the upstream holds */
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)rport)};
+    inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+    CX_REQUIRE(connect(c, (struct sockaddr *)&to, sizeof to) == 0);
+    const char *req = "GET /api/v2/campaigns/slow HTTP/1.1\r\nHost: x\r\n\r\n";
+    CX_REQUIRE(send(c, req, strlen(req), MSG_NOSIGNAL) == (ssize_t)strlen(req));
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/__admin/faults", uport);
+    bool held = false;
+    for (int i = 0; i < 500 && !held; i++) {
+        if (cx_http("GET", url, NULL, NULL, &r) == 200 && strstr(r.body, "\"fired\":1"))
+            held = true;
+        cx_http_resp_free(&r);
+        if (!held)
+            usleep(10000);
+    }
+    CU_ASSERT(held);
+    kill(rec, SIGTERM);
+    int status = wait_bounded(rec, 10);
+    CU_ASSERT(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    close(c);
+    text = cx_slurp(session);
+    doc = text ? cJSON_Parse(text) : NULL;
+    CU_ASSERT(doc != NULL);
+    CX_ASSERT_INT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "exchanges")), 2);
+    cJSON_Delete(doc);
+    free(text);
+    /* nothing else left beside it: no temporary file */
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "ls %s | grep -c tmp", dir);
+    FILE *ls = popen(cmd, "r");
+    char n[16] = "";
+    CU_ASSERT(ls && fgets(n, sizeof n, ls));
+    if (ls)
+        pclose(ls);
+    CX_ASSERT_INT_EQ(atoi(n), 0);
+    kill(up, SIGTERM);
+    CU_ASSERT(wait_bounded(up, 10) != -1);
+    close(ufd);
+    close(rfd);
+    cx_test_rmtree(dir);
+    free(dir);
+}
 
 static void test_help_and_bad_args(void)
 {
@@ -226,6 +323,8 @@ static const cx_test_case cases[] = {
     {"help_and_bad_args", test_help_and_bad_args},
     {"port_in_use", test_port_in_use},
     {"sigterm_while_held", test_sigterm_while_held},
+    {"sigterm_while_hanging", test_sigterm_while_hanging},
+    {"record_whole_on_sigterm", test_record_whole_on_sigterm},
     {"sigint_while_held", test_sigint_while_held},
     {NULL, NULL},
 };

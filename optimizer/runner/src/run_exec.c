@@ -409,6 +409,8 @@ run_status run_scenario_run(const run_scenario *s, const run_options *o, run_res
     os.predict_max_replications = s->predict_replications;
     os.predict_threads = 1; /* runs go in parallel instead (--jobs) */
     os.clock = clk;
+    if (s->timeout_ms > 0) /* wire faults hold real time: hang, dribble, slow-close */
+        os.timeout_ms = s->timeout_ms;
     os.seed = r->seed * 2654435761ULL + 17;
     if (opt_optimizer_create(&os, &opt, &e) != OPT_OK) {
         st = cx_error_set(err, RUN_EFAIL, "%s: the optimizer: %s", s->file, e.msg);

@@ -51,6 +51,7 @@ struct run_scenario {
     int predict_replications;
     char scope[128];
     double token_ttl_s;
+    long timeout_ms;            /* the optimizer's bound on one exchange, real time; 0: its default */
     double rate, burst;
     bool webhook;
     struct cJSON *faults;       /* {"faults":[...]} with from/until in seconds (seed paths) */

@@ -447,9 +447,11 @@ static int parse(run_scenario *s, const cJSON *root, cx_error *err)
     if ((has = cx_jobj_child(&top, "client", false, &cl)) < 0)
         return -1;
     const char *scope = NULL;
-    static const char *const clk[] = {"scope", "tokenTtl", NULL};
+    static const char *const clk[] = {"scope", "tokenTtl", "timeoutMs", NULL};
+    s->timeout_ms = 0;
     if (has && (cx_jobj_only(&cl, clk) || cx_jobj_str(&cl, "scope", false, &scope) ||
-                cx_jobj_num(&cl, "tokenTtl", false, 1, 1e7, &s->token_ttl_s)))
+                cx_jobj_num(&cl, "tokenTtl", false, 1, 1e7, &s->token_ttl_s) ||
+                cx_jobj_int(&cl, "timeoutMs", false, 100, 600000, &s->timeout_ms)))
         return -1;
     if (scope)
         cx_copy(s->scope, sizeof s->scope, scope);
