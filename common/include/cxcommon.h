@@ -8,6 +8,8 @@
  *   cx_buf    a growable byte buffer with a hard cap
  *   cx_jobj   a reader for JSON objects that names the file and key path of
  *             every problem ("scen.json: campaign.talkTime.mean: must be >= 0")
+ *   cx_map    one parallel map: units 0..n-1, each run once, on threads (or,
+ *             through a program's backend, on MPI ranks as well)
  *
  * Nothing here keeps global mutable state; every object has one owner, and
  * every destroy/free function accepts NULL.
@@ -172,5 +174,69 @@ int cx_jobj_fail(cx_jobj *o, const char *key, const char *fmt, ...) CX_PRINTF(3,
 /* Writes "<path>.<key>" (or "<path>[i]" when key is NULL) into buf. */
 void cx_jobj_subpath(const cx_jobj *o, const char *key, int index, char *buf,
                      size_t n);
+
+/* ---------------------------------------------------------- parallel map */
+
+/* One parallel map: runs units 0..n-1 of a job, each exactly once, in any
+ * order, on any worker. It is the project's only pool of workers (sweep
+ * points, replications, scenarios).
+ *
+ * Results do not depend on the number of workers because a unit depends on
+ * its index alone: run(ctx, i) reads what is shared read-only, writes only
+ * unit i's own slot in ctx, and takes its random numbers from a seed derived
+ * from i. The map makes no promise about order; it promises that when
+ * cx_map_run returns, every unit that was due here has run.
+ *
+ * A failing unit records its failure in its own slot (a status and a
+ * cx_error beside its result); the map goes on with the others. The map's
+ * own status says only whether it could run the job at all.
+ *
+ * Backends. NULL is the threads backend: up to job->threads threads of this
+ * process (the calling thread is one of them; <= 1 runs every unit on it, in
+ * index order). A program may pass another backend, such as the MPI one of
+ * cxdialer's programs (common/tools/cx_mpi.h), which splits the units among
+ * processes, runs each process's share on job->threads threads, and gathers
+ * every result into one process with pack and unpack. A job without pack and
+ * unpack cannot leave its process: such a backend refuses it (CX_MAP_EINVAL).
+ */
+typedef enum cx_map_status {
+    CX_MAP_OK = 0,
+    CX_MAP_EINVAL, /* no run function, or a job the backend cannot carry */
+    CX_MAP_ENOMEM,
+    CX_MAP_EIO     /* a backend's transport failed (the text says how) */
+} cx_map_status;
+
+typedef struct cx_map_job {
+    size_t n;                  /* units 0..n-1 */
+    int threads;               /* workers in each process; <= 1: one */
+    void *ctx;
+    /* Runs unit i (on a worker thread). */
+    void (*run)(void *ctx, size_t i);
+    /* Optional: unit i has finished in this process; calls are serialised
+     * (the map holds its lock), for a progress line. */
+    void (*done)(void *ctx, size_t i);
+    /* Optional, for backends that run units in other processes: appends
+     * unit i's result (its failure included) to out as bytes (0, or -1 when
+     * out of memory), and, in the gathering process, puts those bytes back
+     * into unit i's slot (0, or -1 with err set). */
+    int (*pack)(void *ctx, size_t i, cx_buf *out);
+    int (*unpack)(void *ctx, size_t i, const void *data, size_t len, cx_error *err);
+} cx_map_job;
+
+/* "out of memory", ... for a cx_map_status (the cx_error says more). */
+const char *cx_map_strerror(int st);
+
+/* A way to run a job. `run` returns a cx_map_status and fills err. */
+typedef struct cx_map_backend {
+    const char *name;          /* "threads", "mpi" */
+    void *self;
+    int (*run)(void *self, const cx_map_job *job, cx_error *err);
+} cx_map_backend;
+
+/* Runs the job on `backend` (NULL: the threads backend). */
+int cx_map_run(const cx_map_backend *backend, const cx_map_job *job, cx_error *err);
+/* The threads backend itself, for backends built on it: runs the units
+ * `index[0..count-1]` (or 0..job->n-1 when index is NULL). */
+int cx_map_threads(const cx_map_job *job, const size_t *index, size_t count, cx_error *err);
 
 #endif /* CXCOMMON_H */

@@ -27,9 +27,11 @@ typedef struct cli_args {
     /* run and compare */
     const char *policy, *policies, *junit, *plot, *report, *audit_dir;
     int seeds, jobs;
+    int shard_k, shard_n;   /* run --shard K/N; 0/0: the whole list */
     bool real_time;
     const char *profile_given; /* --profile or CXONE_PROFILE, when either was given */
-    /* calibrate */
+    struct cx_mpi *mpi;     /* the MPI job this process is part of (cx_mpi.h) */
+    /* calibrate; merge's --out too (NULL: stdout) */
     const char *since, *until, *out;
     int page_size;
 } cli_args;
@@ -41,6 +43,7 @@ int cli_apply(cli_args *a);
 int cli_show(cli_args *a);
 int cli_run(cli_args *a);
 int cli_compare(cli_args *a);
+int cli_merge(cli_args *a);
 int cli_calibrate(cli_args *a);
 
 /* Prints a cycle report for people. */

@@ -3,7 +3,6 @@
  * each owns its server, optimizer and clock, so results do not depend on
  * the order or the thread count (only wall latencies do). */
 #include <cjson/cJSON.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cx_mpi.h"
 #include "cx_plot.h"
 #include "cx_progress.h"
 #include "cxrun.h"
@@ -25,29 +25,66 @@ typedef struct job {
 
 typedef struct pool {
     job *jobs;
-    int n, next;
-    pthread_mutex_t lock;
     cx_progress progress;
 } pool;
 
-static void *worker(void *arg)
+/* Job i: its scenario, policy and seed offset are its own, so it depends on
+ * nothing but its index. */
+static void run_job(void *ctx, size_t i)
 {
-    pool *p = arg;
-    for (;;) {
-        pthread_mutex_lock(&p->lock);
-        int i = p->next++;
-        pthread_mutex_unlock(&p->lock);
-        if (i >= p->n)
-            return NULL;
-        job *j = &p->jobs[i];
-        j->st = run_scenario_run(j->s, &j->o, &j->r, &j->err);
-        char what[200];
-        snprintf(what, sizeof what, "last: %s (%s)", run_scenario_name(j->s),
-                 j->o.policy ? j->o.policy : run_scenario_policy(j->s));
-        pthread_mutex_lock(&p->lock);
-        cx_progress_step(&p->progress, what);
-        pthread_mutex_unlock(&p->lock);
+    job *j = &((pool *)ctx)->jobs[i];
+    j->st = run_scenario_run(j->s, &j->o, &j->r, &j->err);
+}
+
+static void job_done(void *ctx, size_t i)
+{
+    pool *p = ctx;
+    const job *j = &p->jobs[i];
+    char what[200];
+    snprintf(what, sizeof what, "last: %s (%s)", run_scenario_name(j->s),
+             j->o.policy ? j->o.policy : run_scenario_policy(j->s));
+    cx_progress_step(&p->progress, what);
+}
+
+/* A job's outcome for another MPI rank: status, error, the result's struct
+ * (its one pointer, the samples, cleared) and then the samples. */
+static int pack_job(void *ctx, size_t i, cx_buf *out)
+{
+    const job *j = &((pool *)ctx)->jobs[i];
+    run_result r = j->r;
+    r.samples = NULL;
+    int n = j->st == RUN_OK && j->r.samples ? j->r.n_samples : 0;
+    return cx_buf_append(out, &j->st, sizeof j->st) ||
+                   cx_buf_append(out, &j->err, sizeof j->err) ||
+                   cx_buf_append(out, &r, sizeof r) ||
+                   (n && cx_buf_append(out, j->r.samples, (size_t)n * sizeof *j->r.samples))
+               ? -1
+               : 0;
+}
+
+static int unpack_job(void *ctx, size_t i, const void *data, size_t len, cx_error *err)
+{
+    job *j = &((pool *)ctx)->jobs[i];
+    const char *p = data;
+    size_t head = sizeof j->st + sizeof j->err + sizeof j->r;
+    if (len < head || (len - head) % sizeof(run_sample) != 0)
+        return cx_error_set(err, RUN_EFAIL, "a scenario result of %zu bytes", len);
+    memcpy(&j->st, p, sizeof j->st);
+    memcpy(&j->err, p + sizeof j->st, sizeof j->err);
+    j->err.msg[CX_ERROR_MAX - 1] = '\0';
+    memcpy(&j->r, p + sizeof j->st + sizeof j->err, sizeof j->r);
+    size_t n = (len - head) / sizeof(run_sample);
+    j->r.samples = NULL;
+    j->r.n_samples = (int)n;
+    if (n) {
+        j->r.samples = malloc(n * sizeof *j->r.samples);
+        if (!j->r.samples) {
+            j->r.n_samples = 0;
+            return cx_error_set(err, RUN_ENOMEM, "out of memory");
+        }
+        memcpy(j->r.samples, p + head, n * sizeof *j->r.samples);
     }
+    return 0;
 }
 
 static double wall_now(void)
@@ -57,24 +94,25 @@ static double wall_now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Runs the jobs on up to `threads` threads, with a progress line on a
- * terminal unless quiet. */
-static void run_all(job *jobs, int n, int threads, const char *label, bool quiet)
+/* Runs the jobs on the parallel map: up to `threads` threads, and under
+ * mpirun spread over the ranks too (rank 0 gathers every result), with a
+ * progress line on a terminal unless quiet. Returns 0, or -1 having said
+ * why the map could not run. */
+static int run_all(const cli_args *a, job *jobs, int n, int threads, const char *label)
 {
-    pool p = {jobs, n, 0, PTHREAD_MUTEX_INITIALIZER, {0}};
-    cx_progress_start(&p.progress, label, n, quiet);
-    if (threads > n)
-        threads = n;
-    pthread_t t[64];
-    int started = 0;
-    for (; threads > 1 && started < threads && started < 64; started++)
-        if (pthread_create(&t[started], NULL, worker, &p) != 0)
-            break;
-    if (started == 0)
-        worker(&p);
-    for (int i = 0; i < started; i++)
-        pthread_join(t[i], NULL);
+    pool p = {.jobs = jobs};
+    /* under MPI rank 0 runs a share only: its count would mislead */
+    cx_progress_start(&p.progress, label, n, a->quiet || cx_mpi_size(a->mpi) > 1);
+    cx_map_job mj = {.n = (size_t)n, .threads = threads, .ctx = &p, .run = run_job,
+                     .done = job_done, .pack = pack_job, .unpack = unpack_job};
+    cx_error err = {0};
+    int st = cx_map_run(cx_mpi_backend(a->mpi), &mj, &err);
     cx_progress_end(&p.progress);
+    if (st != CX_MAP_OK) {
+        cli_error("%s: %s", label, err.msg);
+        return -1;
+    }
+    return 0;
 }
 
 static int jobs_or_cpus(const cli_args *a)
@@ -234,11 +272,24 @@ int cli_run(cli_args *a)
         rc = EXIT_USAGE;
         goto out;
     }
+    /* a shard: the K-th of N contiguous blocks of the sorted list, so the
+     * shards' reports, joined in shard order, are the whole run's */
+    int lo = 0, hi = n;
+    if (a->shard_n > 0) {
+        lo = (int)((long long)(a->shard_k - 1) * n / a->shard_n);
+        hi = (int)((long long)a->shard_k * n / a->shard_n);
+    }
     double wall0 = wall_now();
-    run_all(jobs, n, jobs_or_cpus(a), "cxopt run", a->quiet);
+    int threads = jobs_or_cpus(a) < hi - lo ? jobs_or_cpus(a) : hi - lo;
+    if (run_all(a, jobs + lo, hi - lo, threads, "cxopt run") != 0) {
+        rc = EXIT_FAILED;
+        goto out;
+    }
     double wall = wall_now() - wall0;
+    if (!cx_mpi_root(a->mpi)) /* rank 0 reports for the job */
+        goto out;
     int ran = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = lo; i < hi; i++) {
         if (jobs[i].st != RUN_OK) {
             cli_error("%s", jobs[i].err.msg);
             rc = EXIT_FAILED;
@@ -269,10 +320,15 @@ int cli_run(cli_args *a)
             passed += res[i].passed;
             runs += res[i].wall_s;
         }
-        int threads = jobs_or_cpus(a) < n ? jobs_or_cpus(a) : n;
-        printf("%d of %d scenarios passed in %.1f s (wall clock; the runs took %.1f s in all, "
-               "%d at a time)\n",
-               passed, n, wall, runs, threads);
+        char where[64] = "";
+        if (a->shard_n > 0)
+            snprintf(where, sizeof where, " (shard %d/%d of %d)", a->shard_k, a->shard_n, n);
+        char ranks[48] = "";
+        if (cx_mpi_size(a->mpi) > 1)
+            snprintf(ranks, sizeof ranks, " on each of %d MPI ranks", cx_mpi_size(a->mpi));
+        printf("%d of %d scenarios%s passed in %.1f s (wall clock; the runs took %.1f s in all, "
+               "%d at a time%s)\n",
+               passed, hi - lo, where, wall, runs, threads, ranks);
     }
     if (a->junit && run_write_junit(a->junit, res, ran, &err) != RUN_OK) {
         cli_error("%s", err.msg);
@@ -396,7 +452,15 @@ int cli_compare(cli_args *a)
         run_scenario_destroy(s);
         return EXIT_USAGE;
     }
-    run_all(jobs, n, jobs_or_cpus(a), "cxopt compare", a->quiet);
+    if (run_all(a, jobs, n, jobs_or_cpus(a), "cxopt compare") != 0 || !cx_mpi_root(a->mpi)) {
+        /* rank 0 reports for the job; another rank is done */
+        int mine = cx_mpi_root(a->mpi) ? EXIT_FAILED : EXIT_OK;
+        for (int i = 0; i < n; i++)
+            run_result_free(&jobs[i].r);
+        free(jobs);
+        run_scenario_destroy(s);
+        return mine;
+    }
     int rc = EXIT_OK;
     for (int i = 0; i < n; i++)
         if (jobs[i].st != RUN_OK) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cx_mpi.h"
 #include "dialsim.h"
 
 static const char usage_text[] =
@@ -51,12 +52,21 @@ static const char usage_text[] =
     "        scenario's \"profile\", else seed). --report DIR writes a static HTML\n"
     "        report there (index.html, failures first, and a page per scenario with\n"
     "        SVG charts over simulated time; an older report there is replaced).\n"
+    "        --shard K/N runs only the K-th of N shards (contiguous blocks of the\n"
+    "        sorted list), for a CI system's parallel jobs; cxopt merge joins them.\n"
+    "        Under mpirun (or srun) the scenarios are spread over the ranks, --jobs\n"
+    "        threads in each, and rank 0 writes the one table, JSON, JUnit, report.\n"
     "  compare SCENARIO [--policies static,adaptive,vicidial,oracle] [--seeds N]\n"
     "          (also do-nothing: the starting settings held, nothing written)\n"
     "          [--plot FILE.svg|.png] [--report DIR] [--json] [--quiet]\n"
     "        runs one scenario under each policy with the same seeds, side by side;\n"
     "        --plot draws window abandon rate and occupancy over simulated time;\n"
-    "        --report DIR writes the HTML report, policies side by side (first seed)\n"
+    "        --report DIR writes the HTML report, policies side by side (first seed);\n"
+    "        under mpirun the policies' seeds are spread over the ranks\n"
+    "  merge SHARD... [--out FILE]\n"
+    "        joins the JSON (--json) or JUnit (--junit) reports of run --shard 1/N ..\n"
+    "        N/N, given in shard order, into the report of one whole run (only the\n"
+    "        totals are recomputed); exit 1 if any scenario in them failed\n"
     "  calibrate --since DATE [--until DATE] --out MODEL.json [--report FILE.json]\n"
     "          [--page-size N] [--json]    (cxone profile)\n"
     "        fits the campaign model to the skill's completed contacts from CXone's\n"
@@ -152,9 +162,9 @@ enum {
     O_PREDICT_HOURS, O_PREDICT_REPS, O_AUDIT, O_RETRY_BASE, O_RETRY_CAP, O_RETRY_ATTEMPTS,
     O_RETRY_DEADLINE, O_TOKEN_SKEW, O_CONNECT_TIMEOUT, O_TIMEOUT, O_SEED, O_JSON, O_TARGET,
     O_RAMP, O_RAMP_INTERVAL, O_DRY_RUN, O_POLICY, O_POLICIES, O_JUNIT, O_SEEDS, O_PLOT, O_REPORT,
-    O_AUDIT_DIR, O_REAL_TIME, O_JOBS, O_AK_ID, O_AK_SECRET, O_TENANT, O_API_VERSION, O_MAPPING,
-    O_PREDICT_MAX, O_PREDICT_THREADS, O_HORIZON, O_REQUIRE_STATS, O_QUIET, O_SINCE, O_UNTIL,
-    O_OUT, O_PAGE_SIZE
+    O_AUDIT_DIR, O_REAL_TIME, O_JOBS, O_SHARD, O_AK_ID, O_AK_SECRET, O_TENANT, O_API_VERSION,
+    O_MAPPING, O_PREDICT_MAX, O_PREDICT_THREADS, O_HORIZON, O_REQUIRE_STATS, O_QUIET, O_SINCE,
+    O_UNTIL, O_OUT, O_PAGE_SIZE
 };
 
 static const struct option options[] = {
@@ -200,6 +210,7 @@ static const struct option options[] = {
     {"audit-dir", required_argument, NULL, O_AUDIT_DIR},
     {"real-time", no_argument, NULL, O_REAL_TIME},
     {"jobs", required_argument, NULL, O_JOBS},
+    {"shard", required_argument, NULL, O_SHARD},
     {"access-key-id", required_argument, NULL, O_AK_ID},
     {"access-key-secret", required_argument, NULL, O_AK_SECRET},
     {"tenant", required_argument, NULL, O_TENANT},
@@ -224,6 +235,35 @@ static int number(const char *opt, const char *v, double lo, double hi, double *
         return -1;
     }
     *out = d;
+    return 0;
+}
+
+/* --shard K/N: two whole numbers, 1 <= K <= N <= 10000. */
+static int parse_shard(const char *v, cli_args *a)
+{
+    char *end;
+    errno = 0;
+    long k = strtol(v, &end, 10), n = 0;
+    bool ok = end != v && *end == '/' && v[0] >= '0' && v[0] <= '9';
+    if (ok) {
+        const char *p = end + 1;
+        n = strtol(p, &end, 10);
+        ok = end != p && !*end && p[0] >= '0' && p[0] <= '9' && !errno;
+    }
+    if (!ok) {
+        cli_error("--shard %s: expected K/N, the K-th of N shards, such as 2/4", v);
+        return -1;
+    }
+    if (n < 1 || n > 10000) {
+        cli_error("--shard %s: N must be between 1 and 10000, got %ld", v, n);
+        return -1;
+    }
+    if (k < 1 || k > n) {
+        cli_error("--shard %s: K must be between 1 and N (%ld), got %ld", v, n, k);
+        return -1;
+    }
+    a->shard_k = (int)k;
+    a->shard_n = (int)n;
     return 0;
 }
 
@@ -310,6 +350,9 @@ static int parse(int argc, char **argv, cli_args *a)
         case O_SEEDS:
             if (number(name, optarg, 1, 1000, &d)) return -1;
             a->seeds = (int)d;
+            break;
+        case O_SHARD:
+            if (parse_shard(optarg, a) != 0) return -1;
             break;
         case O_JOBS:
             if (number(name, optarg, 1, 64, &d)) return -1;
@@ -441,42 +484,70 @@ static int load_files(cli_args *a)
     return 0;
 }
 
+static int dispatch(int argc, char **argv, cli_args *a)
+{
+    if (parse(argc, argv, a) != 0)
+        return EXIT_USAGE;
+    if (strcmp(a->command, "help") == 0) {
+        fputs(usage_text, stdout);
+        return EXIT_OK;
+    }
+    bool spread = strcmp(a->command, "run") == 0 || strcmp(a->command, "compare") == 0;
+    if (cx_mpi_size(a->mpi) > 1 && !spread) {
+        cli_error("%s: only run and compare spread their work over MPI ranks; run it as one "
+                  "process",
+                  a->command);
+        return EXIT_USAGE;
+    }
+    if (a->shard_n && strcmp(a->command, "run") != 0) {
+        cli_error("--shard is for run (the K-th of N shards of a scenario library), not %s",
+                  a->command);
+        return EXIT_USAGE;
+    }
+    if (a->out && strcmp(a->command, "merge") != 0 && strcmp(a->command, "calibrate") != 0) {
+        cli_error("--out is for merge and calibrate, not %s", a->command);
+        return EXIT_USAGE;
+    }
+    if (strcmp(a->command, "merge") == 0)
+        return cli_merge(a);
+    a->s.retry.notice = say_notice;
+    if (load_files(a) != 0)
+        return EXIT_USAGE;
+    if (opt_global_init() != OPT_OK) {
+        cli_error("cannot initialize libcurl");
+        return EXIT_FAILED;
+    }
+    int rc;
+    if (strcmp(a->command, "apply") == 0) {
+        rc = cli_apply(a);
+    } else if (strcmp(a->command, "show") == 0) {
+        rc = cli_show(a);
+    } else if (strcmp(a->command, "run") == 0) {
+        rc = cli_run(a);
+    } else if (strcmp(a->command, "compare") == 0) {
+        rc = cli_compare(a);
+    } else if (strcmp(a->command, "calibrate") == 0) {
+        rc = cli_calibrate(a);
+    } else {
+        cli_error("unknown command \"%s\" (see cxopt --help)", a->command);
+        rc = EXIT_USAGE;
+    }
+    opt_global_cleanup();
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     cli_args a;
     memset(&a, 0, sizeof a);
-    if (parse(argc, argv, &a) != 0)
-        return EXIT_USAGE;
-    if (strcmp(a.command, "help") == 0) {
-        fputs(usage_text, stdout);
-        return EXIT_OK;
-    }
-    a.s.retry.notice = say_notice;
-    if (load_files(&a) != 0) {
-        cJSON_Delete(a.model);
+    cx_error err = {0};
+    /* first: under mpirun, the ranks other than 0 fall silent here */
+    if (cx_mpi_start(&argc, &argv, &a.mpi, &err) != 0) {
+        cli_error("%s", err.msg);
         return EXIT_USAGE;
     }
-    if (opt_global_init() != OPT_OK) {
-        cli_error("cannot initialize libcurl");
-        cJSON_Delete(a.model);
-        return EXIT_FAILED;
-    }
-    int rc;
-    if (strcmp(a.command, "apply") == 0) {
-        rc = cli_apply(&a);
-    } else if (strcmp(a.command, "show") == 0) {
-        rc = cli_show(&a);
-    } else if (strcmp(a.command, "run") == 0) {
-        rc = cli_run(&a);
-    } else if (strcmp(a.command, "compare") == 0) {
-        rc = cli_compare(&a);
-    } else if (strcmp(a.command, "calibrate") == 0) {
-        rc = cli_calibrate(&a);
-    } else {
-        cli_error("unknown command \"%s\" (see cxopt --help)", a.command);
-        rc = EXIT_USAGE;
-    }
-    opt_global_cleanup();
+    int rc = dispatch(argc, argv, &a);
     cJSON_Delete(a.model);
+    cx_mpi_end(a.mpi);
     return rc;
 }

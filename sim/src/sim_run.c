@@ -171,27 +171,18 @@ static sim_status run_one(const sim_config *cfg, int index, bool batches, rep *o
     return SIM_OK;
 }
 
-/* ------------------------------------------------------------- threads */
+/* ------------------------------------- replications, on the parallel map */
 
-typedef struct pool {
+typedef struct reps_job {
     const sim_config *cfg;
     rep *reps;
-    int next, n;
     bool batches;
-    pthread_mutex_t lock;
-} pool;
+} reps_job;
 
-static void *worker(void *arg)
+static void run_rep(void *ctx, size_t i)
 {
-    pool *p = arg;
-    for (;;) {
-        pthread_mutex_lock(&p->lock);
-        int i = p->next++;
-        pthread_mutex_unlock(&p->lock);
-        if (i >= p->n)
-            return NULL;
-        run_one(p->cfg, i, p->batches, &p->reps[i]);
-    }
+    reps_job *j = ctx;
+    run_one(j->cfg, (int)i, j->batches, &j->reps[i]);
 }
 
 static void estimate(const double *x, int n, sim_estimate *out, double whole)
@@ -287,32 +278,23 @@ sim_status sim_run(const sim_config *cfg, int threads, sim_report **out, cx_erro
     if ((st = sim_config_check_memory(cfg, threads, err)) != SIM_OK)
         return st;
     int n = cfg->replications;
-    pool p = {.cfg = cfg, .n = n, .batches = n == 1};
+    reps_job p = {.cfg = cfg, .batches = n == 1};
     p.reps = calloc((size_t)n, sizeof *p.reps);
     sim_report *r = calloc(1, sizeof *r);
-    if (!p.reps || !r || pthread_mutex_init(&p.lock, NULL) != 0) {
+    if (!p.reps || !r) {
         free(p.reps);
         free(r);
         return cx_error_set(err, SIM_ENOMEM, "out of memory");
     }
-    if (threads > n || cfg->records) /* records: in order, on this thread */
-        threads = cfg->records ? 1 : n;
-    if (threads <= 1) {
-        worker(&p);
-    } else {
-        pthread_t tid[64];
-        if (threads > 64)
-            threads = 64;
-        int started = 0;
-        for (; started < threads; started++)
-            if (pthread_create(&tid[started], NULL, worker, &p) != 0)
-                break;
-        if (started == 0)
-            worker(&p);
-        for (int i = 0; i < started; i++)
-            pthread_join(tid[i], NULL);
+    /* records: in order, on this thread */
+    cx_map_job job = {.n = (size_t)n, .threads = cfg->records ? 1 : threads, .ctx = &p,
+                      .run = run_rep};
+    cx_error merr = {0};
+    if (cx_map_run(NULL, &job, &merr) != CX_MAP_OK) {
+        free(p.reps);
+        free(r);
+        return cx_error_set(err, SIM_ENOMEM, "%s", merr.msg);
     }
-    pthread_mutex_destroy(&p.lock);
     for (int i = 0; i < n; i++)
         if (p.reps[i].st != SIM_OK) {
             st = p.reps[i].st;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cx_mpi.h"
 #include "dialsim.h"
 #include "tools.h"
 
@@ -45,7 +46,9 @@ static const char usage[] =
     "        and optionally plots abandon rate (with its 95% interval) and occupancy\n"
     "        against the first varied key, with the regulatory limit drawn (gnuplot).\n"
     "        On a terminal it shows its progress (not with --quiet), and it says what\n"
-    "        it wrote. --out and --plot may not name the config file.\n"
+    "        it wrote. --out and --plot may not name the config file. Under mpirun\n"
+    "        (or srun) the points are spread over the ranks, --threads in each, and\n"
+    "        rank 0 writes the same CSV and plot as one process.\n"
     "\n"
     "exit status: 0 done, 1 the simulation failed, 2 bad input.\n";
 
@@ -234,9 +237,8 @@ static int cmd_erlang(int argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv, cx_mpi *mpi)
 {
-    gsl_set_error_handler_off();
     if (argc < 2) {
         fputs(usage, stderr);
         return 2;
@@ -246,13 +248,33 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         return 0;
     }
+    if (strcmp(argv[1], "sweep") == 0)
+        return dialsim_sweep(argc - 2, argv + 2, mpi);
+    if (cx_mpi_size(mpi) > 1) {
+        fprintf(stderr, "dialsim %s: only sweep spreads its work over MPI ranks; run it as "
+                        "one process\n",
+                argv[1]);
+        return 2;
+    }
     if (strcmp(argv[1], "erlang") == 0)
         return cmd_erlang(argc - 2, argv + 2);
     if (strcmp(argv[1], "fit") == 0)
         return dialsim_fit(argc - 2, argv + 2);
-    if (strcmp(argv[1], "sweep") == 0)
-        return dialsim_sweep(argc - 2, argv + 2);
     if (strcmp(argv[1], "run") == 0)
         return cmd_run(argc - 2, argv + 2);
     return cmd_run(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    cx_mpi *mpi = NULL;
+    cx_error err = {0};
+    if (cx_mpi_start(&argc, &argv, &mpi, &err) != 0) {
+        fprintf(stderr, "dialsim: %s\n", err.msg);
+        return 2;
+    }
+    int rc = dispatch(argc, argv, mpi);
+    cx_mpi_end(mpi);
+    return rc;
 }

@@ -3,11 +3,12 @@
  * Every grid point is a copy of the config with the varied keys set, checked
  * in full before anything runs (a bad point is an input error: exit 2,
  * nothing simulated). Point i runs on seeds derived from the config's seed
- * and i alone, so the CSV does not depend on the thread count. The CSV is
- * written to a temporary file and renamed into place. */
+ * and i alone, so the CSV does not depend on the thread count, nor on the
+ * number of MPI ranks (`mpirun -n N dialsim sweep`: the points are spread
+ * over the ranks, rank 0 writes). The CSV is written to a temporary file
+ * and renamed into place. */
 #include <cjson/cJSON.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cx_mpi.h"
 #include "cx_plot.h"
 #include "cx_progress.h"
 #include "dialsim.h"
@@ -36,9 +38,7 @@ typedef struct sweep {
     sim_config *cfgs;
     sim_report **reports;
     cx_error *errs;
-    int next;
     cx_progress progress;
-    pthread_mutex_t lock;
 } sweep;
 
 static int parse_vary(const char *spec, vary *v)
@@ -121,20 +121,56 @@ static void point_values(const sweep *s, int idx, double *vals)
     }
 }
 
-static void *worker(void *arg)
+/* Grid point i: its own seeds (set when the grid was built), its own slot. */
+static void run_point(void *ctx, size_t i)
 {
-    sweep *s = arg;
-    for (;;) {
-        pthread_mutex_lock(&s->lock);
-        int i = s->next++;
-        pthread_mutex_unlock(&s->lock);
-        if (i >= s->n_points)
-            return NULL;
-        sim_run(&s->cfgs[i], 1, &s->reports[i], &s->errs[i]);
-        pthread_mutex_lock(&s->lock);
-        cx_progress_step(&s->progress, NULL);
-        pthread_mutex_unlock(&s->lock);
+    sweep *s = ctx;
+    sim_run(&s->cfgs[i], 1, &s->reports[i], &s->errs[i]);
+}
+
+static void point_done(void *ctx, size_t i)
+{
+    (void)i;
+    cx_progress_step(&((sweep *)ctx)->progress, NULL);
+}
+
+/* A point's result for another process: the report (or NULL and the
+ * error), as its struct's bytes. A sweep keeps no series (intervalMinutes
+ * is 0) and the interval method is one of two names, so no pointer travels. */
+static int pack_point(void *ctx, size_t i, cx_buf *out)
+{
+    const sweep *s = ctx;
+    unsigned char ok = s->reports[i] != NULL;
+    if (cx_buf_append(out, &ok, 1))
+        return -1;
+    if (!ok)
+        return cx_buf_append(out, &s->errs[i], sizeof s->errs[i]);
+    sim_report r = *s->reports[i];
+    unsigned char batch = r.ci_method && strcmp(r.ci_method, "batch means") == 0;
+    r.ci_method = NULL;
+    r.series = NULL;
+    r.n_series = 0;
+    return cx_buf_append(out, &batch, 1) || cx_buf_append(out, &r, sizeof r) ? -1 : 0;
+}
+
+static int unpack_point(void *ctx, size_t i, const void *data, size_t len, cx_error *err)
+{
+    sweep *s = ctx;
+    const unsigned char *p = data;
+    if (len == 1 + sizeof(cx_error) && p[0] == 0) {
+        memcpy(&s->errs[i], p + 1, sizeof s->errs[i]);
+        s->errs[i].msg[CX_ERROR_MAX - 1] = '\0';
+        return 0;
     }
+    if (len != 2 + sizeof(sim_report) || p[0] != 1)
+        return cx_error_set(err, 1, "a sweep point of %zu bytes, not a report", len);
+    sim_report *r = malloc(sizeof *r);
+    if (!r)
+        return cx_error_set(err, 1, "out of memory");
+    memcpy(r, p + 2, sizeof *r);
+    r->ci_method = p[1] ? "batch means" : "replications";
+    s->reports[i] = r;
+    return 0;
 }
 
 /* A rate's interval bound as the CSV keeps it: in [0, 1]. The t interval
@@ -256,7 +292,7 @@ static bool same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
-int dialsim_sweep(int argc, char **argv)
+int dialsim_sweep(int argc, char **argv, cx_mpi *mpi)
 {
     sweep s;
     memset(&s, 0, sizeof s);
@@ -376,20 +412,20 @@ int dialsim_sweep(int argc, char **argv)
         if (reps > 0)
             s.cfgs[parsed].replications = (int)reps;
     }
-    pthread_mutex_init(&s.lock, NULL);
-    cx_progress_start(&s.progress, "dialsim sweep", s.n_points, quiet);
-    int nt = (int)threads < s.n_points ? (int)threads : s.n_points;
-    pthread_t tid[64];
-    int started = 0;
-    for (; started < nt; started++)
-        if (pthread_create(&tid[started], NULL, worker, &s) != 0)
-            break;
-    if (started == 0)
-        worker(&s);
-    for (int i = 0; i < started; i++)
-        pthread_join(tid[i], NULL);
-    pthread_mutex_destroy(&s.lock);
+    /* under MPI rank 0 runs a share only: its count would mislead */
+    cx_progress_start(&s.progress, "dialsim sweep", s.n_points, quiet || cx_mpi_size(mpi) > 1);
+    cx_map_job job = {.n = (size_t)s.n_points, .threads = (int)threads, .ctx = &s,
+                      .run = run_point, .done = point_done, .pack = pack_point,
+                      .unpack = unpack_point};
+    int mst = cx_map_run(cx_mpi_backend(mpi), &job, &err);
     cx_progress_end(&s.progress);
+    if (mst != CX_MAP_OK) {
+        fprintf(stderr, "dialsim: sweep: %s\n", err.msg);
+        rc = 1;
+        goto out;
+    }
+    if (!cx_mpi_root(mpi)) /* rank 0 writes what the job found */
+        goto out;
     for (int i = 0; i < s.n_points; i++)
         if (!s.reports[i]) {
             fprintf(stderr, "dialsim: sweep point %d: %s\n", i, s.errs[i].msg);
@@ -401,10 +437,13 @@ int dialsim_sweep(int argc, char **argv)
         goto out;
     }
     int reps_each = s.cfgs[0].replications;
+    char ranks[64];
+    snprintf(ranks, sizeof ranks, ", spread over %d MPI ranks", cx_mpi_size(mpi));
     if (!quiet)
-        printf("dialsim: wrote %s: %d point%s x %d replication%s, %g simulated hours each\n",
+        printf("dialsim: wrote %s: %d point%s x %d replication%s, %g simulated hours each%s\n",
                out, s.n_points, s.n_points == 1 ? "" : "s", reps_each,
-               reps_each == 1 ? "" : "s", s.cfgs[0].hours);
+               reps_each == 1 ? "" : "s", s.cfgs[0].hours,
+               cx_mpi_size(mpi) > 1 ? ranks : "");
     if (plot_out) {
         if (plot(&s, out, plot_out, limit) != 0) {
             rc = 1;

@@ -5,7 +5,9 @@
 int dialsim_threads(void);
 /* Parses a number in [lo, hi]; prints the error and returns -1. */
 int dialsim_number(const char *what, const char *v, double lo, double hi, double *out);
-int dialsim_sweep(int argc, char **argv);
+typedef struct cx_mpi cx_mpi;
+/* `sweep`; under mpirun the points are spread over the ranks (cx_mpi.h). */
+int dialsim_sweep(int argc, char **argv, cx_mpi *mpi);
 int dialsim_fit(int argc, char **argv);
 
 #include <stdbool.h>

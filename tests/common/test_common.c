@@ -1,4 +1,4 @@
-/* test_common.c - cx_error, cx_clock, cx_buf and the JSON reader. */
+/* test_common.c - cx_error, cx_clock, cx_buf, the JSON reader and the parallel map. */
 #include "cxcommon.h"
 #include "cxtest.h"
 
@@ -200,6 +200,119 @@ static void test_error_prefix(void)
     CX_ASSERT_STR_EQ(small, "abc");
 }
 
+/* ---------------------------------------------------------- parallel map */
+
+typedef struct map_ctx {
+    size_t n;
+    int *runs;            /* per unit: how often it ran */
+    unsigned long long *out;
+    size_t *order;        /* the order units finished in */
+    size_t done;
+} map_ctx;
+
+/* A unit whose result depends on its index alone: a long xorshift chain. */
+static void map_unit(void *ctx, size_t i)
+{
+    map_ctx *m = ctx;
+    unsigned long long x = 0x9e3779b97f4a7c15ULL ^ (i + 1);
+    for (int k = 0; k < 20000; k++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+    }
+    m->out[i] = x;
+    m->runs[i]++;
+}
+
+static void map_done(void *ctx, size_t i)
+{
+    map_ctx *m = ctx; /* serialised by the map */
+    m->order[m->done++] = i;
+}
+
+static void map_with(size_t n, int threads, map_ctx *m)
+{
+    m->n = n;
+    m->done = 0;
+    m->runs = calloc(n, sizeof *m->runs);
+    m->out = calloc(n, sizeof *m->out);
+    m->order = calloc(n, sizeof *m->order);
+    CX_REQUIRE(m->runs && m->out && m->order);
+    cx_map_job job = {.n = n, .threads = threads, .ctx = m, .run = map_unit, .done = map_done};
+    cx_error err = {0};
+    CX_ASSERT_INT_EQ(cx_map_run(NULL, &job, &err), CX_MAP_OK);
+}
+
+static void map_free(map_ctx *m)
+{
+    free(m->runs);
+    free(m->out);
+    free(m->order);
+}
+
+static void test_map_each_unit_once(void)
+{
+    static const int threads[] = {1, 2, 4, 8, 300};
+    for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++) {
+        map_ctx m;
+        map_with(257, threads[t], &m);
+        for (size_t i = 0; i < m.n; i++)
+            cx__assert_fmt(m.runs[i] == 1, __LINE__, __FILE__, "%d threads: unit %zu ran %d times",
+                           threads[t], i, m.runs[i]);
+        CX_ASSERT_INT_EQ((int)m.done, 257);
+        if (threads[t] == 1) /* one worker: the calling thread, in index order */
+            for (size_t i = 0; i < m.n; i++)
+                CX_ASSERT_INT_EQ((int)m.order[i], (int)i);
+        map_free(&m);
+    }
+    map_ctx none;
+    map_with(0, 4, &none); /* nothing to do is not an error */
+    CX_ASSERT_INT_EQ((int)none.done, 0);
+    map_free(&none);
+}
+
+static void test_map_same_bytes_any_workers(void)
+{
+    map_ctx one, four;
+    map_with(500, 1, &one);
+    map_with(500, 4, &four);
+    CU_ASSERT(memcmp(one.out, four.out, 500 * sizeof *one.out) == 0);
+    map_free(&one);
+    map_free(&four);
+}
+
+static int fake_backend_calls;
+
+static int fake_backend(void *self, const cx_map_job *job, cx_error *err)
+{
+    (void)self;
+    fake_backend_calls++;
+    /* a backend built on the threads one: here, the odd units only */
+    size_t idx[] = {1, 3, 5};
+    return cx_map_threads(job, idx, 3, err);
+}
+
+static void test_map_backend_and_errors(void)
+{
+    map_ctx m = {0};
+    m.runs = calloc(6, sizeof *m.runs);
+    m.out = calloc(6, sizeof *m.out);
+    m.order = calloc(6, sizeof *m.order);
+    CX_REQUIRE(m.runs && m.out && m.order);
+    cx_map_backend b = {.name = "fake", .run = fake_backend};
+    cx_map_job job = {.n = 6, .threads = 3, .ctx = &m, .run = map_unit};
+    cx_error err = {0};
+    CX_ASSERT_INT_EQ(cx_map_run(&b, &job, &err), CX_MAP_OK);
+    CX_ASSERT_INT_EQ(fake_backend_calls, 1);
+    for (int i = 0; i < 6; i++)
+        CX_ASSERT_INT_EQ(m.runs[i], i % 2);
+    map_free(&m);
+    job.run = NULL;
+    CX_ASSERT_INT_EQ(cx_map_run(NULL, &job, &err), CX_MAP_EINVAL);
+    CX_ASSERT_CONTAINS(err.msg, "no run function");
+    CX_ASSERT_STR_EQ(cx_map_strerror(CX_MAP_ENOMEM), "out of memory");
+}
+
 static const cx_test_case json_cases[] = {
     {"parse_error_position", test_parse_error_position},
     {"parse_refuses_escaped_nul", test_parse_refuses_escaped_nul},
@@ -216,9 +329,16 @@ static const cx_test_case misc_cases[] = {
     {"error_prefix", test_error_prefix},
     {NULL, NULL},
 };
+static const cx_test_case map_cases[] = {
+    {"map_each_unit_once", test_map_each_unit_once},
+    {"map_same_bytes_any_workers", test_map_same_bytes_any_workers},
+    {"map_backend_and_errors", test_map_backend_and_errors},
+    {NULL, NULL},
+};
 static const cx_test_suite suites[] = {
     {"json", NULL, NULL, json_cases},
     {"misc", NULL, NULL, misc_cases},
+    {"map", NULL, NULL, map_cases},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -47,6 +47,17 @@ BLOCKS = {
     ("README.md", "build/optimizer/cxopt run scenarios --report report --quiet    # then open "
                   "report/index.html"):
         ("run", "the HTML reports of run and compare"),
+    ("README.md", "mpirun -n 8 build/sim/dialsim sweep sim/examples/abandon-sweep.json \\"):
+        ("skip", "needs a build with MPI and mpirun (the ASan build has none); tests/par's "
+                 "par_mpi-sweep, par_mpi-compare and par_mpi-run run these commands under "
+                 "mpirun -n 3"),
+    ("README.md", "#!/bin/sh"):
+        ("skip", "a Slurm batch script: needs a cluster"),
+    ("README.md", "build/optimizer/cxopt run scenarios --shard 1/3 --junit shard-1.xml "
+                  "--json --quiet > shard-1.json"):
+        ("skip", "the whole library once more, in three shards: tests/par's par_shards runs "
+                 "these commands (and merges the shards against one run) on five small "
+                 "scenarios"),
     ("README.md", "export CXONE_PROFILE=cxone"):
         ("skip", "needs a real tenant: its values are placeholders (\"...\")"),
     ("sim/README.md", "build/sim/dialsim run sim/examples/typical.json"):
