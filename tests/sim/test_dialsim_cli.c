@@ -262,14 +262,18 @@ static void test_plot_not_half_written(void)
                     "dialer.answerRate=0.6:0.7:0.1", "--replications", "2", "--out", csv,
                     "--plot", svg, "--quiet", NULL};
     struct stat st;
-    /* no gnuplot at all */
+    /* no gnuplot at all; under valgrind (tests/valgrind.sh traces the
+     * child) a PATH without /usr/bin leaves valgrind unable to start the
+     * child, so that build checks only the half-written plot below */
     snprintf(path_env, sizeof path_env, "PATH=%s", bin);
     char *env[] = {path_env, NULL};
-    CX_ASSERT_INT_EQ(cx_run(argv, env, out, sizeof out, err, sizeof err), 1);
-    CX_ASSERT_CONTAINS(err, "dialsim: cannot run gnuplot: it is not on the PATH (install "
-                            "gnuplot-nox)");
-    CU_ASSERT(stat(csv, &st) == 0);
-    CU_ASSERT(stat(svg, &st) != 0);
+    if (!getenv("CX_VALGRIND")) {
+        CX_ASSERT_INT_EQ(cx_run(argv, env, out, sizeof out, err, sizeof err), 1);
+        CX_ASSERT_CONTAINS(err, "dialsim: cannot run gnuplot: it is not on the PATH (install "
+                                "gnuplot-nox)");
+        CU_ASSERT(stat(csv, &st) == 0);
+        CU_ASSERT(stat(svg, &st) != 0);
+    }
     /* a gnuplot that writes half a plot, then fails */
     snprintf(fake, sizeof fake, "%s/gnuplot", bin);
     write_file(fake, "#!/bin/sh\n"
