@@ -4,6 +4,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 
 const char *const opt__rec_names[OPT__REC_COLUMNS + 1] = {
@@ -168,7 +169,7 @@ static opt_status put_value(const opt__records_map *m, int k, const cJSON *v, cx
     case OPT__REC_START:
         if (cJSON_IsString(v) && plain(v->valuestring))
             rc = cx_buf_printf(b, "%s", v->valuestring);
-        else if (cJSON_IsNumber(v))
+        else if (cJSON_IsNumber(v) && isfinite(v->valuedouble))
             rc = put_number(b, v->valuedouble);
         else
             return bad(err, what, index, f, k, "an RFC 3339 time or epoch seconds");
@@ -218,7 +219,7 @@ static opt_status put_value(const opt__records_map *m, int k, const cJSON *v, cx
                                                "63 characters without commas or quotes)");
         break;
     default: /* hour and the durations */
-        if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0))
+        if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0) || !isfinite(v->valuedouble))
             return bad(err, what, index, f, k,
                        k == OPT__REC_HOUR ? "an hour 0-23" : "a number of seconds >= 0 or null");
         rc = put_number(b, v->valuedouble);

@@ -84,6 +84,12 @@ int sim__dist_read(cx_jobj *o, const char *key, bool required, sim__dist *d)
             out.a = (out.mean * out.mean) / (out.sd * out.sd); /* shape */
             out.b = (out.sd * out.sd) / out.mean;              /* scale */
         }
+        /* a mean near 0 with a wide sd passes each bound but gives a
+         * shape or scale of 0 or infinity, and draws of NaN */
+        if (!(isfinite(out.a) && isfinite(out.b) && out.b > 0 &&
+              (out.kind == SIM__LOGNORMAL || out.a > 0)))
+            return cx_jobj_fail(&c, "mean", "a %s with mean %g and sd %g cannot be drawn from",
+                                kinds[kind], out.mean, out.sd);
         break;
     }
     case SIM__UNIFORM: {
