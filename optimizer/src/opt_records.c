@@ -176,7 +176,8 @@ static opt_status put_value(const opt__records_map *m, int k, const cJSON *v, cx
         break;
     case OPT__REC_OUTCOME: {
         char key[32];
-        if (cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble)
+        if (cJSON_IsNumber(v) && fabs(v->valuedouble) < 9e15 &&
+            v->valuedouble == (double)(long long)v->valuedouble)
             snprintf(key, sizeof key, "%lld", (long long)v->valuedouble);
         else if (cJSON_IsString(v) && strlen(v->valuestring) < sizeof key)
             cx_copy(key, sizeof key, v->valuestring);
@@ -256,6 +257,21 @@ opt_status opt__records_csv(const opt__records_map *m, const cJSON *contacts, lo
             continue;
         }
         row_index[(*rows)++] = index;
+        /* the fit places each record by its start or its hour: one of the
+         * two mapped fields must be there */
+        bool placed = false;
+        for (int k = OPT__REC_START; k <= OPT__REC_HOUR; k++) {
+            const cJSON *t = m->col[k].mapped
+                                 ? cJSON_GetObjectItemCaseSensitive(rec, m->col[k].field)
+                                 : NULL;
+            placed = placed || (t && !cJSON_IsNull(t) &&
+                                !(cJSON_IsString(t) && t->valuestring[0] == '\0'));
+        }
+        if (!placed && m->col[OPT__REC_HOUR].mapped) /* else put_value names the start */
+            return bad(err, what, index, m->col[OPT__REC_START].mapped
+                                             ? m->col[OPT__REC_START].field
+                                             : m->col[OPT__REC_HOUR].field,
+                       OPT__REC_START, "a start time or an hour, found neither");
         any = false;
         for (int k = 0; k < OPT__REC_COLUMNS; k++) {
             if (!m->col[k].mapped)

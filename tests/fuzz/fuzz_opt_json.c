@@ -68,8 +68,10 @@ static void json_doc(int which, const char *text, size_t len)
              * time is the one thing it checks that the conversion does not) */
             if (st == OPT_OK && rows > 0 &&
                 sim_fit_add_text(fit, csv.data, csv.len, "", &err) != SIM_OK &&
-                !strstr(err.msg, "start:"))
+                !strstr(err.msg, "start:")) {
+                fprintf(stderr, "the fit refused what the conversion wrote: %s\n", err.msg);
                 abort();
+            }
         }
         cx_buf_free(&csv);
         sim_fit_destroy(fit);
