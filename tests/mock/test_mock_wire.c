@@ -141,6 +141,20 @@ static void test_malformed_chunk(void)
     fx_stop(&f);
 }
 
+/* GET the campaign and check the answer came whole: as long as its
+ * Content-Length says, and a JSON object. */
+static void get_whole(fixture *f, wire_got *g)
+{
+    wire_get(f, "/api/v2/campaigns/c-1001", 10000, g);
+    long length;
+    const char *body = body_of(g, &length);
+    CX_REQUIRE(body != NULL);
+    CX_ASSERT_INT_EQ((long)strlen(body), length);
+    cJSON *j = cJSON_Parse(body);
+    CU_ASSERT(cJSON_IsObject(j));
+    cJSON_Delete(j);
+}
+
 /* dribble and bandwidth deliver the whole answer, in pieces: the reads
  * counted are at least the pieces sent with pauses between them. */
 static void test_dribble(void)
@@ -148,14 +162,7 @@ static void test_dribble(void)
     fixture f;
     start_with(&f, "\"action\":\"dribble\",\"chunks\":4,\"durationMs\":900");
     wire_got g;
-    wire_get(&f, "/api/v2/campaigns/c-1001", 10000, &g);
-    long length;
-    const char *body = body_of(&g, &length);
-    CX_REQUIRE(body != NULL);
-    CX_ASSERT_INT_EQ((long)strlen(body), length);
-    cJSON *j = cJSON_Parse(body);
-    CU_ASSERT(cJSON_IsObject(j));
-    cJSON_Delete(j);
+    get_whole(&f, &g);
     CX_ASSERT_GE(g.reads, 4);
     assert_journal_says(&f, "rule 0: dribble");
     fx_stop(&f);
@@ -166,11 +173,7 @@ static void test_bandwidth(void)
     fixture f;
     start_with(&f, "\"action\":\"bandwidth\",\"bytesPerSecond\":1000");
     wire_got g;
-    wire_get(&f, "/api/v2/campaigns/c-1001", 10000, &g);
-    long length;
-    const char *body = body_of(&g, &length);
-    CX_REQUIRE(body != NULL);
-    CX_ASSERT_INT_EQ((long)strlen(body), length);
+    get_whole(&f, &g);
     /* 100 bytes a tenth of a second: the answer (over 300 bytes) in 3 reads or more */
     CU_ASSERT(g.len > 300);
     CX_ASSERT_GE(g.reads, 3);
