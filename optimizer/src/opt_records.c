@@ -158,7 +158,9 @@ static opt_status put_value(const opt__records_map *m, int k, const cJSON *v, cx
 {
     const char *f = m->col[k].field;
     int rc = 0;
-    if (!v || cJSON_IsNull(v)) {
+    /* an empty start time is no time: the fit reads it as absent */
+    bool empty_start = k == OPT__REC_START && cJSON_IsString(v) && v->valuestring[0] == '\0';
+    if (!v || cJSON_IsNull(v) || empty_start) {
         if (k == OPT__REC_OUTCOME)
             return bad(err, what, index, f, k, "a disposition, found none");
         if (k == OPT__REC_START && !m->col[OPT__REC_HOUR].mapped) /* the fit needs one */

@@ -754,6 +754,14 @@ static void test_records_csv(void)
     CX_ASSERT_CONTAINS(err.msg, "completedContacts[3].contactStartDate: expected an RFC 3339 "
                                 "time or epoch seconds, found none");
     cJSON_Delete(page);
+    /* nor one whose start is an empty string (the fuzz smoke's finding) */
+    page = cJSON_Parse("[{\"contactStartDate\":\"\",\"primaryDispositionId\":15}]");
+    cx_buf_reset(&csv);
+    CU_ASSERT(opt__records_csv(&m, page, 4, "GET page", &csv, index, &rows, &inbound, &err) ==
+              OPT_EAPI);
+    CX_ASSERT_CONTAINS(err.msg, "completedContacts[4].contactStartDate: expected an RFC 3339 "
+                                "time or epoch seconds, found none");
+    cJSON_Delete(page);
     /* without otherOutcome an unlisted disposition is an error */
     m.other[0] = '\0';
     page = cJSON_Parse("[{\"contactStartDate\":\"2026-11-24T06:00:01Z\",\"primaryDispositionId\":3}]");
