@@ -136,6 +136,9 @@ typedef struct mock_options {
     unsigned per_ip_limit;        /* 64: connections one client address may hold, so
                                      that slow clients (slowloris) cannot take them all */
     unsigned connection_timeout_s; /* 30: idle connections are closed */
+    unsigned threads;             /* event-loop threads serving connections, each many at
+                                     once (none blocks: a fault's delay holds no thread);
+                                     0: one per core */
     double request_timeout_s;     /* 30: a request must arrive whole this long after its
                                      connection opened or its previous one was answered,
                                      however steadily it trickles in (slowloris); 0 = off */

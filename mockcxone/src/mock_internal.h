@@ -1,7 +1,8 @@
 /* mock_internal.h - the server handle and the route tables (internal).
  *
- * Threads: libmicrohttpd runs each connection on its own thread, so every
- * handler runs concurrently with every other. Each shared structure has
+ * Threads: libmicrohttpd's thread pool runs handlers on several threads
+ * at once (and the park's timer thread writes the wire faults), so every
+ * handler runs concurrently with others. Each shared structure has
  * one lock (the store's per-campaign locks, auth's, the faults', the
  * journal's, extras_lock below), and one rule holds for all of them:
  *
@@ -27,6 +28,7 @@
 #include "mock_fault.h"
 #include "mock_http.h"
 #include "mock_journal.h"
+#include "mock_park.h"
 #include "mock_seam.h"
 #include "mock_session.h"
 
@@ -54,10 +56,7 @@ struct mock_server {
     bool extras_ready;
     mock__seam_fn seam;      /* mock_seam.h; under extras_lock */
     void *seam_arg;
-    /* stop_cond wakes the connections a fault's delay holds (mock_server_stop) */
-    pthread_mutex_t stop_lock;
-    pthread_cond_t stop_cond;
-    bool stopping, stop_ready;
+    struct mock__park *park; /* parked connections (mock_park.h); while started */
 };
 
 /* A route handler: `p` holds the pattern's captured segments. */
@@ -85,9 +84,11 @@ void mock__dispatch(mock_server *s, const mock__req *req, mock__resp *r);
 bool mock__authorize(mock_server *s, const mock__req *req, const char *scope, char *client_id,
                      mock__resp *r);
 
-/* Writes the answer `r` broken as its wire fault says, straight on the
- * connection's socket (mock_wire.c); the caller then closes the connection.
- * Returns when done, when the client leaves, or when the server stops. */
-void mock__wire_send(mock_server *s, struct MHD_Connection *conn, const mock__resp *r);
+/* libmicrohttpd's callbacks: mock_pipeline.c. */
+enum MHD_Result mock__on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                 const char *method, const char *version,
+                                 const char *upload_data, size_t *upload_size, void **con_cls);
+void mock__on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                        enum MHD_RequestTerminationCode toe);
 
 #endif

@@ -1,11 +1,11 @@
-/* mock_server.c - the HTTP server: libmicrohttpd, the request pipeline
- * (size limit -> faults -> routes, or a recorded session -> journal), and
- * the server's life.
+/* mock_server.c - the server's life: options, create, start, stop.
  *
- * One thread per connection (libmicrohttpd's THREAD_PER_CONNECTION): a
- * fault's delay holds only its own connection; a connection limit, a limit
- * per client address and an idle timeout bound what slow or hostile
- * clients can hold. What the journal keeps of a request is mock_record.c's. */
+ * libmicrohttpd's epoll thread pool (one event-loop thread per core by
+ * default, `threads`) serves every connection; a request's way through the
+ * server is mock_pipeline.c's, and a fault's delay parks its connection
+ * (mock_park.h) so it holds no thread. A connection limit, a limit per
+ * client address, an idle timeout and a deadline per request
+ * (mock_deadline.h) bound what slow or hostile clients can hold. */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
@@ -20,8 +20,6 @@
 #include <unistd.h>
 
 #include "mock_internal.h"
-
-#define SINK_BODY_MAX (64 * 1024)
 
 const char *mock_strerror(mock_status st)
 {
@@ -64,356 +62,6 @@ void mock_options_default(mock_options *o)
     o->retry_after_on_429 = true;
 }
 
-/* ------------------------------------------------------------- routing */
-
-/* Matches "/a/{}/b" against a path; captures {} segments; a final {**}
- * captures the (non-empty) rest. */
-static bool match(const char *pat, const char *path, char p[MOCK_MAX_PARAMS][256])
-{
-    int k = 0;
-    while (*pat && *path) {
-        if (strcmp(pat, "{**}") == 0) {
-            if (k == MOCK_MAX_PARAMS || !cx_copy(p[k], 256, path))
-                return false;
-            return true;
-        }
-        if (pat[0] == '{' && pat[1] == '}') {
-            size_t n = strcspn(path, "/");
-            if (n == 0 || n >= 256 || k == MOCK_MAX_PARAMS)
-                return false;
-            memcpy(p[k], path, n);
-            p[k++][n] = '\0';
-            path += n;
-            pat += 2;
-        } else if (*pat++ != *path++) {
-            return false;
-        }
-    }
-    return *pat == '\0' && *path == '\0';
-}
-
-void mock__dispatch(mock_server *s, const mock__req *req, mock__resp *r)
-{
-    static const mock__route *const seed[] = {mock__admin_routes, mock__page_routes,
-                                              mock__seed_routes, NULL};
-    static const mock__route *const cxone[] = {mock__admin_routes, mock__page_routes,
-                                               mock__cxone_routes, NULL};
-    const mock__route *const *tables = s->o.profile == MOCK_PROFILE_CXONE ? cxone : seed;
-    char p[MOCK_MAX_PARAMS][256];
-    char allow[128] = "";
-    /* HEAD is GET without the body (RFC 9110 9.3.2); libmicrohttpd leaves
-     * the body out of a HEAD's answer and keeps its Content-Length */
-    const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
-    for (int t = 0; tables[t]; t++)
-        for (const mock__route *rt = tables[t]; rt->method; rt++) {
-            if (!match(rt->pattern, req->path, p))
-                continue;
-            if (strcmp(rt->method, method) == 0) {
-                rt->fn(s, req, p, r);
-                return;
-            }
-            const char *m = strcmp(rt->method, "GET") == 0 ? "GET, HEAD" : rt->method;
-            if (!strstr(allow, rt->method)) {
-                size_t used = strlen(allow);
-                snprintf(allow + used, sizeof allow - used, "%s%s", used ? ", " : "", m);
-            }
-        }
-    if (allow[0]) {
-        mock__resp_error(r, 405, "method_not_allowed", "%s is not allowed on %s (allowed: %s)",
-                         req->method, req->path, allow);
-        mock__resp_header(r, "Allow", "%s", allow);
-        return;
-    }
-    mock__resp_error(r, 404, "not_found", "no route for %s %.200s", req->method, req->path);
-}
-
-bool mock__authorize(mock_server *s, const mock__req *req, const char *scope, char *client_id,
-                     mock__resp *r)
-{
-    const char *h = mock__req_header(req, "Authorization");
-    /* RFC 6750 2.1: "Bearer" 1*SP b64token */
-    if (h && strncasecmp(h, "Bearer ", 7) == 0)
-        for (h += 7; *h == ' '; h++)
-            ;
-    else
-        h = NULL;
-    if (!h || !*h) {
-        mock__resp_error(r, 401, "unauthorized", "a bearer token is required");
-        mock__resp_header(r, "WWW-Authenticate", "Bearer realm=\"mockcxone\"");
-        return false;
-    }
-    char sc[256];
-    mock__token_state st = mock__auth_check(s->auth, h, client_id, sc);
-    if (st != MOCK_TOKEN_VALID) {
-        const char *why = st == MOCK_TOKEN_EXPIRED   ? "the access token expired"
-                          : st == MOCK_TOKEN_REVOKED ? "the access token was revoked"
-                                                     : "the access token is unknown";
-        mock__resp_error(r, 401, "invalid_token", "%s", why);
-        mock__resp_header(r, "WWW-Authenticate",
-                          "Bearer realm=\"mockcxone\", error=\"invalid_token\", "
-                          "error_description=\"%s\"",
-                          why);
-        return false;
-    }
-    if (scope && !mock__scope_has(sc, scope)) {
-        mock__resp_error(r, 403, "insufficient_scope",
-                         "the token's scope \"%s\" does not include %s", sc, scope);
-        mock__resp_header(r, "WWW-Authenticate",
-                          "Bearer realm=\"mockcxone\", error=\"insufficient_scope\", "
-                          "scope=\"%s\"",
-                          scope);
-        return false;
-    }
-    double wait = 1;
-    if (!mock__auth_take(s->auth, client_id, &wait)) {
-        mock__resp_error(r, 429, "rate_limited", "client %s is over its rate limit", client_id);
-        if (s->o.retry_after_on_429)
-            mock__resp_header(r, "Retry-After", "%.0f", wait);
-        return false;
-    }
-    return true;
-}
-
-/* ------------------------------------------------------------ pipeline */
-
-typedef struct conn_state {
-    mock__req req;
-    bool answered; /* a response was queued early (413) */
-} conn_state;
-
-/* A body over the limit but under this is read and thrown away before the
- * 413: answering early and closing on a client still sending makes its
- * kernel see a reset, and the client never reads the 413. Past this, or
- * with a Content-Length that does not parse, the request is refused
- * before its body is read. */
-#define DRAIN_MAX (16u << 20)
-
-static const char *status_word(int s)
-{
-    switch (s) {
-    case 400: return "bad_request";
-    case 401: return "invalid_token";
-    case 403: return "forbidden";
-    case 404: return "not_found";
-    case 409: return "conflict";
-    case 412: return "precondition_failed";
-    case 422: return "unprocessable";
-    case 429: return "rate_limited";
-    case 500: return "internal_error";
-    case 502: return "bad_gateway";
-    case 503: return "unavailable";
-    case 504: return "gateway_timeout";
-    default: return "injected";
-    }
-}
-
-/* Holds the calling connection for `ms` of real time, or until the server
- * stops (a fault's delay may be long: a stop must not wait for it). Returns
- * false when cut short by a stop. */
-static bool hold(mock_server *s, long ms)
-{
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += ms / 1000;
-    until.tv_nsec += (ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
-    pthread_mutex_lock(&s->stop_lock);
-    while (!s->stopping && pthread_cond_timedwait(&s->stop_cond, &s->stop_lock, &until) == 0)
-        ;
-    bool stopping = s->stopping;
-    pthread_mutex_unlock(&s->stop_lock);
-    return !stopping;
-}
-
-/* Applies a fired fault; returns true when it answered (or dropped) the
- * request, false when the request goes on to its route. */
-static bool apply_fault(mock_server *s, const mock__req *req, const mock__effect *fx,
-                        mock__resp *r)
-{
-    if (fx->action)
-        snprintf(r->fault, sizeof r->fault, "rule %d: %s", fx->rule,
-                 mock__action_name(fx->action));
-    else
-        snprintf(r->fault, sizeof r->fault, "rule %d", fx->rule);
-    if (fx->delay_ms > 0 && s->o.delay) {
-        s->o.delay(s->o.delay_ud, fx->delay_ms);
-    } else if (fx->delay_ms > 0 && !hold(s, fx->delay_ms)) {
-        r->drop = true; /* the server is stopping */
-        return true;
-    }
-    if (fx->action >= MOCK_ACT_EMPTY_RESPONSE)
-        r->wire = fx->wire; /* mock_wire.c sends it */
-    switch (fx->action) {
-    case MOCK_ACT_RESET:
-    case MOCK_ACT_EMPTY_RESPONSE:
-    case MOCK_ACT_RANDOM_DATA:
-    case MOCK_ACT_HANG:
-        r->drop = true; /* nothing from the route; random-data and hang on the wire */
-        return true;
-    case MOCK_ACT_EXPIRE_TOKENS:
-        mock__auth_revoke_all(s->auth);
-        break;
-    case MOCK_ACT_LOCK_CAMPAIGN:
-    case MOCK_ACT_PATCH_CAMPAIGN: {
-        /* the campaign in the path: a seed campaign or a CXone skill */
-        char id[256];
-        const char *skills = strstr(req->path, "/skills/");
-        if (sscanf(req->path, "/api/v2/campaigns/%255[^/]", id) != 1 &&
-            !(skills && sscanf(skills, "/skills/%255[^/]", id) == 1))
-            break;
-        if (fx->action == MOCK_ACT_LOCK_CAMPAIGN) {
-            mock__campaign_set_status(s->store, id, "locked");
-        } else {
-            cJSON *patch = cJSON_Parse(fx->patch), *fields = NULL;
-            char why[200];
-            if (patch)
-                mock__campaign_merge(s->store, id, patch, &fields, why, sizeof why);
-            cJSON_Delete(fields);
-            cJSON_Delete(patch);
-        }
-        break;
-    }
-    default: /* the delivering wire faults: the route's answer, or the rule's */
-        break;
-    }
-    if (!fx->status)
-        return false;
-    if (fx->body)
-        mock__resp_text(r, fx->status, fx->body_json ? "application/json" : "text/plain",
-                        fx->body);
-    else
-        mock__resp_error(r, fx->status, status_word(fx->status), "injected fault (rule %d)",
-                         fx->rule);
-    /* an injected 401 challenges like the server's own (RFC 6750 3),
-     * unless the rule gives its own WWW-Authenticate */
-    if (fx->status == 401)
-        mock__resp_header(r, "WWW-Authenticate",
-                          "Bearer realm=\"mockcxone\", error=\"invalid_token\", "
-                          "error_description=\"injected fault (rule %d)\"",
-                          fx->rule);
-    for (int i = 0; i < fx->n_headers; i++)
-        mock__resp_header(r, fx->hname[i], "%s", fx->hvalue[i]);
-    return true;
-}
-
-static void handle(mock_server *s, mock__req *req, mock__resp *r)
-{
-    if (req->too_large) {
-        mock__resp_error(r, 413, "payload_too_large", "the body is larger than %zu bytes",
-                         s->o.body_max);
-        return;
-    }
-    if (strncmp(req->path, "/__admin/", 9) != 0) {
-        mock__effect fx;
-        mock__faults_match(s->faults, req->method, req->path,
-                           cx_clock_now(s->clk) - s->t_start, &fx);
-        bool done = fx.fired && apply_fault(s, req, &fx, r);
-        mock__effect_free(&fx);
-        if (done)
-            return;
-        if (s->session) { /* record or replay: mock_session.h */
-            mock__session_answer(s->session, req, r);
-            return;
-        }
-    }
-    mock__dispatch(s, req, r);
-}
-
-static enum MHD_Result send_resp(struct MHD_Connection *conn, const mock__resp *r)
-{
-    struct MHD_Response *resp = MHD_create_response_from_buffer(
-        r->body.len, r->body.data ? r->body.data : (void *)"", MHD_RESPMEM_MUST_COPY);
-    if (!resp)
-        return MHD_NO;
-    MHD_add_response_header(resp, "Content-Type", r->content_type);
-    for (int i = 0; i < r->n_headers; i++)
-        MHD_add_response_header(resp, r->hname[i], r->hvalue[i]);
-    enum MHD_Result rc = MHD_queue_response(conn, (unsigned)r->status, resp);
-    MHD_destroy_response(resp);
-    return rc;
-}
-
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
-{
-    (void)version;
-    mock_server *s = cls;
-    conn_state *cs = *con_cls;
-    if (!cs) {
-        cs = calloc(1, sizeof *cs);
-        if (!cs)
-            return MHD_NO;
-        cs->req.conn = conn;
-        cs->req.method = method;
-        cs->req.path = url;
-        cs->req.wall_start = cx_wall_monotonic();
-        cx_buf_init(&cs->req.body, s->o.body_max);
-        *con_cls = cs;
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl) {
-            char *end;
-            errno = 0;
-            unsigned long long n = strtoull(cl, &end, 10);
-            if (errno || *end || (n > s->o.body_max && n > DRAIN_MAX)) {
-                /* refuse before reading it */
-                cs->req.too_large = true;
-                cs->answered = true;
-                mock__deadlines_arrived(s->deadlines, conn);
-                mock__resp r;
-                mock__resp_init(&r);
-                handle(s, &cs->req, &r);
-                mock__journal_request(s->journal, &cs->req, &r, cx_clock_now(s->clk));
-                enum MHD_Result rc = send_resp(conn, &r);
-                mock__resp_free(&r);
-                return rc;
-            }
-        }
-        return MHD_YES;
-    }
-    if (*upload_size) {
-        if (!cs->req.too_large &&
-            cx_buf_append(&cs->req.body, upload_data, *upload_size) != 0) {
-            cs->req.too_large = true;
-            cx_buf_free(&cs->req.body);
-        }
-        *upload_size = 0;
-        return MHD_YES;
-    }
-    if (cs->answered)
-        return MHD_YES;
-    cs->answered = true;
-    mock__deadlines_arrived(s->deadlines, conn);
-    mock__resp r;
-    mock__resp_init(&r);
-    handle(s, &cs->req, &r);
-    mock__journal_request(s->journal, &cs->req, &r, cx_clock_now(s->clk));
-    enum MHD_Result rc = MHD_NO;
-    if (r.wire.action)
-        mock__wire_send(s, conn, &r); /* then libmicrohttpd closes the connection */
-    else if (!r.drop)
-        rc = send_resp(conn, &r);
-    mock__resp_free(&r);
-    return rc;
-}
-
-static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-                         enum MHD_RequestTerminationCode toe)
-{
-    (void)toe;
-    mock_server *s = cls;
-    mock__deadlines_answered(s->deadlines, conn);
-    conn_state *cs = *con_cls;
-    if (!cs)
-        return;
-    cx_buf_free(&cs->req.body);
-    free(cs);
-    *con_cls = NULL;
-}
-
 /* -------------------------------------------------------------- life */
 
 static void free_copies(mock_server *s)
@@ -428,10 +76,6 @@ static void free_copies(mock_server *s)
     cJSON_Delete(s->extras);
     if (s->extras_ready)
         pthread_mutex_destroy(&s->extras_lock);
-    if (s->stop_ready) {
-        pthread_cond_destroy(&s->stop_cond);
-        pthread_mutex_destroy(&s->stop_lock);
-    }
     if (s->o.clients) {
         for (size_t i = 0; i < s->o.n_clients; i++) {
             free((char *)s->o.clients[i].id);
@@ -525,19 +169,6 @@ mock_status mock_server_create(const mock_options *o, mock_server **out, cx_erro
     if (pthread_mutex_init(&s->extras_lock, NULL) != 0 || !(s->extras = cJSON_CreateObject()))
         goto fail;
     s->extras_ready = true;
-    pthread_condattr_t ca;
-    if (pthread_condattr_init(&ca) != 0)
-        goto fail;
-    bool cond_ok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
-                   pthread_cond_init(&s->stop_cond, &ca) == 0;
-    pthread_condattr_destroy(&ca);
-    if (!cond_ok)
-        goto fail;
-    if (pthread_mutex_init(&s->stop_lock, NULL) != 0) {
-        pthread_cond_destroy(&s->stop_cond);
-        goto fail;
-    }
-    s->stop_ready = true;
     s->o.faults_path = NULL;
     s->o.faults = NULL;
     if (o->clock) {
@@ -627,24 +258,33 @@ mock_status mock_server_start(mock_server *s, cx_error *err)
                             s->bind, s->o.port);
     if (mock__deadlines_create(s->o.request_timeout_s, &s->deadlines, err) != MOCK_OK)
         return MOCK_ENOMEM;
+    if (mock__park_create(&s->park, err) != MOCK_OK) {
+        mock__deadlines_destroy(s->deadlines);
+        s->deadlines = NULL;
+        return MOCK_ENOMEM;
+    }
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned threads = s->o.threads ? s->o.threads : cores > 0 ? (unsigned)cores : 1;
+    /* MHD_USE_TURBO: read, write and accept before asking epoll whether
+     * they would block (the sockets are non-blocking) */
     s->daemon = MHD_start_daemon(
-        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL,
-        NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_CONNECTION_LIMIT, s->o.connection_limit,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->o.per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
-        s->o.connection_timeout_s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_NOTIFY_CONNECTION, mock__deadlines_notify, s->deadlines, MHD_OPTION_END);
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO, 0, NULL, NULL,
+        mock__on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
+        s->o.connection_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->o.per_ip_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, s->o.connection_timeout_s, MHD_OPTION_NOTIFY_COMPLETED,
+        mock__on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, mock__deadlines_notify,
+        s->deadlines, MHD_OPTION_END);
     /* No MHD_OPTION_LISTENING_ADDRESS_REUSE: with SO_REUSEPORT a second
      * server on the port would share its connections with the first. */
     if (!s->daemon) {
+        mock__park_destroy(s->park);
+        s->park = NULL;
         mock__deadlines_destroy(s->deadlines);
         s->deadlines = NULL;
         return cx_error_set(err, MOCK_ELISTEN, "cannot listen on %s:%u: %s", s->bind, s->o.port,
                             why_not_bound(&addr));
     }
-    pthread_mutex_lock(&s->stop_lock);
-    s->stopping = false;
-    pthread_mutex_unlock(&s->stop_lock);
     if (s->session)
         atomic_store(&s->session->stopping, false);
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -657,14 +297,15 @@ unsigned mock_server_port(const mock_server *s) { return s->port; }
 void mock_server_stop(mock_server *s)
 {
     if (s && s->daemon) {
-        /* wake every held delay first: MHD_stop_daemon joins their threads */
-        pthread_mutex_lock(&s->stop_lock);
-        s->stopping = true;
-        pthread_cond_broadcast(&s->stop_cond);
-        pthread_mutex_unlock(&s->stop_lock);
-        mock__session_stop(s->session); /* and every exchange proxied */
+        /* every parked connection resumed first (cut short: a stop does
+         * not wait out a fault's delay), and every exchange proxied given
+         * up; libmicrohttpd refuses to stop with connections suspended */
+        mock__park_stop(s->park);
+        mock__session_stop(s->session);
         MHD_stop_daemon(s->daemon);
         s->daemon = NULL;
+        mock__park_destroy(s->park);
+        s->park = NULL;
         mock__deadlines_destroy(s->deadlines);
         s->deadlines = NULL;
     }

@@ -71,6 +71,8 @@ static const char usage[] =
     "                          opening or the previous answer, however it trickles (30;\n"
     "                          0 = off)\n"
     "  --journal-max N         journal entries kept (20000; older are counted)\n"
+    "  --threads N             event-loop threads, each serving many connections (one\n"
+    "                          per core); a fault's delay holds none of them\n"
     "  -h, --help              this text\n"
     "\n"
     "Admin API (not CXone's): GET /__admin/health, GET /__admin/journal[?since=N],\n"
@@ -104,7 +106,7 @@ int main(int argc, char **argv)
     bool no_sim = false;
     enum { O_BIND = 256, O_PORT, O_ID, O_SECRET, O_SCOPE, O_CAMPAIGN, O_TTL, O_FAULTS, O_SEED,
            O_RATE, O_BURST, O_MODEL, O_NOSIM, O_WINDOW, O_CLIMIT,
-    O_PERIP, O_RTIMEOUT, O_CTIMEOUT, O_JMAX, O_PROFILE,
+    O_PERIP, O_RTIMEOUT, O_CTIMEOUT, O_JMAX, O_THREADS, O_PROFILE,
            O_AK_ID, O_AK_SECRET, O_TENANT, O_ICS, O_IGS, O_ACCEPT, O_RA, O_RECORD, O_OUT,
            O_REPLAY, O_RIGNORE, O_RMISSING };
     int retry_after = -1;
@@ -128,6 +130,7 @@ int main(int argc, char **argv)
         {"request-timeout", required_argument, NULL, O_RTIMEOUT},
         {"connection-timeout", required_argument, NULL, O_CTIMEOUT},
         {"journal-max", required_argument, NULL, O_JMAX},
+        {"threads", required_argument, NULL, O_THREADS},
         {"profile", required_argument, NULL, O_PROFILE},
         {"access-key-id", required_argument, NULL, O_AK_ID},
         {"access-key-secret", required_argument, NULL, O_AK_SECRET},
@@ -244,6 +247,10 @@ int main(int argc, char **argv)
         case O_CTIMEOUT:
             if (number(name, optarg, 1, 86400, &d)) return 2;
             o.connection_timeout_s = (unsigned)d;
+            break;
+        case O_THREADS:
+            if (number(name, optarg, 1, 256, &d)) return 2;
+            o.threads = (unsigned)d;
             break;
         case O_JMAX:
             if (number(name, optarg, 1, 1e7, &d)) return 2;
