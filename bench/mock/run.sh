@@ -5,8 +5,9 @@
 # one run beside two peers serving the same GET:
 #   - WireMock (the npm package `wiremock`'s standalone jar on Debian's
 #     default-jre-headless), from a stub holding the body mockcxone served,
-#     with WireMock's defaults (its request journal on); it runs twice and
-#     the second run counts, after its JIT has warmed up;
+#     with WireMock's defaults (its request journal on); two warm-up runs
+#     let its JIT compile the hot path, then the best of its next
+#     CX_BENCH_WM_RUNS (2) runs counts, so the comparison is fair to it;
 #   - @stoplight/prism-cli mocking mockcxone/openapi.yaml.
 # mockcxone runs as users run it: the campaign a live simulation, the journal
 # recording every request (the bench reads the journal's count back).
@@ -44,7 +45,7 @@ measure() { # measure NAME URL: wrk's req/s and p99 (ms) into NAME_rps, NAME_p99
     eval "$1_rps=$rps; $1_p99=$p99"
 }
 
-echo "wrk -t1 -c64 -d${SECS}s GET $PATH_GET (keep-alive)"
+echo "wrk -t1 -c64 -d${SECS}s GET $PATH_GET (keep-alive); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 before=$(curl -s "$URL/__admin/journal/summary" | sed 's/.*"total":\([0-9]*\).*/\1/')
 measure mockcxone "$URL$PATH_GET"
 after=$(curl -s "$URL/__admin/journal/summary" | sed 's/.*"total":\([0-9]*\).*/\1/')
@@ -77,9 +78,18 @@ PY
     java -jar "$JAR" --port 4020 --root-dir "$W/wm" --disable-banner > "$W/wm.log" 2>&1 &
     WM=$!
     for i in $(seq 1 100); do curl -s -o /dev/null http://127.0.0.1:4020/__admin/mappings && break; sleep 0.2; done
-    echo "  ($(basename "$JAR"), $(java -version 2>&1 | head -1); first run warms its JIT:)"
-    measure wiremock_warmup "http://127.0.0.1:4020$PATH_GET"
-    measure wiremock "http://127.0.0.1:4020$PATH_GET"
+    echo "  ($(basename "$JAR"), $(java -version 2>&1 | head -1); two runs warm its JIT:)"
+    measure wiremock_warmup1 "http://127.0.0.1:4020$PATH_GET"
+    measure wiremock_warmup2 "http://127.0.0.1:4020$PATH_GET"
+    best=
+    for k in $(seq 1 "${CX_BENCH_WM_RUNS:-2}"); do
+        measure "wiremock_$k" "http://127.0.0.1:4020$PATH_GET"
+        eval "r=\$wiremock_${k}_rps; p=\$wiremock_${k}_p99"
+        if [ -z "$best" ] || awk -v a="$r" -v b="$wiremock_rps" 'BEGIN {exit !(a > b)}'; then
+            best=$k wiremock_rps=$r wiremock_p99=$p
+        fi
+    done
+    echo "    (WireMock counted: its best run, $best: $wiremock_rps req/s, p99 $wiremock_p99 ms)"
     kill $WM 2>/dev/null || true
     WM=
 fi
@@ -103,6 +113,7 @@ fi
 
 [ -n "${wiremock_rps:-}" ] && awk -v a="$mockcxone_rps" -v b="$wiremock_rps" \
     'BEGIN {printf "  mockcxone / WireMock = %.2fx the throughput (target >= 2.5x)\n", a / b}'
+echo "  load average after: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 [ -n "${mockcxone_p99:-}" ] && awk -v p="$mockcxone_p99" \
     'BEGIN {printf "  mockcxone p99 %.2f ms (target < 2 ms)\n", p}'
 [ -n "${prism_rps:-}" ] && awk -v a="$mockcxone_rps" -v b="$prism_rps" \

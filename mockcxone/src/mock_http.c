@@ -45,9 +45,16 @@ char *mock__utf8_dup(const char *s, size_t len)
 
 void mock__resp_init(mock__resp *r)
 {
-    memset(r, 0, sizeof *r);
+    /* the header arrays are read only up to n_headers: left uncleared (a
+     * few kilobytes a request) */
+    r->status = 0;
     cx_buf_init(&r->body, MOCK_RESP_MAX);
     r->content_type = "application/json";
+    r->own_type[0] = '\0';
+    r->n_headers = 0;
+    r->drop = false;
+    memset(&r->wire, 0, sizeof r->wire);
+    r->fault[0] = '\0';
 }
 
 void mock__resp_free(mock__resp *r) { cx_buf_free(&r->body); }

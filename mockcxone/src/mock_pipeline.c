@@ -146,10 +146,19 @@ static void handle(mock_server *s, const mock__req *req, const mock__effect *fx,
     mock__dispatch(s, req, r);
 }
 
-static enum MHD_Result send_resp(struct MHD_Connection *conn, const mock__resp *r)
+/* Queues the answer; its body goes to libmicrohttpd as it is, not copied. */
+static enum MHD_Result send_resp(struct MHD_Connection *conn, mock__resp *r)
 {
-    struct MHD_Response *resp = MHD_create_response_from_buffer(
-        r->body.len, r->body.data ? r->body.data : (void *)"", MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *resp;
+    if (r->body.data) {
+        size_t len = r->body.len;
+        char *body = cx_buf_steal(&r->body);
+        resp = MHD_create_response_from_buffer_with_free_callback(len, body, free);
+        if (!resp)
+            free(body);
+    } else {
+        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    }
     if (!resp)
         return MHD_NO;
     MHD_add_response_header(resp, "Content-Type", r->content_type);

@@ -18,10 +18,15 @@ static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char
 {
     (void)kind;
     cJSON *h = cls;
-    char *clean = mock__utf8_dup(value ? value : "", value ? strlen(value) : 0);
-    if (!clean)
-        return MHD_YES;
-    value = clean;
+    value = value ? value : "";
+    char *clean = NULL;
+    for (const unsigned char *c = (const unsigned char *)value; *c; c++)
+        if (*c >= 0x80) { /* not ASCII: kept as UTF-8, U+FFFD for what is not */
+            if (!(clean = mock__utf8_dup(value, strlen(value))))
+                return MHD_YES;
+            value = clean;
+            break;
+        }
     if (strcasecmp(key, "Authorization") == 0 || strcasecmp(key, "Cookie") == 0 ||
         strcasecmp(key, "Proxy-Authorization") == 0) {
         char red[64];
