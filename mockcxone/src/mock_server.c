@@ -8,14 +8,11 @@
  * (mock_deadline.h) bound what slow or hostile clients can hold. */
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <math.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
