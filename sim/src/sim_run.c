@@ -339,7 +339,11 @@ sim_status sim_run(const sim_config *cfg, int threads, sim_report **out, cx_erro
         for (int i = 1; i < n; i++)
             if (p.reps[i].n_series < ns)
                 ns = p.reps[i].n_series;
-        if (st == SIM_OK && ns) {
+        if (st == SIM_OK && ns && n == 1) { /* its own points: the mean of one */
+            r->series = p.reps[0].series;
+            p.reps[0].series = NULL;
+            r->n_series = ns;
+        } else if (st == SIM_OK && ns) {
             r->series = calloc(ns, sizeof *r->series);
             if (!r->series)
                 st = cx_error_set(err, SIM_ENOMEM, "out of memory");
