@@ -175,8 +175,9 @@ struct sim__engine {
     bool seg_counting;
     int seg_batch;     /* -1: none */
     long seg_series;   /* -1: none */
-    sim__tally *seg_t[3]; /* the tallies this segment counts in: total, batch, bucket */
+    sim__tally *seg_t[2]; /* the tallies this segment counts in: total, batch */
     int seg_n;
+    sim__bucket *seg_bucket; /* and its interval of the series (NULL: none) */
     /* the segment's counts and sums so far, added to its tallies when it
      * ends and when advance returns: one tally to add to per event instead
      * of three (the sums of times are grouped by segment, which moves
@@ -184,7 +185,7 @@ struct sim__engine {
     sim__tally cnt;
     sim__tally total;
     sim__tally *bt; /* batches */
-    sim__tally *series;
+    sim__bucket *series;
     size_t n_series, cap_series;
     uint64_t hist[SIM_HIST_BINS];
 };
@@ -288,7 +289,7 @@ static bool series_reserve(sim__engine *e, size_t i)
     while (e->n_series <= i) {
         if (e->n_series == e->cap_series) {
             size_t cap = e->cap_series ? e->cap_series * 2 : 64;
-            sim__tally *s = realloc(e->series, cap * sizeof *s);
+            sim__bucket *s = realloc(e->series, cap * sizeof *s);
             if (!s) {
                 e->oom = true;
                 return false;
@@ -296,7 +297,7 @@ static bool series_reserve(sim__engine *e, size_t i)
             e->series = s;
             e->cap_series = cap;
         }
-        memset(&e->series[e->n_series++], 0, sizeof(sim__tally));
+        e->series[e->n_series++] = (sim__bucket){0};
     }
     return true;
 }
@@ -308,10 +309,9 @@ static void segment_tallies(sim__engine *e)
         e->seg_t[n++] = &e->total;
         if (e->seg_batch >= 0)
             e->seg_t[n++] = &e->bt[e->seg_batch];
-        if (e->seg_series >= 0)
-            e->seg_t[n++] = &e->series[e->seg_series];
     }
     e->seg_n = n;
+    e->seg_bucket = n && e->seg_series >= 0 ? &e->series[e->seg_series] : NULL;
 }
 
 static void enter_segment_at(sim__engine *e, double t);
@@ -382,6 +382,17 @@ static void flush_counts(sim__engine *e)
         T->staffed_s += c->staffed_s;
         T->wait_sum += c->wait_sum;
         T->handle_s += c->handle_s;
+    }
+    sim__bucket *B = e->seg_bucket;
+    if (B) {
+        B->attempts += c->attempts;
+        B->live_answers += c->live_answers;
+        B->connected += c->connected;
+        B->abandoned += c->abandoned;
+        B->amd_fp += c->amd_fp;
+        B->machines_dropped += c->machines_dropped;
+        B->busy_s += c->busy_s;
+        B->staffed_s += c->staffed_s;
     }
     *c = (sim__tally){0};
 }
@@ -1402,7 +1413,7 @@ const sim__tally *sim__engine_batches(const sim__engine *e, int *n)
     *n = e->o.batches;
     return e->bt;
 }
-const sim__tally *sim__engine_series(const sim__engine *e, size_t *n)
+const sim__bucket *sim__engine_series(const sim__engine *e, size_t *n)
 {
     *n = e->n_series;
     return e->series;

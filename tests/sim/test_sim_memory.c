@@ -94,7 +94,7 @@ static void test_run_grows_by_its_series(void)
         size_t n;
         sim__engine_series(e, &n);
         CU_ASSERT(n == (size_t)(hours[k] * 4));
-        series[k] = n * sizeof(sim__tally);
+        series[k] = n * sizeof(sim__bucket);
         base[k] = sim__engine_footprint(e) - series[k];
         sim__engine_destroy(e);
     }
