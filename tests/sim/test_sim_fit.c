@@ -376,12 +376,119 @@ static void test_short_ring(void)
     cx_buf_free(&b);
 }
 
+/* A record handed field by field (sim_fit_add_record, what cxopt calibrate
+ * does with CXone's contacts) goes by the very rule of a file's row: the
+ * same records make the same model and report either way, and each bad
+ * record is refused by both, with the field the one door names and the
+ * message the other prints after "file:2:COL: field: ". */
+static void test_record_by_fields(void)
+{
+    cx_buf b;
+    cx_buf_init(&b, 1u << 20);
+    CU_ASSERT_FATAL(cx_buf_printf(&b, SIM_RECORD_HEADER) >= 0);
+    sim_fit *byfile = NULL, *byrec = NULL;
+    cx_error err = {0};
+    CX_REQUIRE(sim_fit_create(NULL, NULL, &byfile, &err) == SIM_OK);
+    CX_REQUIRE(sim_fit_create(NULL, NULL, &byrec, &err) == SIM_OK);
+    static const char *const outcomes[] = {"live", "machine", "busy", "no-answer"};
+    for (int i = 0; i < 2000; i++) {
+        char start[32], ring[32], talk[32], wrap[32], agent[32];
+        snprintf(start, sizeof start, "%d.5", i * 7);
+        snprintf(ring, sizeof ring, "%.3f", 3 + i % 17 * 0.7);
+        snprintf(talk, sizeof talk, "%d", 30 + i % 41 * 5);
+        snprintf(wrap, sizeof wrap, "%d", 5 + i % 7);
+        snprintf(agent, sizeof agent, "%d", i % 9);
+        bool live = i % 4 == 0;
+        const char *v[SIM_REC_FIELDS] = {
+            [SIM_REC_START] = start,  [SIM_REC_OUTCOME] = outcomes[i % 4],
+            [SIM_REC_RING] = ring,    [SIM_REC_AMD] = "none",
+            [SIM_REC_WAIT] = live ? "0.4" : NULL, [SIM_REC_ABANDONED] = i % 40 == 0 ? "1" : "0",
+            [SIM_REC_TALK] = live ? talk : "",    [SIM_REC_WRAP] = live ? wrap : NULL,
+            [SIM_REC_AGENT] = live ? agent : NULL};
+        int field = -2;
+        CX_REQUIRE(sim_fit_add_record(byrec, v, &field, &err) == SIM_OK);
+        CX_ASSERT_INT_EQ(field, -1);
+        for (int k = 0; k < SIM_REC_FIELDS; k++)
+            CU_ASSERT_FATAL(cx_buf_printf(&b, "%s%s", k ? "," : "", v[k] ? v[k] : "") >= 0);
+        CU_ASSERT_FATAL(cx_buf_printf(&b, "\n") >= 0);
+    }
+    CX_REQUIRE(sim_fit_add_text(byfile, b.data, b.len, "records.csv", &err) == SIM_OK);
+    cJSON *m1, *r1, *m2, *r2;
+    CX_REQUIRE(sim_fit_result(byfile, &m1, &r1, &err) == SIM_OK);
+    CX_REQUIRE(sim_fit_result(byrec, &m2, &r2, &err) == SIM_OK);
+    char *a = cJSON_PrintUnformatted(m1), *c = cJSON_PrintUnformatted(m2);
+    CX_ASSERT_STR_EQ(a, c);
+    free(a);
+    free(c);
+    a = cJSON_PrintUnformatted(r1);
+    c = cJSON_PrintUnformatted(r2);
+    CX_ASSERT_STR_EQ(a, c);
+    free(a);
+    free(c);
+    cJSON_Delete(m1);
+    cJSON_Delete(r1);
+    cJSON_Delete(m2);
+    cJSON_Delete(r2);
+    sim_fit_destroy(byfile);
+    sim_fit_destroy(byrec);
+
+    static const struct {
+        int field;
+        const char *value, *msg;
+    } bad[] = {
+        {SIM_REC_START, "yesterday", "expected seconds or an RFC 3339 time"},
+        {SIM_REC_START, "", "expected a start or an hour, found neither"},
+        {SIM_REC_HOUR, "24", "expected a whole number 0-23"},
+        {SIM_REC_OUTCOME, "", "expected live, machine, busy, no-answer or invalid, found none"},
+        {SIM_REC_OUTCOME, "17", "\"17\" is none of live, machine, busy, no-answer, invalid (map "
+                                "it with outcomeValues)"},
+        {SIM_REC_RING, "inf", "expected a number of seconds >= 0"},
+        {SIM_REC_TALK, "-1", "expected a number of seconds >= 0"},
+        {SIM_REC_AMD, "maybe", "expected none, human or machine"},
+        {SIM_REC_ABANDONED, "yes", "expected 0, 1, true or false"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *v[SIM_REC_FIELDS] = {[SIM_REC_START] = "10", [SIM_REC_OUTCOME] = "busy"};
+        v[bad[i].field] = bad[i].value;
+        int field = -2;
+        CX_REQUIRE(sim_fit_create(NULL, NULL, &byrec, &err) == SIM_OK);
+        CX_REQUIRE(sim_fit_create(NULL, NULL, &byfile, &err) == SIM_OK);
+        CU_ASSERT(sim_fit_add_record(byrec, v, &field, &err) == SIM_EINVAL);
+        bool whole = bad[i].field == SIM_REC_START && !bad[i].value[0];
+        CX_ASSERT_INT_EQ(field, whole ? SIM_REC_FIELDS : bad[i].field);
+        CX_ASSERT_STR_EQ(err.msg, bad[i].msg);
+        cx_buf_reset(&b);
+        CU_ASSERT_FATAL(cx_buf_printf(&b, SIM_RECORD_HEADER) >= 0);
+        int col = 1;
+        for (int k = 0; k < SIM_REC_FIELDS; k++) {
+            if (k < bad[i].field)
+                col += (int)strlen(v[k] ? v[k] : "") + 1;
+            CU_ASSERT_FATAL(cx_buf_printf(&b, "%s%s", k ? "," : "", v[k] ? v[k] : "") >= 0);
+        }
+        CU_ASSERT(sim_fit_add_text(byfile, b.data, b.len, "r.csv", &err) == SIM_EINVAL);
+        static const char *const names[] = {"start", "hour", "outcome", "ring", "amd",
+                                            "amd_seconds", "wait", "abandoned", "talk", "wrap",
+                                            "agent"};
+        char want[300];
+        if (whole)
+            snprintf(want, sizeof want, "r.csv:2:1: %s", bad[i].msg);
+        else
+            snprintf(want, sizeof want, "r.csv:2:%d: %s: %s", col, names[bad[i].field],
+                     bad[i].msg);
+        CX_ASSERT_STR_EQ(err.msg, want);
+        sim_fit_destroy(byrec);
+        sim_fit_destroy(byfile);
+    }
+    cx_buf_free(&b);
+}
+
 static const cx_test_case cases[] = {
     {"live_records", test_live_records},
     {"round_trip", test_round_trip},
     {"censored_patience", test_censored_patience},
     {"invalid_numbers", test_invalid_numbers},
     {"short_ring", test_short_ring},
+    {"record_by_fields", test_record_by_fields},
     {NULL, NULL},
 };
 static const cx_test_suite suites[] = {
