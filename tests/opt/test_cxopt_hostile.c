@@ -10,21 +10,7 @@
 
 #include <time.h>
 
-static char *dir;
 static char out[1 << 16], err[1 << 16];
-
-static int setup(void)
-{
-    dir = cx_test_tmpdir("hostile");
-    return dir ? 0 : 1;
-}
-
-static int teardown(void)
-{
-    cx_test_rmtree(dir);
-    free(dir);
-    return 0;
-}
 
 static double wall(void)
 {
@@ -83,17 +69,17 @@ static void apply_through(const char *profile, const char *rule, char *const ext
     snprintf(env[k++], 256, "CXONE_CAMPAIGN_ID=%s", MOCK_DEFAULT_CAMPAIGN);
     snprintf(env[k++], 256, "CXONE_ACCESS_KEY_ID=%s", MOCK_DEFAULT_ACCESS_KEY_ID);
     snprintf(env[k++], 256, "CXONE_ACCESS_KEY_SECRET=%s", MOCK_DEFAULT_ACCESS_KEY_SECRET);
-    snprintf(env[k++], 256, "HOME=%s", dir);
+    snprintf(env[k++], 256, "HOME=%s", cx_scratch());
     char *envp[12];
     for (int i = 0; i < k; i++)
         envp[i] = env[i];
     envp[k] = NULL;
-    snprintf(target, sizeof target, "%s/step.json", dir);
+    snprintf(target, sizeof target, "%s/step.json", cx_scratch());
     FILE *f = fopen(target, "w");
     CX_REQUIRE(f != NULL);
     fputs("{\"answerRate\":0.8}", f);
     fclose(f);
-    snprintf(res->audit, sizeof res->audit, "%s/audit-%d.jsonl", dir, n++);
+    snprintf(res->audit, sizeof res->audit, "%s/audit-%d.jsonl", cx_scratch(), n++);
     char *argv[32] = {"optimizer/cxopt", "apply", "--target", target, "--audit", res->audit,
                       "--timeout", (char *)timeout_ms(), "--retry-base", "0.05", "--retry-attempts", "3"};
     int a = 12;
@@ -410,9 +396,11 @@ static const cx_test_case write_cases[] = {
     {"patch_hangs_always", test_patch_hangs_always},
     {NULL, NULL}};
 
+static int setup(void) { return cx_scratch_open("hostile"); }
+
 static const cx_test_suite suites[] = {
-    {"reads", setup, teardown, read_cases},
-    {"writes", setup, teardown, write_cases},
+    {"reads", setup, cx_scratch_close, read_cases},
+    {"writes", setup, cx_scratch_close, write_cases},
     {NULL, NULL, NULL, NULL},
 };
 
