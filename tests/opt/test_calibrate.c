@@ -33,19 +33,6 @@
 #define P_MACHINE 0.2
 #define MAX_DROP 0.05 /* the dialer holds 2%: machines dropped are well under 5% */
 
-static int setup(void)
-{
-    dir = cx_test_tmpdir("calibrate");
-    return dir ? 0 : 1;
-}
-
-static int teardown(void)
-{
-    cx_test_rmtree(dir);
-    free(dir);
-    return 0;
-}
-
 static char out[1 << 18];
 static char *cx_env[16];
 static char cx_env_buf[12][512];
@@ -461,7 +448,7 @@ static void test_gate_follows_the_model(void)
         const char *verdict = at(dec, "compliance.verdict")->valuestring;
         mean[i] = at(dec, "prediction.abandon_rate")->valuedouble;
         upper[i] = at(dec, "prediction.abandon_upper95")->valuedouble;
-        printf("    %s: %s, predicted %.2f%% (upper %.2f%%)\n", paths[i] + strlen(dir) + 1,
+        printf("    %s: %s, predicted %.2f%% (upper %.2f%%)\n", paths[i] + strlen(cx_scratch()) + 1,
                verdict, 100 * mean[i], 100 * upper[i]);
         if (want[i]) {
             CX_ASSERT_STR_EQ(verdict, want[i]);
@@ -584,8 +571,10 @@ static const cx_test_case cases[] = {
     {"run_uses_the_model", test_run_uses_the_model},
     {NULL, NULL},
 };
+static int setup(void) { return cx_scratch_open("calibrate"); }
+
 static const cx_test_suite suites[] = {
-    {"calibrate", setup, teardown, cases},
+    {"calibrate", setup, cx_scratch_close, cases},
     {NULL, NULL, NULL, NULL},
 };
 
