@@ -201,7 +201,8 @@ opt_status opt__records_add(const opt__records_map *m, const cJSON *contacts, lo
                             const char *what, struct sim_fit *fit, long *rows, long *inbound,
                             cx_error *err)
 {
-    _Static_assert((int)OPT__REC_COLUMNS == (int)SIM_REC_FIELDS, "the mapping's columns are the fit's");
+    _Static_assert((int)OPT__REC_COLUMNS == (int)SIM_REC_FIELDS,
+                   "the mapping's columns are the fit's");
     *rows = 0;
     long i = 0;
     const cJSON *rec;

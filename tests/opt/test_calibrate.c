@@ -182,7 +182,8 @@ static void test_loop_from_the_mock(void)
         CX_ASSERT_CONTAINS(out, "assumed: ring <- preQueueSeconds [guess]");
         CX_ASSERT_CONTAINS(out, "assumed: outcome <- primaryDispositionId");
         CU_ASSERT(cJSON_GetArraySize(cx_json_at(rep, "source.assumed")) == 2);
-        CU_ASSERT(cJSON_IsFalse(cx_json_at(rep, "fit.amd.identifiable")) || !cx_json_at(rep, "fit.amd.detection"));
+        CU_ASSERT(cJSON_IsFalse(cx_json_at(rep, "fit.amd.identifiable")) ||
+                  !cx_json_at(rep, "fit.amd.detection"));
         against_truth(&t, m, rep);
         /* no secret in the output, the model or the report */
         char *mt = cJSON_PrintUnformatted(m), *rt = cJSON_PrintUnformatted(rep);
@@ -215,9 +216,11 @@ static void test_loop_from_the_mock(void)
         CX_REQUIRE(dec != NULL);
         const cJSON *pm = cx_json_at(dec, "prediction.model");
         printf("    the gate on the fitted model: %s, %s\n",
-               cx_json_at(dec, "compliance.verdict")->valuestring, cJSON_IsString(pm) ? pm->valuestring : "");
+               cx_json_at(dec, "compliance.verdict")->valuestring,
+               cJSON_IsString(pm) ? pm->valuestring : "");
         CX_ASSERT_CONTAINS(cJSON_IsString(pm) ? pm->valuestring : "", "campaign model, 20 agents");
-        CX_ASSERT_INT_EQ(rc, strcmp(cx_json_at(dec, "compliance.verdict")->valuestring, "refused") == 0);
+        const char *verdict = cx_json_at(dec, "compliance.verdict")->valuestring;
+        CX_ASSERT_INT_EQ(rc, strcmp(verdict, "refused") == 0);
         cJSON_Delete(dec);
 
         /* A mapping that reads answering machines (19) as people fails the
@@ -418,7 +421,8 @@ static void test_gate_follows_the_model(void)
             CX_ASSERT_STR_EQ(verdict, want[i]);
             CX_ASSERT_INT_EQ(rc, strcmp(want[i], "refused") == 0);
         }
-        CX_ASSERT_NEAR(cx_json_at(dec, "prediction.live_probability")->valuedouble, p_live[i], 1e-9);
+        CX_ASSERT_NEAR(cx_json_at(dec, "prediction.live_probability")->valuedouble, p_live[i],
+                       1e-9);
         CX_ASSERT_CONTAINS(cx_json_at(dec, "prediction.model")->valuestring, "campaign model");
         cJSON_Delete(dec);
     }

@@ -16,7 +16,8 @@
 #include "cxtest.h"
 #include "run_internal.h"
 
-#define DATA "tests/scenarios/data/"
+/* a file of tests/scenarios/data/, as an argument */
+#define DATA(name) ((char *)cx_src("tests/scenarios/data/" name))
 
 static char err[1 << 14];
 
@@ -97,7 +98,7 @@ static void test_do_nothing_never_writes_and_is_the_baseline(void)
     /* do-nothing reads and audits every cycle and never writes */
     run_scenario *s = NULL;
     cx_error e = {0};
-    CX_REQUIRE(run_scenario_load(cx_src(DATA "tiny.json"), &s, &e) == RUN_OK);
+    CX_REQUIRE(run_scenario_load(DATA("tiny.json"), &s, &e) == RUN_OK);
     run_options o = {.policy = "do-nothing"};
     run_result dn;
     CX_ASSERT_INT_EQ(run_scenario_run(s, &o, &dn, &e), RUN_OK);
@@ -130,7 +131,7 @@ static void test_do_nothing_never_writes_and_is_the_baseline(void)
         run_scenario_destroy(s);
     }
     /* a claimed gain runs do-nothing beside, on the same seed */
-    char *text = cx_slurp(cx_src(DATA "tiny.json"));
+    char *text = cx_slurp(DATA("tiny.json"));
     CX_REQUIRE(text != NULL);
     cJSON *j = cJSON_Parse(text);
     free(text);

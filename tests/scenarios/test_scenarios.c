@@ -14,7 +14,8 @@
 #include "cxtest.h"
 #include "mockcxone.h"
 
-#define DATA "tests/scenarios/data/"
+/* a file of tests/scenarios/data/, as an argument */
+#define DATA(name) ((char *)cx_src("tests/scenarios/data/" name))
 
 static char out[1 << 17], err[1 << 14];
 
@@ -41,7 +42,8 @@ static void test_bad_files_name_the_key(void)
     {
         run_scenario *st = NULL;
         cx_error se = {0};
-        CX_ASSERT_INT_EQ(run_scenario_load(cx_write_tmp("static.json", "{" BASE ",\"policy\":\"static\"}"),
+        CX_ASSERT_INT_EQ(run_scenario_load(cx_write_tmp("static.json",
+                                                        "{" BASE ",\"policy\":\"static\"}"),
                                            &st, &se),
                          RUN_OK);
         run_scenario_destroy(st);
@@ -72,7 +74,8 @@ static void test_bad_files_name_the_key(void)
                      2);
     CX_ASSERT_CONTAINS(err, "bad2.json: seed: must be >= 0, got -1");
     CX_ASSERT_STR_EQ(out, "");
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "run", (char *)cx_scratch(), "/no/such/dir", NULL},
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "run", (char *)cx_scratch(),
+                                            "/no/such/dir", NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      2);
 }
@@ -81,7 +84,7 @@ static void test_run_reproducible(void)
 {
     run_scenario *s = NULL;
     cx_error e = {0};
-    if (run_scenario_load(cx_src(DATA "tiny.json"), &s, &e) != RUN_OK)
+    if (run_scenario_load(DATA("tiny.json"), &s, &e) != RUN_OK)
         fprintf(stderr, "%s\n", e.msg);
     CX_REQUIRE(s != NULL);
     CX_ASSERT_STR_EQ(run_scenario_name(s), "tiny");
@@ -120,7 +123,7 @@ static void test_vicidial_is_the_campaigns_own_dialer(void)
 {
     run_scenario *s = NULL;
     cx_error e = {0};
-    CX_REQUIRE(run_scenario_load(cx_src(DATA "tiny.json"), &s, &e) == RUN_OK);
+    CX_REQUIRE(run_scenario_load(DATA("tiny.json"), &s, &e) == RUN_OK);
     run_options ov = {.policy = "vicidial"}, on = {.policy = "do-nothing"};
     run_result v, n;
     CX_ASSERT_INT_EQ(run_scenario_run(s, &ov, &v, &e), RUN_OK);
@@ -144,8 +147,8 @@ static void test_failing_expectations_and_junit(void)
 {
     char junit[1024];
     snprintf(junit, sizeof junit, "%s/results.xml", cx_scratch());
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "run", (char *)cx_src(DATA "tiny.json"),
-                                            (char *)cx_src(DATA "unreachable.json"), "--junit", junit,
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "run", DATA("tiny.json"),
+                                            DATA("unreachable.json"), "--junit", junit,
                                             NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      1);
@@ -161,7 +164,7 @@ static void test_failing_expectations_and_junit(void)
     CX_ASSERT_CONTAINS(xml, "<failure message=\"minApplied: ");
     free(xml);
     /* --json: one object per scenario, with its series */
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "run", (char *)cx_src(DATA "tiny.json"),
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "run", DATA("tiny.json"),
                                             "--json", "--policy", "do-nothing", NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      0);
@@ -178,7 +181,7 @@ static void test_compare_and_plot(void)
 {
     char plot[1024];
     snprintf(plot, sizeof plot, "%s/compare.svg", cx_scratch());
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "compare", (char *)cx_src(DATA "tiny.json"),
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "compare", DATA("tiny.json"),
                                             "--policies", "adaptive,vicidial,oracle", "--seeds",
                                             "2", "--plot", plot, NULL},
                             NULL, out, sizeof out, err, sizeof err),
@@ -191,7 +194,7 @@ static void test_compare_and_plot(void)
     CX_ASSERT_CONTAINS(svg, "<svg");
     CX_ASSERT_CONTAINS(svg, "vicidial");
     free(svg);
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "compare", (char *)cx_src(DATA "tiny.json"),
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "compare", DATA("tiny.json"),
                                             "--policies", "adaptive,greedy", NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      2); /* a usage error, found before any run */

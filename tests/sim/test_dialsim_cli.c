@@ -10,7 +10,8 @@
 #include "cxproc.h"
 #include "cxtest.h"
 
-#define DATA "tests/sim/data/"
+/* a file of tests/sim/data/, as an argument */
+#define DATA(name) ((char *)cx_src("tests/sim/data/" name))
 
 static char out[1 << 16], err[1 << 14];
 
@@ -18,16 +19,16 @@ static void test_golden_output(void)
 {
     /* A fixed seed gives these bytes. When the model changes on purpose,
      * regenerate tests/sim/data/golden.out.json and say why in the commit. */
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", (char *)cx_src(DATA "golden.json"), "--json",
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", DATA("golden.json"), "--json",
                                             NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      0);
-    char *want = cx_slurp(cx_src(DATA "golden.out.json"));
+    char *want = cx_slurp(DATA("golden.out.json"));
     CX_REQUIRE(want != NULL);
     CX_ASSERT_STR_EQ(out, want);
     free(want);
     /* the table names the seed and the interval method */
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "run", (char *)cx_src(DATA "golden.json"),
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "run", DATA("golden.json"),
                                             NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      0);
@@ -61,7 +62,7 @@ static void test_bad_input_exits_2(void)
 
 static void test_sweep_thread_independent(void)
 {
-    char *const base[] = {"sim/dialsim", "sweep", (char *)cx_src(DATA "sweep.json"), "--vary",
+    char *const base[] = {"sim/dialsim", "sweep", DATA("sweep.json"), "--vary",
                           "dialer.answerRate=0.6:0.8:0.1", "--vary", "campaign.agents=10:20:10",
                           "--replications", "2", "--out"};
     char *argv1[16], *argv2[16];
@@ -102,7 +103,7 @@ static void test_sweep_thread_independent(void)
 static void test_sweep_bad_point(void)
 {
     /* half an agent is not a model: refused before anything runs */
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "sweep", (char *)cx_src(DATA "sweep.json"),
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "sweep", DATA("sweep.json"),
                                             "--vary", "campaign.agents=10:11:0.5", "--out",
                                             (char *)cx_tmp("never.csv"), NULL},
                             NULL, out, sizeof out, err, sizeof err),
@@ -111,13 +112,13 @@ static void test_sweep_bad_point(void)
     CX_ASSERT_CONTAINS(err, "campaign.agents: must be a whole number");
     struct stat st;
     CU_ASSERT(stat(cx_tmp("never.csv"), &st) != 0);
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "sweep", (char *)cx_src(DATA "sweep.json"),
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "sweep", DATA("sweep.json"),
                                             "--vary", "dialer.answerRate=0.9:0.5:0.1", "--out",
                                             (char *)cx_tmp("never.csv"), NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      2);
     CX_ASSERT_CONTAINS(err, "--vary dialer.answerRate=0.9:0.5:0.1");
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "sweep", (char *)cx_src(DATA "sweep.json"),
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "sweep", DATA("sweep.json"),
                                             "--vary", "dialer.answerRate=0.5:0.6:0.1", "--out",
                                             (char *)cx_tmp("x.csv"), "--plot",
                                             (char *)cx_tmp("x.gif"), NULL},
@@ -166,7 +167,7 @@ static void test_sweep_interval_clipped(void)
     char csv[1024], svg[1024];
     snprintf(csv, sizeof csv, "%s", cx_tmp("clip.csv"));
     snprintf(svg, sizeof svg, "%s", cx_tmp("clip.svg"));
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "sweep", (char *)cx_src(DATA "sweep.json"),
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "sweep", DATA("sweep.json"),
                                             "--vary", "dialer.abandonRate=0.001:0.003:0.001",
                                             "--vary", "campaign.agents=10:20:10",
                                             "--replications", "2", "--out", csv, "--plot", svg,
@@ -221,7 +222,7 @@ static void test_plot_not_half_written(void)
     CX_REQUIRE(mkdir(bin, 0755) == 0);
     snprintf(csv, sizeof csv, "%s", cx_tmp("np.csv"));
     snprintf(svg, sizeof svg, "%s", cx_tmp("np.svg"));
-    char *argv[] = {"sim/dialsim", "sweep", (char *)cx_src(DATA "sweep.json"), "--vary",
+    char *argv[] = {"sim/dialsim", "sweep", DATA("sweep.json"), "--vary",
                     "dialer.answerRate=0.6:0.7:0.1", "--replications", "2", "--out", csv,
                     "--plot", svg, "--quiet", NULL};
     struct stat st;

@@ -291,7 +291,8 @@ static void test_invalid_numbers(void)
         check(&c, cx_json_at(rep, "invalidProbability"), "invalidProbability", 0.06);
         check(&c, cx_json_at(rep, "busyProbability"), "busyProbability", 0.05);
         check(&c, cx_json_at(rep, "machineProbability"), "machineProbability", 0.2);
-        check_exact(model, "invalidProbability", cx_json_at(rep, "invalidProbability.value")->valuedouble);
+        check_exact(model, "invalidProbability",
+                    cx_json_at(rep, "invalidProbability.value")->valuedouble);
         check_exact(model, "invalidTime", 3.5);
         check_exact(model, "busyTime", 5);
         check_exact(model, "noAnswerTimeout", 20);
