@@ -96,25 +96,13 @@ static void test_records_and_fit(void)
 static void test_mock_and_cxopt_load_the_model(void)
 {
     CX_REQUIRE(exists(cx_tmp("model.json")));
-    int p[2];
-    CX_REQUIRE(pipe(p) == 0);
-    char path[1024];
-    cx_bin(path, sizeof path, "mockcxone/mockcxone");
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(p[1], 1);
-        close(p[0]);
-        execv(path, (char *const[]){"mockcxone", "--port", "0", "--client-secret", "fit-test",
-                                    "--model", (char *)cx_tmp("model.json"), NULL});
-        _exit(127);
-    }
-    close(p[1]);
     char line[256];
-    size_t k = 0;
-    char ch;
-    while (k + 1 < sizeof line && read(p[0], &ch, 1) == 1 && ch != '\n')
-        line[k++] = ch;
-    line[k] = '\0';
+    int fd;
+    pid_t pid = cx_spawn((char *const[]){"mockcxone/mockcxone", "--port", "0", "--client-secret",
+                                         "fit-test", "--model", (char *)cx_tmp("model.json"),
+                                         NULL},
+                         false, line, sizeof line, &fd);
+    CX_REQUIRE(pid > 0);
     unsigned port = 0;
     CU_ASSERT(sscanf(line, "listening on http://127.0.0.1:%u", &port) == 1 && port > 0);
     if (port) {
@@ -148,7 +136,7 @@ static void test_mock_and_cxopt_load_the_model(void)
     kill(pid, SIGTERM);
     int status = 0;
     waitpid(pid, &status, 0);
-    close(p[0]);
+    close(fd);
     CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
