@@ -1,5 +1,6 @@
 /* opt_records.c - CXone's completed contacts as the fit's call records: the
- * mapping's "records" object, and one page of contacts as CSV rows. */
+ * mapping's "records" object, and each contact of a page handed to the fit
+ * as its field texts (the fit judges it). */
 #include "opt_records.h"
 
 #include <cjson/cJSON.h>
