@@ -35,7 +35,7 @@ static void campaign(const char *text, size_t len)
  * sim_fit_add_record, and the same texts as a row of a records file. (The
  * converter no longer judges a record, so it cannot disagree with the fit:
  * what is left to hold is that the fit's rule is one.) */
-static void two_doors(const opt__records_map *m, const cJSON *map, const cJSON *rec)
+static void two_doors(const opt__records_map *m, sim_fit *a, sim_fit *b, const cJSON *rec)
 {
     opt__record r;
     cx_error err = {0}, ferr = {0};
@@ -63,10 +63,8 @@ static void two_doors(const opt__records_map *m, const cJSON *map, const cJSON *
         }
         rc |= cx_buf_printf(&csv, "\n");
     }
-    sim_fit *a = NULL, *b = NULL;
     int field = -1;
-    if (rc < 0 || sim_fit_create(map, "map", &a, &err) != SIM_OK ||
-        sim_fit_create(map, "map", &b, &err) != SIM_OK)
+    if (rc < 0)
         abort();
     sim_status by_record = sim_fit_add_record(a, r.value, &field, &err);
     sim_status by_file = sim_fit_add_text(b, csv.data, csv.len, "records.csv", &ferr);
@@ -76,8 +74,6 @@ static void two_doors(const opt__records_map *m, const cJSON *map, const cJSON *
         abort();
     }
     FUZZ_REFUSAL_NAMED(by_record == SIM_OK, err.msg);
-    sim_fit_destroy(a);
-    sim_fit_destroy(b);
     cx_buf_free(&csv);
 }
 
@@ -112,9 +108,18 @@ static void json_doc(int which, const char *text, size_t len)
                 abort();
             st = opt__records_add(&m.records, page, 0, "GET page", fit, &rows, &inbound, &err);
             sim_fit_destroy(fit);
+            /* a record's verdict does not depend on the ones before it:
+             * one fit a door for the whole page */
+            sim_fit *a = NULL, *b = NULL;
+            cx_error e = {0};
+            if (sim_fit_create(map, "map", &a, &e) != SIM_OK ||
+                sim_fit_create(map, "map", &b, &e) != SIM_OK)
+                abort();
             const cJSON *rec;
             cJSON_ArrayForEach(rec, page)
-                two_doors(&m.records, map, rec);
+                two_doors(&m.records, a, b, rec);
+            sim_fit_destroy(a);
+            sim_fit_destroy(b);
             cJSON_Delete(map);
         }
     } else if (which == 4) {
