@@ -358,7 +358,7 @@ static int read_record(const sim_fit *f, const char *const val[], const size_t l
             break;
         default:
             if (parse_num(s, n, num[k]) != 0 || *num[k] < 0)
-                BAD("expected a number of seconds >= 0");
+                BAD("expected a number of seconds >= 0, or none");
         }
     }
 #undef BAD

@@ -419,8 +419,8 @@ static void test_record_by_fields(void)
         {SIM_REC_OUTCOME, "", "expected live, machine, busy, no-answer or invalid, found none"},
         {SIM_REC_OUTCOME, "17", "\"17\" is none of live, machine, busy, no-answer, invalid (map "
                                 "it with outcomeValues)"},
-        {SIM_REC_RING, "inf", "expected a number of seconds >= 0"},
-        {SIM_REC_TALK, "-1", "expected a number of seconds >= 0"},
+        {SIM_REC_RING, "inf", "expected a number of seconds >= 0, or none"},
+        {SIM_REC_TALK, "-1", "expected a number of seconds >= 0, or none"},
         {SIM_REC_AMD, "maybe", "expected none, human or machine"},
         {SIM_REC_ABANDONED, "yes", "expected 0, 1, true or false"},
     };
