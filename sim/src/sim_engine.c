@@ -175,8 +175,9 @@ struct sim__engine {
     bool seg_counting;
     int seg_batch;     /* -1: none */
     long seg_series;   /* -1: none */
-    sim__tally *seg_t[3]; /* the tallies this segment counts in: total, batch, bucket */
+    sim__tally *seg_t[2]; /* the tallies this segment counts in: total, batch */
     int seg_n;
+    sim__bucket *seg_bucket; /* and its interval of the series (NULL: none) */
     /* the segment's counts and sums so far, added to its tallies when it
      * ends and when advance returns: one tally to add to per event instead
      * of three (the sums of times are grouped by segment, which moves
@@ -184,7 +185,7 @@ struct sim__engine {
     sim__tally cnt;
     sim__tally total;
     sim__tally *bt; /* batches */
-    sim__tally *series;
+    sim__bucket *series;
     size_t n_series, cap_series;
     uint64_t hist[SIM_HIST_BINS];
 };
@@ -288,7 +289,7 @@ static bool series_reserve(sim__engine *e, size_t i)
     while (e->n_series <= i) {
         if (e->n_series == e->cap_series) {
             size_t cap = e->cap_series ? e->cap_series * 2 : 64;
-            sim__tally *s = realloc(e->series, cap * sizeof *s);
+            sim__bucket *s = realloc(e->series, cap * sizeof *s);
             if (!s) {
                 e->oom = true;
                 return false;
@@ -296,7 +297,7 @@ static bool series_reserve(sim__engine *e, size_t i)
             e->series = s;
             e->cap_series = cap;
         }
-        memset(&e->series[e->n_series++], 0, sizeof(sim__tally));
+        e->series[e->n_series++] = (sim__bucket){0};
     }
     return true;
 }
@@ -308,10 +309,9 @@ static void segment_tallies(sim__engine *e)
         e->seg_t[n++] = &e->total;
         if (e->seg_batch >= 0)
             e->seg_t[n++] = &e->bt[e->seg_batch];
-        if (e->seg_series >= 0)
-            e->seg_t[n++] = &e->series[e->seg_series];
     }
     e->seg_n = n;
+    e->seg_bucket = n && e->seg_series >= 0 ? &e->series[e->seg_series] : NULL;
 }
 
 static void enter_segment_at(sim__engine *e, double t);
@@ -382,6 +382,17 @@ static void flush_counts(sim__engine *e)
         T->staffed_s += c->staffed_s;
         T->wait_sum += c->wait_sum;
         T->handle_s += c->handle_s;
+    }
+    sim__bucket *B = e->seg_bucket;
+    if (B) {
+        B->attempts += c->attempts;
+        B->live_answers += c->live_answers;
+        B->connected += c->connected;
+        B->abandoned += c->abandoned;
+        B->amd_fp += c->amd_fp;
+        B->machines_dropped += c->machines_dropped;
+        B->busy_s += c->busy_s;
+        B->staffed_s += c->staffed_s;
     }
     *c = (sim__tally){0};
 }
@@ -1110,6 +1121,32 @@ static void run_lazy_ticks(sim__engine *e, double t, uint64_t seq)
     }
 }
 
+/* Whether an event is due now besides the one being handled: one pushed
+ * now would run after it. (The handled event, when it came from the heap,
+ * is still its top until the first push.) */
+static bool other_due_now(const sim__engine *e)
+{
+    if (e->nq_len || e->oom || (e->tick_lazy && e->tick_t <= e->now))
+        return true;
+    const sim__event *a = e->heap.a;
+    size_t n = e->heap.n;
+    if (!e->top_spent)
+        return n > 0 && a[0].t <= e->now;
+    return (n > 1 && a[1].t <= e->now) || (n > 2 && a[2].t <= e->now);
+}
+
+/* An agent's zero wrap-up ends at once, as its event would have run next,
+ * after the pacing that follows each event: the same steps in the same
+ * order without a round through the event queue (one connected call in
+ * five of a run's events, when wrap-up takes no time). */
+static void wrap_end_now(sim__engine *e, int32_t agent)
+{
+    if (e->d.strategy != SIM_FIXED_RATE)
+        pace(e);
+    e->wrapping--;
+    agent_free(e, agent);
+}
+
 static void handle(sim__engine *e, const sim__event *ev)
 {
     call *c = (ev->kind <= EV_MACHINE_END && ev->kind != EV_WRAP_END) || ev->kind == EV_SCREENED
@@ -1139,6 +1176,12 @@ static void handle(sim__engine *e, const sim__event *ev)
         sim__pacer_handled(&e->pacer, handle);
         record(e, c, c->t_connect - c->t_acd, false, e->now - c->t_connect, wrap);
         e->wrapping++;
+        if (wrap == 0 && !other_due_now(e)) { /* its wrap-up end would run next */
+            int32_t agent = c->agent;
+            call_end(e, ev->id);
+            wrap_end_now(e, agent);
+            break;
+        }
         push(e, e->now + wrap, EV_WRAP_END, (uint32_t)c->agent, 0);
         call_end(e, ev->id);
         break;
@@ -1370,7 +1413,7 @@ const sim__tally *sim__engine_batches(const sim__engine *e, int *n)
     *n = e->o.batches;
     return e->bt;
 }
-const sim__tally *sim__engine_series(const sim__engine *e, size_t *n)
+const sim__bucket *sim__engine_series(const sim__engine *e, size_t *n)
 {
     *n = e->n_series;
     return e->series;

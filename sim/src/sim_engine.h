@@ -15,6 +15,13 @@ typedef struct sim__tally {
     double busy_s, staffed_s, wait_sum, handle_s;
 } sim__tally;
 
+/* One interval of the series: the counts and sums its point shows, and
+ * no more (less than half a tally: a long run's series is its memory). */
+typedef struct sim__bucket {
+    uint64_t attempts, live_answers, connected, abandoned, amd_fp, machines_dropped;
+    double busy_s, staffed_s;
+} sim__bucket;
+
 /* Waits of connected calls: bin 0 holds waits under 1 ms, then 100 bins a
  * decade from 1 ms to 10^6 s. */
 #define SIM_HIST_BINS 902
@@ -50,7 +57,7 @@ const struct sim__pacer *sim__engine_pacer(const sim__engine *e);
 double sim__engine_dial_level(const sim__engine *e);
 const sim__tally *sim__engine_total(const sim__engine *e);
 const sim__tally *sim__engine_batches(const sim__engine *e, int *n);
-const sim__tally *sim__engine_series(const sim__engine *e, size_t *n);
+const sim__bucket *sim__engine_series(const sim__engine *e, size_t *n);
 const uint64_t *sim__engine_hist(const sim__engine *e);
 /* The bytes the engine holds (itself and every array it allocated, at
  * their capacity; the RNG's few kilobytes aside): bounded by the lines,

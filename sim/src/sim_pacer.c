@@ -3,6 +3,7 @@
  * them and nothing else. */
 #include "sim_pacer.h"
 
+#include <float.h>
 #include <math.h>
 
 #define HIT_PRIOR_N 100.0   /* the Beta prior's weight, in attempts */
@@ -26,6 +27,7 @@ void sim__pacer_set_dialer(sim__pacer *p, const sim_dialer *old, const sim_diale
 {
     if (d->answer_rate != old->answer_rate) {
         p->prior_w = HIT_PRIOR_N;
+        p->prior_still = false;
         p->prior_a = d->answer_rate;
     }
 }
@@ -50,7 +52,14 @@ void sim__pacer__integrate(sim__pacer *p, const sim_dialer *d, double x, int age
 
 double sim__pacer_hit_rate(const sim__pacer *p)
 {
-    double a = (p->prior_w * p->prior_a + p->hits) / (p->prior_w + p->tries);
+    /* a subnormal weight (see sim__pacer_tick), times an answer rate of
+     * at most 1, added to hits and tries of at least 2^-969, whose ulp is
+     * above twice any subnormal, leaves them as they are: the same
+     * quotient without the products' assists */
+    bool tiny = p->prior_w < DBL_MIN && p->prior_a <= 1 && p->hits >= 0x1p-969 &&
+                p->tries >= 0x1p-969;
+    double a = tiny ? p->hits / p->tries
+                    : (p->prior_w * p->prior_a + p->hits) / (p->prior_w + p->tries);
     return a > 1e-3 ? a : 1e-3;
 }
 

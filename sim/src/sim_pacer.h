@@ -17,6 +17,7 @@ typedef struct sim__pacer {
     /* hit rate: a Beta prior of weight prior_w at answerRate, and the
      * attempts and hits seen, all discounted with HIT_WINDOW */
     double prior_w, prior_a;
+    bool prior_still; /* the discount no longer moves prior_w (see tick) */
     double tries, hits;
     /* abandon control (dialsim.h): u = level + surplus */
     double surplus;  /* g x the shift's unspent abandons / max(target, floor) */
@@ -77,7 +78,16 @@ static inline void sim__pacer_tick(sim__pacer *p, bool warming)
     const double decay = exp(-SIM_PACER_TICK / SIM__HIT_WINDOW); /* a constant, folded */
     p->tries *= decay;
     p->hits *= decay;
-    p->prior_w *= decay;
+    /* the prior's weight decays below DBL_MIN 177 simulated hours in,
+     * then to 30 x 2^-1074, which the product rounds back to: each product
+     * with a subnormal took a microcode assist (a fifth of a long run's
+     * time), so once a product leaves the weight as it was, it is no
+     * longer taken; the weight is the same. */
+    if (!p->prior_still) {
+        double w = p->prior_w * decay;
+        p->prior_still = w == p->prior_w;
+        p->prior_w = w;
+    }
     p->started = !warming;
 }
 /* The hit-rate estimate now. */

@@ -7,16 +7,17 @@
  * bytes as cJSON_Print(sim_report_to_json(r)) without holding them: the
  * report without its series through cJSON, then each point written as
  * cJSON would print it, with no tree at all (a third of a 20,000-hour
- * run's time went to building and printing the points' trees);
+ * run's time went to building and printing the points' trees), its
+ * numbers by sim__json_number, cJSON's bytes without its snprintf and
+ * strtod per number (they were a twentieth of that run's time);
  * tests/sim/test_sim_memory.c compares the two byte for byte. */
 #include <cjson/cJSON.h>
-#include <float.h>
-#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dialsim.h"
+#include "sim_json_number.h"
 
 /* The report's tree without its series. */
 static cJSON *part(const sim_report *r)
@@ -25,25 +26,6 @@ static cJSON *part(const sim_report *r)
     h.series = NULL;
     h.n_series = 0;
     return sim_report_to_json(&h);
-}
-
-/* A number as cJSON 1.7 prints it (print_number): an int when it is
- * one, else 15 significant digits when they read back as the same double
- * (cJSON's compare_double), else 17. */
-static void number(double d, char out[32])
-{
-    int i = d >= INT_MAX ? INT_MAX : d <= (double)INT_MIN ? INT_MIN : (int)d;
-    if (isnan(d) || isinf(d)) {
-        strcpy(out, "null");
-    } else if (d == (double)i) {
-        snprintf(out, 32, "%d", i);
-    } else {
-        snprintf(out, 32, "%1.15g", d);
-        double test = strtod(out, NULL);
-        double max = fabs(test) > fabs(d) ? fabs(test) : fabs(d);
-        if (!(fabs(test - d) <= max * DBL_EPSILON))
-            snprintf(out, 32, "%1.17g", d);
-    }
 }
 
 static double round_to(double x, double unit) { return round(x / unit) * unit; }
@@ -70,15 +52,24 @@ static int write_point(const sim_point *p, FILE *f)
         {"agents", round_to(p->agents, C)},
     };
     size_t n = sizeof kv / sizeof *kv;
-    if (fputs("{\n", f) == EOF)
-        return -1;
+    char buf[9 * (4 + 19 + 3 + SIM__JSON_NUMBER_MAX + 2) + 8]; /* 9 keys, numbers, tabs */
+    size_t len = 0;
+    buf[len++] = '{';
+    buf[len++] = '\n';
     for (size_t i = 0; i < n; i++) {
-        char num[32];
-        number(kv[i].v, num);
-        if (fprintf(f, "\t\t\t\"%s\":\t%s%s\n", kv[i].key, num, i + 1 < n ? "," : "") < 0)
-            return -1;
+        size_t kl = strlen(kv[i].key);
+        memcpy(buf + len, "\t\t\t\"", 4);
+        memcpy(buf + len + 4, kv[i].key, kl);
+        memcpy(buf + len + 4 + kl, "\":\t", 3);
+        len += 7 + kl;
+        len += sim__json_number(kv[i].v, buf + len);
+        if (i + 1 < n)
+            buf[len++] = ',';
+        buf[len++] = '\n';
     }
-    return fputs("\t\t}", f) == EOF ? -1 : 0;
+    memcpy(buf + len, "\t\t}", 3);
+    len += 3;
+    return fwrite(buf, 1, len, f) == len ? 0 : -1;
 }
 
 sim_status sim_report_write_json(const sim_report *r, FILE *f, cx_error *err)

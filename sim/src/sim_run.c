@@ -146,7 +146,7 @@ static sim_status run_one(const sim_config *cfg, int index, bool batches, rep *o
         out->n_batches = nb;
     }
     size_t ns;
-    const sim__tally *s = sim__engine_series(e, &ns);
+    const sim__bucket *s = sim__engine_series(e, &ns);
     if (ns && o.interval_s > 0) {
         out->series = calloc(ns, sizeof *out->series);
         if (!out->series) {
@@ -157,13 +157,21 @@ static sim_status run_one(const sim_config *cfg, int index, bool batches, rep *o
             sim_point *p = &out->series[i];
             p->t0 = discard + (double)i * o.interval_s;
             p->t1 = fmin(p->t0 + o.interval_s, discard + dur);
-            p->attempts = (double)s[i].attempts;
-            p->live_answers = (double)s[i].live_answers;
-            p->abandoned = (double)s[i].abandoned;
-            p->abandon_rate = metric(M_ABANDON_RATE, &s[i], 0);
-            p->observed_abandon_rate = metric(M_OBS_RATE, &s[i], 0);
-            p->occupancy = metric(M_OCCUPANCY, &s[i], 0);
-            p->agents = ratio(s[i].staffed_s, p->t1 - p->t0);
+            const sim__tally b = {.attempts = s[i].attempts,
+                                  .live_answers = s[i].live_answers,
+                                  .connected = s[i].connected,
+                                  .abandoned = s[i].abandoned,
+                                  .amd_fp = s[i].amd_fp,
+                                  .machines_dropped = s[i].machines_dropped,
+                                  .busy_s = s[i].busy_s,
+                                  .staffed_s = s[i].staffed_s};
+            p->attempts = (double)b.attempts;
+            p->live_answers = (double)b.live_answers;
+            p->abandoned = (double)b.abandoned;
+            p->abandon_rate = metric(M_ABANDON_RATE, &b, 0);
+            p->observed_abandon_rate = metric(M_OBS_RATE, &b, 0);
+            p->occupancy = metric(M_OCCUPANCY, &b, 0);
+            p->agents = ratio(b.staffed_s, p->t1 - p->t0);
         }
         out->n_series = ns;
     }
@@ -248,7 +256,7 @@ double sim_config_memory(const sim_config *cfg, int threads)
     int live = threads < 1 ? 1 : (threads < reps ? threads : reps);
     /* each replication keeps its points; each one running grows a tally
      * array by doubling (up to twice the need); the report has its own */
-    return ns * ((double)reps * sizeof(sim_point) + live * 2.0 * sizeof(sim__tally) +
+    return ns * ((double)reps * sizeof(sim_point) + live * 2.0 * sizeof(sim__bucket) +
                  sizeof(sim_point));
 }
 
@@ -339,7 +347,11 @@ sim_status sim_run(const sim_config *cfg, int threads, sim_report **out, cx_erro
         for (int i = 1; i < n; i++)
             if (p.reps[i].n_series < ns)
                 ns = p.reps[i].n_series;
-        if (st == SIM_OK && ns) {
+        if (st == SIM_OK && ns && n == 1) { /* its own points: the mean of one */
+            r->series = p.reps[0].series;
+            p.reps[0].series = NULL;
+            r->n_series = ns;
+        } else if (st == SIM_OK && ns) {
             r->series = calloc(ns, sizeof *r->series);
             if (!r->series)
                 st = cx_error_set(err, SIM_ENOMEM, "out of memory");

@@ -6,12 +6,16 @@
  * series is all that grows with its length, and by its own size; and the
  * streamed --json output is byte for byte what the whole cJSON tree prints
  * (sim_report_write_json, which dialsim run uses so that a long run's
- * series never becomes one tree). Before these, a 20,000-hour run took
- * 107 MB, 5 KB a simulated hour. */
+ * series never becomes one tree), its numbers printed as cJSON prints them
+ * (sim__json_number, on awkward doubles). Before these, a 20,000-hour run
+ * took 107 MB, 5 KB a simulated hour. */
+#include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
 #include "sim_engine.h"
+#include "sim_json_number.h"
 #include "sim_test_util.h"
 
 #define SHORT_H 20.0
@@ -90,7 +94,7 @@ static void test_run_grows_by_its_series(void)
         size_t n;
         sim__engine_series(e, &n);
         CU_ASSERT(n == (size_t)(hours[k] * 4));
-        series[k] = n * sizeof(sim__tally);
+        series[k] = n * sizeof(sim__bucket);
         base[k] = sim__engine_footprint(e) - series[k];
         sim__engine_destroy(e);
     }
@@ -154,6 +158,76 @@ static void test_streamed_json_same_bytes(void)
     }
 }
 
+/* d as cJSON itself prints it. */
+static char *cjson_number(double d)
+{
+    cJSON *n = cJSON_CreateNumber(d);
+    CU_ASSERT_FATAL(n != NULL);
+    char *s = cJSON_PrintUnformatted(n);
+    cJSON_Delete(n);
+    return s;
+}
+
+/* Checks d and its two neighbours; returns how many differed. */
+static int number_differs(double d)
+{
+    int bad = 0;
+    double v[3] = {d, nextafter(d, -INFINITY), nextafter(d, INFINITY)};
+    for (int i = 0; i < 3; i++) {
+        char ours[SIM__JSON_NUMBER_MAX];
+        size_t n = sim__json_number(v[i], ours);
+        char *theirs = cjson_number(v[i]);
+        if (strcmp(ours, theirs) != 0 || n != strlen(ours)) {
+            if (bad++ == 0)
+                printf("  %.17g: ours \"%s\", cJSON \"%s\"\n", v[i], ours, theirs);
+        }
+        free(theirs);
+    }
+    return bad;
+}
+
+static uint64_t next_u64(uint64_t *s)
+{
+    *s = sim__mix(*s);
+    return *s;
+}
+
+/* sim__json_number prints cJSON's bytes: whole numbers and ints' edges,
+ * counts of thousandths and millionths as the report rounds them (x/unit
+ * rounded, times the unit: often one ulp off the nearest double), the
+ * shortcut's edges (1e-4, 1e9), tiny, huge and special values, and random
+ * bit patterns; each with its two neighbours. */
+static void test_json_number_as_cjson(void)
+{
+    static const double fixed[] = {
+        0, -0.0, 1, -1, 0.1, 0.2, 0.3, 1.0 / 3, 2.0 / 3, 5e-5, 1e-4, 9.9999e-5, 1.5e-4, 1e9,
+        999999999.999999, 1e15, 1e16, 1e17, 123456789.123456, 0.065894, 28.038, 0.999999,
+        INT_MAX, (double)INT_MAX + 0.5, INT_MIN, (double)INT_MIN - 0.5, 2147483648.0, 4e9,
+        DBL_MIN, DBL_MIN / 7, DBL_MAX, DBL_EPSILON, 72000000, 71999100.25, -0.065894,
+        NAN, INFINITY, -INFINITY,
+    };
+    int bad = 0;
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+        bad += number_differs(fixed[i]);
+    uint64_t s = 16;
+    for (int i = 0; i < 20000; i++) {
+        uint64_t u = next_u64(&s);
+        double k = (double)(u % 2000000000u);            /* up to 2000 in millionths */
+        double big = (double)(u >> 20) / 1e6;            /* up to about 1.7e7 */
+        bad += number_differs(round(k / 1e6 / 1e-6) * 1e-6);
+        bad += number_differs(round(k / 1e3 / 1e-3) * 1e-3);
+        bad += number_differs(round(big / 1e-6) * 1e-6);
+        bad += number_differs(round((double)(u % 1000u) * 1.37e-7 / 1e-6) * 1e-6);
+        bad += number_differs(k / 1e6);
+        double bits;
+        uint64_t b = next_u64(&s);
+        memcpy(&bits, &b, sizeof bits);
+        bad += number_differs(bits);
+        bad += number_differs((double)(int64_t)(u >> 30) / 7.0);
+    }
+    CX_ASSERT_MSG(bad == 0, "%d doubles printed otherwise than cJSON prints them", bad);
+}
+
 /* intervalMinutes: 0 keeps no series; below 0.01 it is refused, named. */
 static void test_interval_zero_or_named(void)
 {
@@ -171,6 +245,7 @@ static const cx_test_case cases[] = {
     {"live_engine_flat", test_live_engine_flat},
     {"run_grows_by_its_series", test_run_grows_by_its_series},
     {"streamed_json_same_bytes", test_streamed_json_same_bytes},
+    {"json_number_as_cjson", test_json_number_as_cjson},
     {"interval_zero_or_named", test_interval_zero_or_named},
     {NULL, NULL},
 };

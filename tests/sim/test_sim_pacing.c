@@ -4,14 +4,17 @@
  * its ACD see lands within 0.3 point of the setting, rises with it, holds
  * when answerRate starts 75% off, and beats progressive dialing on
  * occupancy; its floor is progressive dialing and its ceiling the line cap;
- * it learns its hit rate.
+ * it learns its hit rate; its discount, cut short once it settles, keeps
+ * every bit of the plain product's result.
  *
  * Each figure is the mean of REPS replications with its Student-t 95%
  * interval, and each check is made on the whole interval (not the mean
  * alone), so a check passes only when the replications show it. */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
+#include "sim_pacer.h"
 #include "sim_test_util.h"
 
 #define REPS 6
@@ -212,7 +215,49 @@ static void test_spans_progressive_to_the_line_cap(void)
     sim_live_destroy(top);
 }
 
+/* The hit-rate discount skips its product once the prior's weight stops
+ * moving (a subnormal the product rounds back to), and the estimate its
+ * products with a subnormal weight: after every tick of 300 hours (past
+ * the weight's descent into subnormals at 177 hours and its halt at 186),
+ * the weight and the estimate are bit for bit those of the plain formulas,
+ * for hits and tries kept small, large, and zero. */
+static void test_discount_settles_exactly(void)
+{
+    sim_dialer d = sim_dialer_default();
+    d.answer_rate = 0.7;
+    const double decay = exp(-SIM_PACER_TICK / SIM__HIT_WINDOW);
+    const double hits_per_tick[] = {0, 1e-300, 0.3, 40};
+    for (size_t k = 0; k < sizeof hits_per_tick / sizeof *hits_per_tick; k++) {
+        sim__pacer p;
+        sim__pacer_init(&p, &d, 10, 100);
+        volatile double w = 100, tries = 0, hits = 0; /* the plain formulas */
+        int bad = 0;
+        for (long i = 0; i < 300 * 3600 / (long)SIM_PACER_TICK; i++) {
+            p.tries += 2 * hits_per_tick[k];
+            p.hits += hits_per_tick[k];
+            tries = tries + 2 * hits_per_tick[k];
+            hits = hits + hits_per_tick[k];
+            sim__pacer_tick(&p, false);
+            w = w * decay;
+            tries = tries * decay;
+            hits = hits * decay;
+            double a = (w * d.answer_rate + hits) / (w + tries);
+            a = a > 1e-3 ? a : 1e-3;
+            double ours = sim__pacer_hit_rate(&p);
+            if (memcmp(&p.prior_w, (const double *)&w, sizeof w) != 0 ||
+                memcmp(&ours, &a, sizeof a) != 0) {
+                if (bad++ == 0)
+                    printf("  tick %ld, %g hits a tick: weight %a (plain %a), rate %a (%a)\n",
+                           i, hits_per_tick[k], p.prior_w, (double)w, ours, a);
+            }
+        }
+        CU_ASSERT(bad == 0);
+        CU_ASSERT(p.prior_w > 0 && p.prior_w < DBL_MIN); /* it went the whole way */
+    }
+}
+
 static const cx_test_case cases[] = {
+    {"discount_settles_exactly", test_discount_settles_exactly},
     {"holds_the_setting", test_holds_the_setting},
     {"holds_with_a_wrong_estimate", test_holds_with_a_wrong_estimate},
     {"learns_its_hit_rate", test_learns_its_hit_rate},
