@@ -40,4 +40,12 @@ extern const opt__policy_ops opt__policy_oracle;
 void opt__clamp_step(const opt_constraints *c, double limit, const opt_params *current,
                      opt_params *want);
 
+/* The abandon rate, as a regulator counts it (AMD false positives
+ * included), the adaptive policy lets the next period spend so that the
+ * regulatory window `s` describes stays under `limit`, with `fp` the
+ * configured AMD false-positive rate (formula in opt_policy_adaptive.c):
+ * the margined limit (0.95 limit) without stats or without live answers
+ * last period; else in [0, 0.95 limit]. */
+double opt__period_budget(double limit, double fp, const opt_stats *s);
+
 #endif

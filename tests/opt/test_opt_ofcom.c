@@ -1,7 +1,8 @@
 /* test_opt_ofcom.c - Ofcom's estimate of abandoned calls from an ACD's book:
  * the formula on figures worked by hand, and on a simulated campaign, where
- * it must find the truth the simulation knows and no ACD sees; and the
- * compliance gate checks the estimate. */
+ * it must find the truth the simulation knows and no ACD sees; the
+ * compliance gate checks the estimate; and the adaptive policy's budget,
+ * built on it, keeps its noises in hand. */
 #include <math.h>
 
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "dialsim.h"
 #include "opt_internal.h"
 #include "opt_ofcom.h"
+#include "opt_policy.h"
 #include "sim_test_util.h"
 
 static void test_worked_figures(void)
@@ -107,7 +109,73 @@ static void test_the_gate_counts_false_positives(void)
     free(dir);
 }
 
+/* The adaptive policy's budget for the next period (opt__period_budget):
+ * the margined limit c = 0.95 x 3%, less what pays the window back, less
+ * two standard errors of the false positives no ACD sees and two of the
+ * next period's own abandon count, 2 sqrt(c dL). That last one is large
+ * while the window is short and fades as it grows: on the window it is
+ * 2 sqrt(c dL) / (L + dL). */
+static opt_stats window(long live, long abandoned, long period_live)
+{
+    return (opt_stats){.available = true, .live_answers = live, .abandoned = abandoned,
+                       .period_live_answers = period_live};
+}
+
+static void test_the_budget_holds_the_next_period_noise(void)
+{
+    const double c = 0.95 * 0.03;
+    /* the first cycle of a 20-agent team: 100 live answers, none abandoned,
+     * about 100 more next period. Without the hold it would be the whole
+     * cap (5.7% before the clamp); with it, 0.53 point less */
+    opt_stats st = window(100, 0, 100);
+    double r = opt__period_budget(0.03, 0, &st);
+    double want = (c * 200 - 2 * sqrt(c * 100)) / 100;
+    CX_ASSERT_NEAR(r, want, 1e-12);
+    CX_ASSERT_LE(r, c - 0.005);
+    /* a window a little over the cap, 1000 and 1000 more to come: the
+     * budget plans the window's end exactly the hold under the cap */
+    st = window(1000, 29, 1000);
+    r = opt__period_budget(0.03, 0, &st);
+    CX_ASSERT_NEAR(r, (c * 2000 - 29 - 2 * sqrt(c * 1000)) / 1000, 1e-12);
+    CX_ASSERT_NEAR((29 + r * 1000) / 2000, c - 2 * sqrt(c * 1000) / 2000, 1e-12);
+    /* the same window rate, 2.8%, a period of 100 to come: a short window
+     * (1000) has no room for the noise of a period a tenth of it: nothing
+     * to spend; a long one (100 000) has, the whole cap */
+    st = window(1000, 28, 100);
+    CX_ASSERT_NEAR(opt__period_budget(0.03, 0, &st), 0, 0);
+    st = window(100000, 2800, 100);
+    CX_ASSERT_NEAR(opt__period_budget(0.03, 0, &st), c, 1e-12);
+    /* the hold on the window fades as the window grows: a window at the
+     * cap's rate (2000 or 20 000 live answers, 1000 more to come) ends the
+     * next period under the cap by 2 sqrt(c dL) / (L + dL), 7x less for
+     * the longer */
+    double gap[2];
+    for (int i = 0; i < 2; i++) {
+        long live = i ? 20000 : 2000, abandoned = i ? 570 : 57; /* 2.85% */
+        st = window(live, abandoned, 1000);
+        r = opt__period_budget(0.03, 0, &st);
+        CX_ASSERT_NEAR(r, c - 2 * sqrt(c / 1000), 1e-12);
+        gap[i] = c - (abandoned + r * 1000) / (live + 1000);
+        CX_ASSERT_NEAR(gap[i], 2 * sqrt(c * 1000) / (live + 1000), 1e-12);
+    }
+    CX_ASSERT_NEAR(gap[0] / gap[1], 21000.0 / 3000.0, 1e-9);
+    /* with AMD false positives (0.5%), both holds, on Ofcom's estimate */
+    st = window(2000, 45, 100);
+    st.machines_to_agents = 300;
+    opt__ofcom e = opt__ofcom_estimate(1955, 45, 300, 0.005);
+    double fp_sd = sqrt((e.live_answers + 100) * 0.005 * 0.995);
+    want = (c * (e.live_answers + 100) - e.abandoned - 2 * fp_sd - 2 * sqrt(c * 100)) / 100;
+    CX_REQUIRE(want > 0 && want < c);
+    CX_ASSERT_NEAR(opt__period_budget(0.03, 0.005, &st), want, 1e-12);
+    /* nothing to budget on: no stats, or no live answer last period */
+    st = (opt_stats){0};
+    CX_ASSERT_NEAR(opt__period_budget(0.03, 0, &st), c, 1e-12);
+    st = window(1000, 20, 0);
+    CX_ASSERT_NEAR(opt__period_budget(0.03, 0, &st), c, 1e-12);
+}
+
 static const cx_test_case cases[] = {
+    {"the_budget_holds_the_next_period_noise", test_the_budget_holds_the_next_period_noise},
     {"the_gate_counts_false_positives", test_the_gate_counts_false_positives},
     {"worked_figures", test_worked_figures},
     {"finds_the_simulated_truth", test_finds_the_simulated_truth},
