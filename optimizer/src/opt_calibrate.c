@@ -9,9 +9,9 @@
  * Pages by top/skip until totalRecords is reached (without it: until a
  * page has no next link and comes back short), or a page is empty (or 204). Each request goes through the client, so 429 and
  * 503 honour Retry-After, and no attempt is made past the retry deadline
- * (opt_client.h). Each page is converted to the fit's CSV rows through the
- * mapping's "records" (opt_records.h) and handed to libdialsim's fit, then
- * freed: memory holds one page, whatever the span. */
+ * (opt_client.h). Each page's records are converted through the mapping's
+ * "records" (opt_records.h) and handed one by one to libdialsim's fit, which
+ * judges them, then freed: memory holds one page, whatever the span. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +22,6 @@
 #include "opt_records.h"
 
 #define DEFAULT_PAGE 1000
-#define CSV_CAP (64u << 20)
 
 /* "GET /contacts/completed?...": the request, as errors name it (without
  * its list of fields) */
@@ -30,20 +29,6 @@ static void request_name(char *buf, size_t n, const char *path)
 {
     const char *f = strstr(path, "&fields=");
     snprintf(buf, n, "GET %.*s", f ? (int)(f - path) : (int)strlen(path), path);
-}
-
-/* The fit's ":LINE:COL: message" about a page's CSV, as the record it came
- * from: row LINE-2 of the page (line 1 is the header). */
-static opt_status fit_error(const cx_error *e, const char *what, const long *row_index,
-                            long rows, cx_error *err)
-{
-    unsigned long line = 0;
-    int used = 0;
-    if (sscanf(e->msg, ":%lu:%*d: %n", &line, &used) >= 1 && used > 0 && line >= 2 &&
-        (long)line - 2 < rows)
-        return cx_error_set(err, OPT_EAPI, "%s: completedContacts[%ld]: %s", what,
-                            row_index[line - 2], e->msg + used);
-    return cx_error_set(err, OPT_EAPI, "%s: %s", what, e->msg);
 }
 
 static cJSON *source_json(const opt_optimizer *o, const char *since, const char *until,
@@ -121,15 +106,13 @@ opt_status opt_calibrate(opt_optimizer *o, const opt_calibrate_options *opts, cJ
     char since[40], until[40];
     cx_format_rfc3339(opts->since, since, sizeof since);
     cx_format_rfc3339(opts->until, until, sizeof until);
-    cx_buf skill, csv;
+    cx_buf skill;
     cx_buf_init(&skill, 512);
-    cx_buf_init(&csv, CSV_CAP);
     cJSON *fitmap = opt__records_fit_map(&o->mapping.records);
-    long *row_index = malloc((size_t)page * sizeof *row_index);
     sim_fit *fit = NULL;
     cJSON *fit_model = NULL, *fit_report = NULL;
     cx_error e = {0};
-    if (!fitmap || !row_index) {
+    if (!fitmap) {
         st = cx_error_set(err, OPT_ENOMEM, "out of memory");
         goto out;
     }
@@ -211,12 +194,8 @@ opt_status opt_calibrate(opt_optimizer *o, const opt_calibrate_options *opts, cJ
         }
         long rows = 0;
         if (st == OPT_OK && n > 0) {
-            cx_buf_reset(&csv);
-            st = opt__records_csv(&o->mapping.records, arr, skip, what, &csv, row_index, &rows,
-                                  &inbound, err);
-            if (st == OPT_OK && rows > 0 &&
-                sim_fit_add_text(fit, csv.data, csv.len, "", &e) != SIM_OK)
-                st = fit_error(&e, what, row_index, rows, err);
+            st = opt__records_add(&o->mapping.records, arr, skip, what, fit, &rows, &inbound,
+                                  err);
         }
         if (tr && cJSON_IsNumber(tr))
             total = (long)tr->valuedouble;
@@ -263,8 +242,6 @@ out:
     cJSON_Delete(fit_report);
     cJSON_Delete(fitmap);
     sim_fit_destroy(fit);
-    free(row_index);
     cx_buf_free(&skill);
-    cx_buf_free(&csv);
     return st;
 }

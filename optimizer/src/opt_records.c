@@ -1,11 +1,14 @@
 /* opt_records.c - CXone's completed contacts as the fit's call records: the
- * mapping's "records" object, and one page of contacts as CSV rows. */
+ * mapping's "records" object, and each contact of a page handed to the fit
+ * as its field texts (the fit judges it). */
 #include "opt_records.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <math.h>
 #include <string.h>
+
+#include "dialsim_fit.h"
 
 const char *const opt__rec_names[OPT__REC_COLUMNS + 1] = {
     "start", "hour", "outcome", "ring", "amd", "amd_seconds", "wait", "abandoned", "talk",
@@ -136,115 +139,72 @@ cJSON *opt__records_fit_map(const opt__records_map *m)
 static opt_status bad(cx_error *err, const char *what, long index, const char *field,
                       int column, const char *expected)
 {
-    return cx_error_set(err, OPT_EAPI, "%s: completedContacts[%ld].%s: expected %s (mapped to "
-                                       "the fit's %s)",
+    return cx_error_set(err, OPT_EAPI, "%s: completedContacts[%ld].%s: %s (mapped to the "
+                                       "fit's %s)",
                         what, index, field, expected, opt__rec_names[column]);
 }
 
-/* A value the CSV reader takes as it is: no comma, quote or line break. */
-static bool plain(const char *s)
+/* The disposition v as the fit's outcome: through outcomeValues, else
+ * otherOutcome; NULL after naming what is wrong. */
+static const char *outcome_of(const opt__records_map *m, const cJSON *v, const char *what,
+                              long index, cx_error *err)
 {
-    return strcspn(s, ",\"\r\n") == strlen(s) && strlen(s) < 64;
+    const char *f = m->col[OPT__REC_OUTCOME].field;
+    char key[32];
+    if (cJSON_IsNumber(v) && fabs(v->valuedouble) < 9e15 &&
+        v->valuedouble == (double)(long long)v->valuedouble)
+        snprintf(key, sizeof key, "%lld", (long long)v->valuedouble);
+    else if (cJSON_IsString(v) && strlen(v->valuestring) < sizeof key)
+        cx_copy(key, sizeof key, v->valuestring);
+    else
+        return bad(err, what, index, f, OPT__REC_OUTCOME,
+                   "expected a disposition id (a whole number or a string)"),
+               NULL;
+    for (int i = 0; i < m->n_values; i++)
+        if (strcmp(m->value_from[i], key) == 0)
+            return m->value_to[i];
+    if (m->other[0])
+        return m->other;
+    char msg[96];
+    snprintf(msg, sizeof msg, "expected a disposition listed in outcomeValues, got %.31s", key);
+    return bad(err, what, index, f, OPT__REC_OUTCOME, msg), NULL;
 }
 
-static int put_number(cx_buf *b, double v)
+opt_status opt__record_text(const opt__records_map *m, const cJSON *rec, const char *what,
+                            long index, opt__record *out, cx_error *err)
 {
-    return cx_buf_printf(b, "%.15g", v); /* the shortest that keeps a decimal value */
-}
-
-/* One record's value of column k, appended to b. */
-static opt_status put_value(const opt__records_map *m, int k, const cJSON *v, cx_buf *b,
-                            const char *what, long index, cx_error *err)
-{
-    const char *f = m->col[k].field;
-    int rc = 0;
-    /* an empty start time is no time: the fit reads it as absent */
-    bool empty_start = k == OPT__REC_START && cJSON_IsString(v) && v->valuestring[0] == '\0';
-    if (!v || cJSON_IsNull(v) || empty_start) {
-        if (k == OPT__REC_OUTCOME)
-            return bad(err, what, index, f, k, "a disposition, found none");
-        if (k == OPT__REC_START && !m->col[OPT__REC_HOUR].mapped) /* the fit needs one */
-            return bad(err, what, index, f, k, "an RFC 3339 time or epoch seconds, found none");
-        return OPT_OK; /* absent: an empty field */
-    }
-    switch (k) {
-    case OPT__REC_START:
-        if (cJSON_IsString(v) && plain(v->valuestring))
-            rc = cx_buf_printf(b, "%s", v->valuestring);
-        else if (cJSON_IsNumber(v) && isfinite(v->valuedouble))
-            rc = put_number(b, v->valuedouble);
-        else
-            return bad(err, what, index, f, k, "an RFC 3339 time or epoch seconds");
-        break;
-    case OPT__REC_OUTCOME: {
-        char key[32];
-        if (cJSON_IsNumber(v) && fabs(v->valuedouble) < 9e15 &&
-            v->valuedouble == (double)(long long)v->valuedouble)
-            snprintf(key, sizeof key, "%lld", (long long)v->valuedouble);
-        else if (cJSON_IsString(v) && strlen(v->valuestring) < sizeof key)
-            cx_copy(key, sizeof key, v->valuestring);
-        else
-            return bad(err, what, index, f, k, "a disposition id (a whole number or a string)");
-        const char *o = NULL;
-        for (int i = 0; i < m->n_values && !o; i++)
-            if (strcmp(m->value_from[i], key) == 0)
-                o = m->value_to[i];
-        if (!o && m->other[0])
-            o = m->other;
-        if (!o) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "a disposition listed in outcomeValues, got %.31s", key);
-            return bad(err, what, index, f, k, msg);
+    for (int k = 0; k < OPT__REC_COLUMNS; k++) {
+        const cJSON *v =
+            m->col[k].mapped ? cJSON_GetObjectItemCaseSensitive(rec, m->col[k].field) : NULL;
+        out->value[k] = NULL;
+        if (!v || cJSON_IsNull(v))
+            continue; /* absent: the fit decides whether it may be */
+        if (k == OPT__REC_OUTCOME) {
+            if (!(out->value[k] = outcome_of(m, v, what, index, err)))
+                return OPT_EAPI;
+        } else if (cJSON_IsString(v)) {
+            out->value[k] = v->valuestring;
+        } else if (cJSON_IsNumber(v)) {
+            /* the shortest that keeps a decimal value; inf as such */
+            snprintf(out->number[k], sizeof out->number[k], "%.15g", v->valuedouble);
+            out->value[k] = out->number[k];
+        } else if (cJSON_IsBool(v)) {
+            out->value[k] = cJSON_IsTrue(v) ? "true" : "false";
+        } else {
+            return bad(err, what, index, m->col[k].field, k,
+                       "expected a number, a string, true, false or null");
         }
-        rc = cx_buf_printf(b, "%s", o);
-        break;
     }
-    case OPT__REC_ABANDONED:
-        if (cJSON_IsBool(v))
-            rc = cx_buf_printf(b, "%d", cJSON_IsTrue(v) ? 1 : 0);
-        else if (cJSON_IsNumber(v) && (v->valuedouble == 0 || v->valuedouble == 1))
-            rc = cx_buf_printf(b, "%d", (int)v->valuedouble);
-        else
-            return bad(err, what, index, f, k, "true, false, 0 or 1");
-        break;
-    case OPT__REC_AMD:
-        if (!cJSON_IsString(v) || !plain(v->valuestring))
-            return bad(err, what, index, f, k, "none, human or machine");
-        rc = cx_buf_printf(b, "%s", v->valuestring);
-        break;
-    case OPT__REC_AGENT:
-        if (cJSON_IsNumber(v))
-            rc = put_number(b, v->valuedouble);
-        else if (cJSON_IsString(v) && plain(v->valuestring))
-            rc = cx_buf_printf(b, "%s", v->valuestring);
-        else
-            return bad(err, what, index, f, k, "an agent id (a number, or a string of up to "
-                                               "63 characters without commas or quotes)");
-        break;
-    default: /* hour and the durations */
-        if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0) || !isfinite(v->valuedouble))
-            return bad(err, what, index, f, k,
-                       k == OPT__REC_HOUR ? "an hour 0-23" : "a number of seconds >= 0 or null");
-        rc = put_number(b, v->valuedouble);
-    }
-    return rc < 0 ? cx_error_set(err, OPT_ENOMEM, "out of memory") : OPT_OK;
+    return OPT_OK;
 }
 
-opt_status opt__records_csv(const opt__records_map *m, const cJSON *contacts, long first,
-                            const char *what, cx_buf *csv, long *row_index, long *rows,
-                            long *inbound, cx_error *err)
+opt_status opt__records_add(const opt__records_map *m, const cJSON *contacts, long first,
+                            const char *what, struct sim_fit *fit, long *rows, long *inbound,
+                            cx_error *err)
 {
-    int rc = 0;
-    bool any = false;
+    _Static_assert((int)OPT__REC_COLUMNS == (int)SIM_REC_FIELDS,
+                   "the mapping's columns are the fit's");
     *rows = 0;
-    for (int k = 0; k < OPT__REC_COLUMNS; k++)
-        if (m->col[k].mapped) {
-            rc |= cx_buf_printf(csv, "%s%s", any ? "," : "", opt__rec_names[k]);
-            any = true;
-        }
-    rc |= cx_buf_printf(csv, "\n");
-    if (rc < 0)
-        return cx_error_set(err, OPT_ENOMEM, "out of memory");
     long i = 0;
     const cJSON *rec;
     cJSON_ArrayForEach(rec, contacts)
@@ -258,36 +218,22 @@ opt_status opt__records_csv(const opt__records_map *m, const cJSON *contacts, lo
             (*inbound)++;
             continue;
         }
-        row_index[(*rows)++] = index;
-        /* the fit places each record by its start or its hour: one of the
-         * two mapped fields must be there */
-        bool placed = false;
-        for (int k = OPT__REC_START; k <= OPT__REC_HOUR; k++) {
-            const cJSON *t = m->col[k].mapped
-                                 ? cJSON_GetObjectItemCaseSensitive(rec, m->col[k].field)
-                                 : NULL;
-            placed = placed || (t && !cJSON_IsNull(t) &&
-                                !(cJSON_IsString(t) && t->valuestring[0] == '\0'));
-        }
-        if (!placed && m->col[OPT__REC_HOUR].mapped) /* else put_value names the start */
-            return bad(err, what, index, m->col[OPT__REC_START].mapped
-                                             ? m->col[OPT__REC_START].field
-                                             : m->col[OPT__REC_HOUR].field,
-                       OPT__REC_START, "a start time or an hour, found neither");
-        any = false;
-        for (int k = 0; k < OPT__REC_COLUMNS; k++) {
-            if (!m->col[k].mapped)
-                continue;
-            if (any && cx_buf_append(csv, ",", 1) != 0)
-                return cx_error_set(err, OPT_ENOMEM, "out of memory");
-            any = true;
-            const cJSON *v = cJSON_GetObjectItemCaseSensitive(rec, m->col[k].field);
-            opt_status st = put_value(m, k, v, csv, what, index, err);
-            if (st != OPT_OK)
-                return st;
-        }
-        if (cx_buf_append(csv, "\n", 1) != 0)
+        opt__record r;
+        opt_status st = opt__record_text(m, rec, what, index, &r, err);
+        if (st != OPT_OK)
+            return st;
+        /* the fit is the one judge of a valid record; this names it as CXone has it */
+        cx_error e = {0};
+        int k = -1;
+        sim_status ss = sim_fit_add_record(fit, r.value, &k, &e);
+        if (ss == SIM_ENOMEM)
             return cx_error_set(err, OPT_ENOMEM, "out of memory");
+        if (ss != SIM_OK) {
+            if (k == SIM_REC_FIELDS) /* no start and no hour: name the one mapped */
+                k = m->col[OPT__REC_START].mapped ? OPT__REC_START : OPT__REC_HOUR;
+            return bad(err, what, index, m->col[k].field, k, e.msg);
+        }
+        (*rows)++;
     }
     return OPT_OK;
 }

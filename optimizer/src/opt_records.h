@@ -17,8 +17,10 @@
  *
  * Confidence is ../shared/CXONE.md's: doc, doc*, sdk, 3p or guess. A column
  * mapped to null is not in CXone's records: the fit goes without it (and
- * says what it cannot identify). Every record is converted to a row of the
- * fit's CSV, a page at a time, so nothing grows with the pull. */
+ * says what it cannot identify). Every record is converted to the fit's
+ * field texts and handed to the fit, which judges it: the rule of a valid
+ * record lives in libdialsim alone. A page at a time, so nothing grows
+ * with the pull. */
 #ifndef OPT_RECORDS_H
 #define OPT_RECORDS_H
 
@@ -28,6 +30,7 @@
 #include "cxopt.h"
 
 struct cJSON;
+struct sim_fit;
 
 enum { OPT__REC_START, OPT__REC_HOUR, OPT__REC_OUTCOME, OPT__REC_RING, OPT__REC_AMD,
        OPT__REC_AMD_S, OPT__REC_WAIT, OPT__REC_ABANDONED, OPT__REC_TALK, OPT__REC_WRAP,
@@ -59,17 +62,35 @@ void opt__records_map_default(opt__records_map *m);
 opt_status opt__records_map_parse(const struct cJSON *records, const char *file,
                                   opt__records_map *m, cx_error *err);
 
-/* The column map sim_fit_create takes for the rows opt__records_csv writes
+/* The column map sim_fit_create takes for the records opt__records_add hands
  * (new object; the caller deletes it). */
 struct cJSON *opt__records_fit_map(const opt__records_map *m);
 
-/* Appends the CSV of one page of completed contacts (the array), its
- * header first, to *csv; row r (from 0) is record row_index[r] (room for
- * every record of the page), *rows gets how many rows. Inbound contacts are
- * left out (*inbound counts them). A value of the wrong type is OPT_EAPI naming `what`, the record
- * (completedContacts[first + i]) and the field, and the column it maps to. */
-opt_status opt__records_csv(const opt__records_map *m, const struct cJSON *contacts, long first,
-                            const char *what, cx_buf *csv, long *row_index, long *rows,
-                            long *inbound, cx_error *err);
+/* One completed contact as the fit's field texts (dialsim_fit.h's
+ * sim_fit_add_record): value[k] is column k's text, NULL when the contact
+ * has no such field (or null); strings are the contact's own, numbers are
+ * written in number[k], a disposition is its outcome. */
+typedef struct opt__record {
+    const char *value[OPT__REC_COLUMNS];
+    char number[OPT__REC_COLUMNS][32];
+} opt__record;
+
+/* Converts one contact (completedContacts[index] of `what`); borrows from
+ * rec. A disposition the mapping cannot translate, or a value that is no
+ * text (an object, an array), is OPT_EAPI naming `what`, the record, the
+ * field and the column it maps to. Whether the texts make a valid record is
+ * the fit's to say, not this. */
+opt_status opt__record_text(const opt__records_map *m, const struct cJSON *rec, const char *what,
+                            long index, opt__record *out, cx_error *err);
+
+/* Adds one page of completed contacts (the array) to the fit, record by
+ * record (*rows counts them); inbound contacts are left out (*inbound
+ * counts them). The fit judges each record (sim_fit_add_record); a record
+ * it refuses, or that cannot be converted, is OPT_EAPI naming `what`, the
+ * record (completedContacts[first + i]), the field and the column it maps
+ * to, and what was expected. Records before it stay added. */
+opt_status opt__records_add(const opt__records_map *m, const struct cJSON *contacts, long first,
+                            const char *what, struct sim_fit *fit, long *rows, long *inbound,
+                            cx_error *err);
 
 #endif

@@ -56,6 +56,12 @@ size_t sim_record_format(const sim_attempt *a, char *buf);
 
 typedef struct sim_fit sim_fit;
 
+/* The fields of a record, in SIM_RECORD_HEADER's order. */
+typedef enum sim_record_field {
+    SIM_REC_START, SIM_REC_HOUR, SIM_REC_OUTCOME, SIM_REC_RING, SIM_REC_AMD, SIM_REC_AMD_S,
+    SIM_REC_WAIT, SIM_REC_ABANDONED, SIM_REC_TALK, SIM_REC_WRAP, SIM_REC_AGENT, SIM_REC_FIELDS
+} sim_record_field;
+
 /* A fit of records whose columns follow `map` (the object above; NULL:
  * dialsim's own), read from `map_file` (for errors). */
 sim_status sim_fit_create(const struct cJSON *map, const char *map_file, sim_fit **out,
@@ -68,6 +74,17 @@ sim_status sim_fit_add_file(sim_fit *f, const char *path, cx_error *err);
  * (`name` names it in errors). */
 sim_status sim_fit_add_text(sim_fit *f, const char *text, size_t len, const char *name,
                             cx_error *err);
+/* Adds one record given field by field: the fit is the one judge of a
+ * valid record, whether it comes from a file or from a converter of some
+ * other source (cxopt calibrate's CXone contacts). value[k] is field k's
+ * text as a records file holds it (the same rule as a file's row), NULL or
+ * "" when absent; a field the column map sets to null is ignored, and an
+ * outcome goes through its outcomeValues. A bad record is SIM_EINVAL, with
+ * *field the bad field (SIM_REC_FIELDS when it has neither a start nor an
+ * hour) and err saying what was expected without naming the field, for
+ * the caller to name it as its source does. */
+sim_status sim_fit_add_record(sim_fit *f, const char *const value[SIM_REC_FIELDS], int *field,
+                              cx_error *err);
 /* Fits what was added. *model is a new "campaign" object (what dialsim,
  * mockcxone --model and cxopt --model read); *report a new object with
  * every estimate, its 95% interval, the candidates' AIC and KS, and what

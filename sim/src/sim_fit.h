@@ -17,8 +17,6 @@ typedef struct sim__dstat {
     uint32_t hist[SIM__FIT_BINS];
 } sim__dstat;
 
-enum { SIM__F_START, SIM__F_HOUR, SIM__F_OUTCOME, SIM__F_RING, SIM__F_AMD, SIM__F_AMD_S,
-       SIM__F_WAIT, SIM__F_ABANDONED, SIM__F_TALK, SIM__F_WRAP, SIM__F_AGENT, SIM__F_COUNT };
 enum { SIM__O_LIVE, SIM__O_MACHINE, SIM__O_BUSY, SIM__O_NOANSWER, SIM__O_INVALID, SIM__O_COUNT };
 
 /* One row, parsed; NAN / -1 for an absent field. */
@@ -37,8 +35,8 @@ typedef struct sim__hourset {
 } sim__hourset;
 
 struct sim_fit {
-    char names[SIM__F_COUNT][64];         /* column names */
-    bool has[SIM__F_COUNT];
+    char names[SIM_REC_FIELDS][64];         /* column names */
+    bool has[SIM_REC_FIELDS];
     int n_values;
     char value_from[64][64];              /* outcome values */
     int value_to[64];

@@ -91,7 +91,7 @@ size_t sim_record_format(const sim_attempt *a, char *buf)
 
 /* ------------------------------------------------------------ the map */
 
-static const char *const field_names[SIM__F_COUNT] = {
+static const char *const field_names[SIM_REC_FIELDS] = {
     "start", "hour", "outcome", "ring", "amd", "amd_seconds", "wait", "abandoned", "talk",
     "wrap", "agent"};
 
@@ -102,7 +102,7 @@ sim_status sim_fit_create(const cJSON *map, const char *map_file, sim_fit **out,
     sim_fit *f = calloc(1, sizeof *f);
     if (!f)
         return cx_error_set(err, SIM_ENOMEM, "out of memory");
-    for (int i = 0; i < SIM__F_COUNT; i++) {
+    for (int i = 0; i < SIM_REC_FIELDS; i++) {
         cx_copy(f->names[i], sizeof f->names[i], field_names[i]);
         f->has[i] = true;
     }
@@ -131,7 +131,7 @@ sim_status sim_fit_create(const cJSON *map, const char *map_file, sim_fit **out,
             cJSON_ArrayForEach(it, c.node)
             {
                 int k = -1;
-                for (int i = 0; i < SIM__F_COUNT; i++)
+                for (int i = 0; i < SIM_REC_FIELDS; i++)
                     if (strcmp(it->string, field_names[i]) == 0)
                         k = i;
                 if (k < 0) {
@@ -167,7 +167,7 @@ sim_status sim_fit_create(const cJSON *map, const char *map_file, sim_fit **out,
             }
         }
     }
-    if (!f->has[SIM__F_OUTCOME] || (!f->has[SIM__F_START] && !f->has[SIM__F_HOUR])) {
+    if (!f->has[SIM_REC_OUTCOME] || (!f->has[SIM_REC_START] && !f->has[SIM_REC_HOUR])) {
         cx_error_set(err, SIM_EINVAL, "%s: the records need an outcome and a start or an hour",
                      map_file ? map_file : "the column map");
         goto bad;
@@ -194,7 +194,7 @@ typedef struct reader {
     sim_fit *f;
     const char *name;
     uint64_t line;
-    int col_of[SIM__F_COUNT]; /* CSV column of each field, -1 absent */
+    int col_of[SIM_REC_FIELDS]; /* CSV column of each field, -1 absent */
     int n_cols;
     bool header_done;
 } reader;
@@ -286,6 +286,93 @@ static int match(const char *s, size_t n, const char *const *names)
     return -1;
 }
 
+/* THE rule of a valid record, for a file's rows (do_line) and
+ * sim_fit_add_record alike: val[k] (len[k] bytes; NULL or empty when absent)
+ * is field k's text. Fills *row and returns -1 when valid; else the index of
+ * the bad field, or SIM_REC_FIELDS when the record as a whole is wrong (no
+ * start and no hour), with why[160] saying what was expected. */
+static int read_record(const sim_fit *f, const char *const val[], const size_t len[],
+                       sim__row *row, char why[160])
+{
+    *row = (sim__row){.start = NAN, .ring = NAN, .amd_s = NAN, .wait = NAN, .talk = NAN,
+                      .wrap = NAN, .hour = -1, .outcome = -1, .amd = -1, .abandoned = -1,
+                      .agent = -1};
+    double *num[SIM_REC_FIELDS] = {[SIM_REC_RING] = &row->ring, [SIM_REC_AMD_S] = &row->amd_s,
+                                 [SIM_REC_WAIT] = &row->wait, [SIM_REC_TALK] = &row->talk,
+                                 [SIM_REC_WRAP] = &row->wrap};
+#define BAD(...) return snprintf(why, 160, __VA_ARGS__), k
+    for (int k = 0; k < SIM_REC_FIELDS; k++) {
+        const char *s = f->has[k] ? val[k] : NULL;
+        size_t n = s ? len[k] : 0;
+        if (n == 0) {
+            if (k == SIM_REC_OUTCOME)
+                BAD("expected live, machine, busy, no-answer or invalid, found none");
+            continue;
+        }
+        double v;
+        switch (k) {
+        case SIM_REC_START:
+            if (parse_time(s, n, &row->start) != 0)
+                BAD("expected seconds or an RFC 3339 time");
+            break;
+        case SIM_REC_HOUR:
+            if (parse_num(s, n, &v) != 0 || !(v >= 0 && v < 24) || v != floor(v))
+                BAD("expected a whole number 0-23");
+            row->hour = (int)v;
+            break;
+        case SIM_REC_OUTCOME: {
+            int o = match(s, n, outcome_names);
+            for (int i = 0; o < 0 && i < f->n_values; i++)
+                if (strlen(f->value_from[i]) == n && memcmp(s, f->value_from[i], n) == 0)
+                    o = f->value_to[i];
+            if (o < 0)
+                BAD("\"%.*s\" is none of live, machine, busy, no-answer, invalid (map it with "
+                    "outcomeValues)",
+                    (int)(n > 40 ? 40 : n), s);
+            row->outcome = o;
+            break;
+        }
+        case SIM_REC_AMD:
+            if ((row->amd = match(s, n, amd_names)) < 0)
+                BAD("expected none, human or machine");
+            break;
+        case SIM_REC_ABANDONED:
+            if (n == 1 && (*s == '0' || *s == '1'))
+                row->abandoned = *s == '1';
+            else if (n == 4 && memcmp(s, "true", 4) == 0)
+                row->abandoned = 1;
+            else if (n == 5 && memcmp(s, "false", 5) == 0)
+                row->abandoned = 0;
+            else
+                BAD("expected 0, 1, true or false");
+            break;
+        case SIM_REC_AGENT: /* any id: numbers as such, text hashed */
+            if (parse_num(s, n, &v) == 0 && v >= 0 && v < 9e15 && v == floor(v)) {
+                row->agent = (int64_t)v;
+            } else {
+                uint64_t h = 1469598103934665603ULL;
+                for (size_t i = 0; i < n; i++)
+                    h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+                row->agent = (int64_t)(h >> 2);
+            }
+            break;
+        default:
+            if (parse_num(s, n, num[k]) != 0 || *num[k] < 0)
+                BAD("expected a number of seconds >= 0, or none");
+        }
+    }
+#undef BAD
+    if (row->hour < 0) {
+        if (isnan(row->start)) {
+            snprintf(why, 160, "expected a start or an hour, found neither");
+            return SIM_REC_FIELDS;
+        }
+        double h = fmod(floor(row->start / 3600.0), 24.0);
+        row->hour = (int)(h < 0 ? h + 24 : h);
+    }
+    return -1;
+}
+
 static sim_status fail(reader *r, const char *line, const char *at, cx_error *err,
                        const char *what)
 {
@@ -333,14 +420,14 @@ static sim_status do_line(reader *r, const char *line, size_t len, cx_error *err
     }
     if (!r->header_done) {
         r->n_cols = nf;
-        for (int k = 0; k < SIM__F_COUNT; k++) {
+        for (int k = 0; k < SIM_REC_FIELDS; k++) {
             r->col_of[k] = -1;
             if (!r->f->has[k])
                 continue;
             for (int i = 0; i < nf; i++)
                 if (strlen(r->f->names[k]) == fl[i] && memcmp(fs[i], r->f->names[k], fl[i]) == 0)
                     r->col_of[k] = i;
-            if (r->col_of[k] < 0 && (k == SIM__F_OUTCOME || k == SIM__F_START)) {
+            if (r->col_of[k] < 0 && (k == SIM_REC_OUTCOME || k == SIM_REC_START)) {
                 char msg[160];
                 snprintf(msg, sizeof msg, "no column \"%s\" (the %s field) in the header",
                          r->f->names[k], field_names[k]);
@@ -355,88 +442,22 @@ static sim_status do_line(reader *r, const char *line, size_t len, cx_error *err
         snprintf(msg, sizeof msg, "%d fields where the header has %d", nf, r->n_cols);
         return fail(r, line, line, err, msg);
     }
-    sim__row row = {.start = NAN, .ring = NAN, .amd_s = NAN, .wait = NAN, .talk = NAN,
-                    .wrap = NAN, .hour = -1, .outcome = -1, .amd = -1, .abandoned = -1,
-                    .agent = -1};
-    double *num[SIM__F_COUNT] = {[SIM__F_RING] = &row.ring, [SIM__F_AMD_S] = &row.amd_s,
-                                 [SIM__F_WAIT] = &row.wait, [SIM__F_TALK] = &row.talk,
-                                 [SIM__F_WRAP] = &row.wrap};
-    for (int k = 0; k < SIM__F_COUNT; k++) {
+    const char *val[SIM_REC_FIELDS];
+    size_t len_of[SIM_REC_FIELDS];
+    for (int k = 0; k < SIM_REC_FIELDS; k++) {
         int c = r->col_of[k];
-        if (c < 0)
-            continue;
-        const char *s = fs[c];
-        size_t n = fl[c];
-        char msg[160];
-        if (n == 0) {
-            if (k == SIM__F_OUTCOME)
-                return fail(r, line, s, err, "outcome: empty");
-            continue;
-        }
-        double v;
-        switch (k) {
-        case SIM__F_START:
-            if (parse_time(s, n, &row.start) != 0)
-                return fail(r, line, s, err, "start: expected seconds or an RFC 3339 time");
-            break;
-        case SIM__F_HOUR:
-            if (parse_num(s, n, &v) != 0 || !(v >= 0 && v < 24) || v != floor(v))
-                return fail(r, line, s, err, "hour: expected a whole number 0-23");
-            row.hour = (int)v;
-            break;
-        case SIM__F_OUTCOME: {
-            int o = match(s, n, outcome_names);
-            for (int i = 0; o < 0 && i < r->f->n_values; i++)
-                if (strlen(r->f->value_from[i]) == n && memcmp(s, r->f->value_from[i], n) == 0)
-                    o = r->f->value_to[i];
-            if (o < 0) {
-                snprintf(msg, sizeof msg,
-                         "outcome: \"%.*s\" is none of live, machine, busy, no-answer, invalid "
-                         "(map it with outcomeValues)",
-                         (int)(n > 40 ? 40 : n), s);
-                return fail(r, line, s, err, msg);
-            }
-            row.outcome = o;
-            break;
-        }
-        case SIM__F_AMD:
-            if ((row.amd = match(s, n, amd_names)) < 0)
-                return fail(r, line, s, err, "amd: expected none, human or machine");
-            break;
-        case SIM__F_ABANDONED:
-            if (n == 1 && (*s == '0' || *s == '1'))
-                row.abandoned = *s == '1';
-            else if (n == 4 && memcmp(s, "true", 4) == 0)
-                row.abandoned = 1;
-            else if (n == 5 && memcmp(s, "false", 5) == 0)
-                row.abandoned = 0;
-            else
-                return fail(r, line, s, err, "abandoned: expected 0, 1, true or false");
-            break;
-        case SIM__F_AGENT: { /* any id: numbers as such, text hashed */
-            if (parse_num(s, n, &v) == 0 && v >= 0 && v < 9e15 && v == floor(v)) {
-                row.agent = (int64_t)v;
-            } else {
-                uint64_t h = 1469598103934665603ULL;
-                for (size_t i = 0; i < n; i++)
-                    h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-                row.agent = (int64_t)(h >> 2);
-            }
-            break;
-        }
-        default:
-            if (parse_num(s, n, num[k]) != 0 || *num[k] < 0) {
-                snprintf(msg, sizeof msg, "%s: expected a number of seconds >= 0",
-                         field_names[k]);
-                return fail(r, line, s, err, msg);
-            }
-        }
+        val[k] = c < 0 ? NULL : fs[c];
+        len_of[k] = c < 0 ? 0 : fl[c];
     }
-    if (row.hour < 0) {
-        if (isnan(row.start))
-            return fail(r, line, line, err, "neither an hour nor a start");
-        double h = fmod(floor(row.start / 3600.0), 24.0);
-        row.hour = (int)(h < 0 ? h + 24 : h);
+    sim__row row;
+    char why[160];
+    int bad = read_record(r->f, val, len_of, &row, why);
+    if (bad == SIM_REC_FIELDS)
+        return fail(r, line, line, err, why);
+    if (bad >= 0) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "%s: %s", field_names[bad], why);
+        return fail(r, line, val[bad] ? val[bad] : line, err, msg);
     }
     if (sim__fit_row(r->f, &row) != 0)
         return cx_error_set(err, SIM_ENOMEM, "out of memory");
@@ -457,6 +478,22 @@ static sim_status do_block(reader *r, const char *buf, size_t len, size_t *used,
         p = nl + 1;
     }
     *used = (size_t)(p - buf);
+    return SIM_OK;
+}
+
+sim_status sim_fit_add_record(sim_fit *f, const char *const value[SIM_REC_FIELDS], int *field,
+                              cx_error *err)
+{
+    size_t len[SIM_REC_FIELDS];
+    for (int k = 0; k < SIM_REC_FIELDS; k++)
+        len[k] = value[k] ? strlen(value[k]) : 0;
+    sim__row row;
+    char why[160];
+    *field = read_record(f, value, len, &row, why);
+    if (*field >= 0)
+        return cx_error_set(err, SIM_EINVAL, "%s", why);
+    if (sim__fit_row(f, &row) != 0)
+        return cx_error_set(err, SIM_ENOMEM, "out of memory");
     return SIM_OK;
 }
 

@@ -6,21 +6,6 @@
 #include "cxproc.h"
 #include "cxtest.h"
 
-static char *dir;
-
-static const char *write_file(const char *name, const char *bytes, size_t len)
-{
-    static char path[3][512];
-    static int k;
-    char *p = path[k++ % 3];
-    snprintf(p, sizeof path[0], "%s/%s", dir, name);
-    FILE *f = fopen(p, "wb");
-    CX_REQUIRE(f != NULL);
-    CX_REQUIRE(fwrite(bytes, 1, len, f) == len);
-    fclose(f);
-    return p;
-}
-
 /* Runs argv and expects exit 2 with `want` (and the file's path) on stderr. */
 static void bad_input(char *const argv[], const char *path, const char *want)
 {
@@ -33,7 +18,7 @@ static void bad_input(char *const argv[], const char *path, const char *want)
 static void test_escaped_nul(void)
 {
     const char *text = "{\"campaign\\u0000junk\":{}}";
-    const char *p = write_file("nul.json", text, strlen(text));
+    const char *p = cx_write_tmp("nul.json", text);
     const char *want = "invalid JSON at line 1, column 11: an escaped NUL";
     bad_input((char *const[]){"sim/dialsim", "run", (char *)p, NULL}, p, want);
     bad_input((char *const[]){"optimizer/cxopt", "run", (char *)p, NULL}, p, want);
@@ -45,7 +30,7 @@ static void test_escaped_nul(void)
 static void test_invalid_utf8(void)
 {
     const char text[] = "{\n  \"hours\": 1,\n  \"\xff\xfe\": 2}";
-    const char *p = write_file("utf8.json", text, sizeof text - 1);
+    const char *p = cx_write_tmp("utf8.json", text);
     const char *want = "invalid JSON at line 3, column 4: not UTF-8";
     bad_input((char *const[]){"sim/dialsim", "run", (char *)p, NULL}, p, want);
     bad_input((char *const[]){"optimizer/cxopt", "run", (char *)p, NULL}, p, want);
@@ -54,26 +39,15 @@ static void test_invalid_utf8(void)
               p, want);
 }
 
-static int setup(void)
-{
-    dir = cx_test_tmpdir("jsoncli");
-    return dir ? 0 : -1;
-}
-
-static int teardown(void)
-{
-    cx_test_rmtree(dir);
-    free(dir);
-    return 0;
-}
-
 static const cx_test_case cases[] = {
     {"escaped_nul", test_escaped_nul},
     {"invalid_utf8", test_invalid_utf8},
     {NULL, NULL},
 };
+static int setup(void) { return cx_scratch_open("jsoncli"); }
+
 static const cx_test_suite suites[] = {
-    {"json_files", setup, teardown, cases},
+    {"json_files", setup, cx_scratch_close, cases},
     {NULL, NULL, NULL, NULL},
 };
 

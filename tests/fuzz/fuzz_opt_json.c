@@ -2,8 +2,9 @@
  * first byte: a token endpoint's answer, a seed campaign body, CXone's
  * parameter blocks (through the built-in mapping), a mapping file, a
  * constraints file, a target file, a page of CXone's completed contacts
- * (through the built-in mapping into the fit: every row the conversion
- * writes is one the fit reads, or the page is refused with a name). */
+ * (through the built-in mapping into the fit, which judges each record; a
+ * refusal names the record, and the fit's two doors, a converted record and
+ * a records file's row, give one verdict). */
 #include <cjson/cJSON.h>
 #include <string.h>
 
@@ -30,6 +31,52 @@ static void campaign(const char *text, size_t len)
     FUZZ_REFUSAL_NAMED(st == OPT_OK, err.msg);
 }
 
+/* The fit's two doors give one verdict: a converted contact handed to
+ * sim_fit_add_record, and the same texts as a row of a records file. (The
+ * converter no longer judges a record, so it cannot disagree with the fit:
+ * what is left to hold is that the fit's rule is one.) */
+static void two_doors(const opt__records_map *m, sim_fit *a, sim_fit *b, const cJSON *rec)
+{
+    opt__record r;
+    cx_error err = {0}, ferr = {0};
+    if (!cJSON_IsObject(rec) || opt__record_text(m, rec, "GET page", 0, &r, &err) != OPT_OK)
+        return;
+    cx_buf csv;
+    cx_buf_init(&csv, 1u << 20);
+    int rc = 0;
+    for (int pass = 0; pass < 2; pass++) { /* the header, then the row */
+        bool any = false;
+        for (int k = 0; k < OPT__REC_COLUMNS; k++) {
+            if (!m->col[k].mapped)
+                continue;
+            const char *v = pass ? r.value[k] : opt__rec_names[k];
+            rc |= cx_buf_printf(&csv, "%s\"", any ? "," : "");
+            for (const char *c = v ? v : ""; *c; c++) {
+                if (*c == '\n' || *c == '\r') { /* no line of a file holds it */
+                    cx_buf_free(&csv);
+                    return;
+                }
+                rc |= cx_buf_printf(&csv, *c == '"' ? "\"\"" : "%c", *c);
+            }
+            rc |= cx_buf_printf(&csv, "\"");
+            any = true;
+        }
+        rc |= cx_buf_printf(&csv, "\n");
+    }
+    int field = -1;
+    if (rc < 0)
+        abort();
+    sim_status by_record = sim_fit_add_record(a, r.value, &field, &err);
+    sim_status by_file = sim_fit_add_text(b, csv.data, csv.len, "records.csv", &ferr);
+    if ((by_record == SIM_OK) != (by_file == SIM_OK)) {
+        fprintf(stderr, "the fit's two doors disagree: record: %s; file: %s\n",
+                by_record == SIM_OK ? "taken" : err.msg, by_file == SIM_OK ? "taken" : ferr.msg);
+        abort();
+    }
+    FUZZ_REFUSAL_NAMED(by_record == SIM_OK, err.msg);
+    cx_buf_free(&csv);
+}
+
 static void json_doc(int which, const char *text, size_t len)
 {
     cx_error err = {0};
@@ -53,30 +100,28 @@ static void json_doc(int which, const char *text, size_t len)
         opt__mapping m;
         opt__mapping_default(&m);
         const cJSON *page = cJSON_GetObjectItemCaseSensitive(j, "completedContacts");
-        int n = cJSON_GetArraySize(page);
-        long *index = malloc(((size_t)n + 1) * sizeof *index), rows = 0, inbound = 0;
-        cJSON *map = opt__records_fit_map(&m.records);
-        sim_fit *fit = NULL;
-        cx_buf csv;
-        cx_buf_init(&csv, 1u << 24);
-        if (!index || !map || sim_fit_create(map, "map", &fit, &err) != SIM_OK)
-            abort();
+        long rows = 0, inbound = 0;
         if (cJSON_IsArray(page)) {
-            st = opt__records_csv(&m.records, page, 0, "GET page", &csv, index, &rows, &inbound,
-                                  &err);
-            /* what the conversion wrote, the fit takes whole (a bad start
-             * time is the one thing it checks that the conversion does not) */
-            if (st == OPT_OK && rows > 0 &&
-                sim_fit_add_text(fit, csv.data, csv.len, "", &err) != SIM_OK &&
-                !strstr(err.msg, "start:")) {
-                fprintf(stderr, "the fit refused what the conversion wrote: %s\n", err.msg);
+            cJSON *map = opt__records_fit_map(&m.records);
+            sim_fit *fit = NULL;
+            if (!map || sim_fit_create(map, "map", &fit, &err) != SIM_OK)
                 abort();
-            }
+            st = opt__records_add(&m.records, page, 0, "GET page", fit, &rows, &inbound, &err);
+            sim_fit_destroy(fit);
+            /* a record's verdict does not depend on the ones before it:
+             * one fit a door for the whole page */
+            sim_fit *a = NULL, *b = NULL;
+            cx_error e = {0};
+            if (sim_fit_create(map, "map", &a, &e) != SIM_OK ||
+                sim_fit_create(map, "map", &b, &e) != SIM_OK)
+                abort();
+            const cJSON *rec;
+            cJSON_ArrayForEach(rec, page)
+                two_doors(&m.records, a, b, rec);
+            sim_fit_destroy(a);
+            sim_fit_destroy(b);
+            cJSON_Delete(map);
         }
-        cx_buf_free(&csv);
-        sim_fit_destroy(fit);
-        cJSON_Delete(map);
-        free(index);
     } else if (which == 4) {
         opt_constraints c;
         st = opt_constraints_from_json(j, "constraints.json", "", &c, &err);

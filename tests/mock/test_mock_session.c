@@ -9,29 +9,6 @@
 #include "cxproc.h"
 #include "mock_fixture.h"
 
-static char *dir;
-
-static int setup(void)
-{
-    dir = cx_test_tmpdir("session");
-    return dir ? 0 : 1;
-}
-
-static int teardown(void)
-{
-    cx_test_rmtree(dir);
-    free(dir);
-    return 0;
-}
-
-static const char *in_dir(const char *name)
-{
-    static char buf[4][1024];
-    static int k;
-    snprintf(buf[k % 4], sizeof buf[0], "%s/%s", dir, name);
-    return buf[k++ % 4];
-}
-
 static mock_server *start(mock_options *o)
 {
     mock_server *s = NULL;
@@ -59,7 +36,7 @@ static int cxopt(unsigned port, char *const args[])
     snprintf(env[k++], 256, "CXONE_AUTH_URL=http://127.0.0.1:%u/auth/token", port);
     snprintf(env[k++], 256, "CXONE_TENANT_ID=%s", MOCK_DEFAULT_TENANT);
     snprintf(env[k++], 256, "CXONE_CAMPAIGN_ID=%s", MOCK_DEFAULT_CAMPAIGN);
-    snprintf(env[k++], 256, "HOME=%s", dir);
+    snprintf(env[k++], 256, "HOME=%s", cx_scratch());
     char *envp[11];
     for (int i = 0; i < k; i++)
         envp[i] = env[i];
@@ -119,21 +96,17 @@ static void test_round_trip(void)
     char upstream[64];
     snprintf(upstream, sizeof upstream, "http://127.0.0.1:%u", mock_server_port(up));
     /* the recorder */
-    const char *session = in_dir("session.json");
+    const char *session = cx_tmp("session.json");
     mock_options ro;
     mock_options_default(&ro);
     ro.record_upstream = upstream;
     ro.record_out = session;
     mock_server *rec = start(&ro);
     CX_REQUIRE(rec != NULL);
-    const char *step = in_dir("step.json");
-    FILE *f = fopen(step, "w");
-    CX_REQUIRE(f != NULL);
-    fputs("{\"answerRate\":0.8}", f);
-    fclose(f);
+    const char *step = cx_write_tmp("step.json", "{\"answerRate\":0.8}");
     char shown[1 << 16], applied[1 << 16];
     char *show[] = {"show", NULL};
-    char *apply[] = {"apply", "--target", (char *)step, "--audit", (char *)in_dir("a1.jsonl"),
+    char *apply[] = {"apply", "--target", (char *)step, "--audit", (char *)cx_tmp("a1.jsonl"),
                      NULL};
     CX_ASSERT_INT_EQ(cxopt(mock_server_port(rec), show), 0);
     outcome_of(out, shown, sizeof shown);
@@ -179,7 +152,7 @@ static void test_round_trip(void)
     CX_ASSERT_INT_EQ(cxopt(mock_server_port(rep), show), 0);
     outcome_of(out, again, sizeof again);
     CX_ASSERT_STR_EQ(again, shown);
-    apply[4] = (char *)in_dir("a2.jsonl");
+    apply[4] = (char *)cx_tmp("a2.jsonl");
     CX_ASSERT_INT_EQ(cxopt(mock_server_port(rep), apply), 0);
     outcome_of(out, again, sizeof again);
     CX_ASSERT_STR_EQ(again, applied);
@@ -190,16 +163,6 @@ static void test_round_trip(void)
     mock_server_destroy(rep);
 }
 
-static const char *write_session(const char *name, const char *text)
-{
-    const char *p = in_dir(name);
-    FILE *f = fopen(p, "w");
-    CX_REQUIRE(f != NULL);
-    fputs(text, f);
-    fclose(f);
-    return p;
-}
-
 #define X(m, p, q, body, status, rbody)                                                         \
     "{\"request\":{\"method\":\"" m "\",\"path\":\"" p "\",\"query\":\"" q "\",\"body\":" body \
     "},\"response\":{\"status\":" #status ",\"headers\":{\"Content-Type\":\"application/json\"},"  \
@@ -207,7 +170,7 @@ static const char *write_session(const char *name, const char *text)
 
 static void test_replay_rules(void)
 {
-    const char *s = write_session(
+    const char *s = cx_write_tmp(
         "rules.json",
         "{\"mockcxoneSession\":1,\"exchanges\":["
         X("GET", "/a", "", "\"\"", 200, "{\"n\":1}") ","
@@ -323,7 +286,7 @@ static void test_bad_session_files(void)
          "bad.json: exchanges[0].request.method"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        const char *p = write_session("bad.json", bad[i].text);
+        const char *p = cx_write_tmp("bad.json", bad[i].text);
         char *argv[] = {"mockcxone/mockcxone", "--port", "0", "--replay", (char *)p, NULL};
         char *envp[] = {NULL};
         CX_ASSERT_INT_EQ(cx_run(argv, envp, out, sizeof out, err, sizeof err), 2);
@@ -331,7 +294,7 @@ static void test_bad_session_files(void)
     }
     /* record: a URL it can proxy to, a file it can write, one mode at a time */
     char *norec[] = {"mockcxone/mockcxone", "--port", "0", "--record", "ftp://x", "--out",
-                     (char *)in_dir("o.json"), NULL};
+                     (char *)cx_tmp("o.json"), NULL};
     char *envp[] = {NULL};
     CX_ASSERT_INT_EQ(cx_run(norec, envp, out, sizeof out, err, sizeof err), 2);
     CX_ASSERT_CONTAINS(err, "--record ftp://x: expected an http:// or https:// URL");
@@ -352,6 +315,8 @@ static const cx_test_case cases[] = {
     {"bad_session_files", test_bad_session_files},
     {NULL, NULL}};
 
-static const cx_test_suite suites[] = {{"session", setup, teardown, cases}, {NULL}};
+static int setup(void) { return cx_scratch_open("session"); }
+
+static const cx_test_suite suites[] = {{"session", setup, cx_scratch_close, cases}, {NULL}};
 
 int main(int argc, char **argv) { return cx_test_main(argc, argv, suites); }

@@ -75,143 +75,133 @@ static void assert_journal_says(fixture *f, const char *label)
     cJSON_Delete(j);
 }
 
-static void test_empty_response(void)
+/* The fault's own checks, past what every case checks. */
+
+static void not_http(fixture *f, const wire_got *g)
 {
-    fixture f;
-    start_with(&f, "\"action\":\"empty-response\"");
-    wire_got g;
-    wire_get(&f, "/api/v2/campaigns/c-1001", 5000, &g);
-    CU_ASSERT(g.closed);
-    CX_ASSERT_INT_EQ((long)g.len, 0);
-    assert_journal_says(&f, "rule 0: empty-response");
-    fx_stop(&f);
+    (void)f;
+    CU_ASSERT(strncmp(g->data, "HTTP/", 5) != 0);
 }
 
-static void test_random_data(void)
+/* half of what the length promises, then the close */
+static void half_the_body(fixture *f, const wire_got *g)
 {
-    fixture f;
-    start_with(&f, "\"action\":\"random-data\"");
-    wire_got g;
-    wire_get(&f, "/api/v2/campaigns/c-1001", 5000, &g);
-    CU_ASSERT(g.closed);
-    CX_ASSERT_INT_EQ((long)g.len, 512);
-    CU_ASSERT(strncmp(g.data, "HTTP/", 5) != 0);
-    assert_journal_says(&f, "rule 0: random-data");
-    fx_stop(&f);
-}
-
-static void test_truncated_body(void)
-{
-    fixture f;
-    start_with(&f, "\"action\":\"truncated-body\"");
-    wire_got g;
-    wire_get(&f, "/api/v2/campaigns/c-1001", 5000, &g);
-    CU_ASSERT(g.closed);
-    CX_ASSERT_CONTAINS(g.data, "HTTP/1.1 200 ");
+    (void)f;
+    CX_ASSERT_CONTAINS(g->data, "HTTP/1.1 200 ");
     long length;
-    const char *body = body_of(&g, &length);
+    const char *body = body_of(g, &length);
     CX_REQUIRE(body != NULL);
     CU_ASSERT(length > 100);
-    /* half of what the length promises, then the close */
     CX_ASSERT_INT_EQ((long)strlen(body), length / 2);
     CX_ASSERT_CONTAINS(body, "{\"id\":\"c-1001\"");
-    assert_journal_says(&f, "rule 0: truncated-body");
-    fx_stop(&f);
 }
 
-static void test_malformed_chunk(void)
+/* a good chunk (hex size), then a size line that is not hex, no last chunk */
+static void broken_chunk(fixture *f, const wire_got *g)
 {
-    fixture f;
-    start_with(&f, "\"action\":\"malformed-chunk\"");
-    wire_got g;
-    wire_get(&f, "/api/v2/campaigns/c-1001", 5000, &g);
-    CU_ASSERT(g.closed);
-    CX_ASSERT_CONTAINS(g.data, "Transfer-Encoding: chunked\r\n");
+    (void)f;
+    CX_ASSERT_CONTAINS(g->data, "Transfer-Encoding: chunked\r\n");
     long length;
-    const char *body = body_of(&g, &length);
+    const char *body = body_of(g, &length);
     CX_REQUIRE(body != NULL);
     CX_ASSERT_INT_EQ(length, -1);
-    /* a good chunk (hex size), then a size line that is not hex, no last chunk */
     char *end;
     long first = strtol(body, &end, 16);
     CU_ASSERT(first > 0 && strncmp(end, "\r\n", 2) == 0);
     CX_ASSERT_CONTAINS(body, "\r\nzz;broken\r\n");
     CX_ASSERT_NOT_CONTAINS(body, "\r\n0\r\n\r\n");
-    assert_journal_says(&f, "rule 0: malformed-chunk");
-    fx_stop(&f);
 }
 
-/* GET the campaign and check the answer came whole: as long as its
- * Content-Length says, and a JSON object. */
-static void get_whole(fixture *f, wire_got *g)
+/* the answer came whole: as long as its Content-Length says (-1: it has
+ * none, which `length` expects), and a JSON object */
+static void whole(const wire_got *g, bool length)
 {
-    wire_get(f, "/api/v2/campaigns/c-1001", 10000, g);
-    long length;
-    const char *body = body_of(g, &length);
+    long n;
+    const char *body = body_of(g, &n);
     CX_REQUIRE(body != NULL);
-    CX_ASSERT_INT_EQ((long)strlen(body), length);
+    CX_ASSERT_INT_EQ(length ? (long)strlen(body) : -1, n);
     cJSON *j = cJSON_Parse(body);
     CU_ASSERT(cJSON_IsObject(j));
     cJSON_Delete(j);
 }
 
-/* dribble and bandwidth deliver the whole answer, in pieces: the reads
- * counted are at least the pieces sent with pauses between them. */
-static void test_dribble(void)
+static void whole_with_length(fixture *f, const wire_got *g)
 {
-    fixture f;
-    start_with(&f, "\"action\":\"dribble\",\"chunks\":4,\"durationMs\":900");
-    wire_got g;
-    get_whole(&f, &g);
-    CX_ASSERT_GE(g.reads, 4);
-    assert_journal_says(&f, "rule 0: dribble");
-    fx_stop(&f);
+    (void)f;
+    whole(g, true);
 }
 
-static void test_bandwidth(void)
+/* 100 bytes a tenth of a second: the answer (over 300 bytes) in 3 reads or more */
+static void whole_over_300(fixture *f, const wire_got *g)
 {
-    fixture f;
-    start_with(&f, "\"action\":\"bandwidth\",\"bytesPerSecond\":1000");
-    wire_got g;
-    get_whole(&f, &g);
-    /* 100 bytes a tenth of a second: the answer (over 300 bytes) in 3 reads or more */
-    CU_ASSERT(g.len > 300);
-    CX_ASSERT_GE(g.reads, 3);
-    fx_stop(&f);
+    whole_with_length(f, g);
+    CU_ASSERT(g->len > 300);
 }
 
-static void test_slow_close(void)
+static void whole_without_length(fixture *f, const wire_got *g)
 {
-    fixture f;
-    start_with(&f, "\"action\":\"slow-close\",\"durationMs\":600000");
-    wire_got g;
-    /* the answer comes whole, without a length, and the close does not */
-    wire_get(&f, "/api/v2/campaigns/c-1001", 500, &g);
-    CU_ASSERT(!g.closed);
-    long length;
-    const char *body = body_of(&g, &length);
-    CX_REQUIRE(body != NULL);
-    CX_ASSERT_INT_EQ(length, -1);
-    cJSON *j = cJSON_Parse(body);
-    CU_ASSERT(cJSON_IsObject(j));
-    cJSON_Delete(j);
-    fx_stop(&f); /* and a stop does not wait for the 600 s */
+    (void)f;
+    whole(g, false);
 }
 
-static void test_hang(void)
+/* a client that gives up frees the connection: the next request is answered */
+static void next_answered(fixture *f, const wire_got *g)
 {
-    fixture f;
-    start_with(&f, "\"action\":\"hang\"");
-    wire_got g;
-    wire_get(&f, "/api/v2/campaigns/c-1001", 500, &g);
-    CU_ASSERT(!g.closed);
-    CX_ASSERT_INT_EQ((long)g.len, 0);
-    /* a client that gives up frees the connection: the next request is answered */
-    CX_REQUIRE(fx_admin_faults(&f, "{\"faults\":[]}") == 200);
+    (void)g;
+    CX_REQUIRE(fx_admin_faults(f, "{\"faults\":[]}") == 200);
     cx_http_resp r;
-    CX_ASSERT_INT_EQ(fx_call(&f, "GET", "/api/v2/campaigns/c-1001", NULL, NULL, &r), 200);
+    CX_ASSERT_INT_EQ(fx_call(f, "GET", "/api/v2/campaigns/c-1001", NULL, NULL, &r), 200);
     cx_http_resp_free(&r);
-    fx_stop(&f);
+}
+
+/* Each wire fault on a GET of the campaign, read off a raw socket: whether
+ * the server closes (slow-close and hang do not: the client gives up after
+ * wait_ms), how many bytes come, in at least how many reads (dribble and
+ * bandwidth deliver the whole answer in pieces, with pauses between them),
+ * the fault's own checks, and the journal's label for the request. And a
+ * stop does not wait for a slow close's 600 s. */
+static void test_each_fault(void)
+{
+    static const struct {
+        const char *rule;
+        int wait_ms;
+        int closed;    /* 1 closed, 0 not, -1 either */
+        long len;      /* -1: any */
+        int min_reads;
+        void (*more)(fixture *f, const wire_got *g);
+        const char *label; /* NULL: not checked */
+    } cases[] = {
+        {"\"action\":\"empty-response\"", 5000, 1, 0, 0, NULL, "rule 0: empty-response"},
+        {"\"action\":\"random-data\"", 5000, 1, 512, 0, not_http, "rule 0: random-data"},
+        {"\"action\":\"truncated-body\"", 5000, 1, -1, 0, half_the_body,
+         "rule 0: truncated-body"},
+        {"\"action\":\"malformed-chunk\"", 5000, 1, -1, 0, broken_chunk,
+         "rule 0: malformed-chunk"},
+        {"\"action\":\"dribble\",\"chunks\":4,\"durationMs\":900", 10000, -1, -1, 4,
+         whole_with_length, "rule 0: dribble"},
+        {"\"action\":\"bandwidth\",\"bytesPerSecond\":1000", 10000, -1, -1, 3, whole_over_300,
+         NULL},
+        {"\"action\":\"slow-close\",\"durationMs\":600000", 500, 0, -1, 0, whole_without_length,
+         NULL},
+        {"\"action\":\"hang\"", 500, 0, 0, 0, next_answered, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        printf("\n    %s", cases[i].rule);
+        fixture f;
+        start_with(&f, cases[i].rule);
+        wire_got g;
+        wire_get(&f, "/api/v2/campaigns/c-1001", cases[i].wait_ms, &g);
+        if (cases[i].closed >= 0)
+            CX_ASSERT_INT_EQ(g.closed, cases[i].closed);
+        if (cases[i].len >= 0)
+            CX_ASSERT_INT_EQ((long)g.len, cases[i].len);
+        CX_ASSERT_GE(g.reads, cases[i].min_reads);
+        if (cases[i].more)
+            cases[i].more(&f, &g);
+        if (cases[i].label)
+            assert_journal_says(&f, cases[i].label);
+        fx_stop(&f);
+    }
 }
 
 /* A write the wire fault breaks has landed: the version rose. */
@@ -367,14 +357,7 @@ static void test_delay_distributions(void)
 }
 
 static const cx_test_case wire_cases[] = {
-    {"empty_response", test_empty_response},
-    {"random_data", test_random_data},
-    {"truncated_body", test_truncated_body},
-    {"malformed_chunk", test_malformed_chunk},
-    {"dribble", test_dribble},
-    {"bandwidth", test_bandwidth},
-    {"slow_close", test_slow_close},
-    {"hang", test_hang},
+    {"each_fault", test_each_fault},
     {"write_lands_under_truncation", test_write_lands_under_truncation},
     {NULL, NULL}};
 

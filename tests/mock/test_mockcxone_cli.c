@@ -18,46 +18,16 @@
 #include "cxproc.h"
 #include "cxtest.h"
 
-/* Starts mockcxone with args; returns its pid and the first line of its
- * stdout (with `with_stderr`, of stdout and stderr together). */
-static pid_t spawn_out(char *const args[], bool with_stderr, char *line, size_t n, int *out_fd)
-{
-    int p[2];
-    CX_REQUIRE(pipe(p) == 0);
-    char path[1024];
-    cx_bin(path, sizeof path, "mockcxone/mockcxone");
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(p[1], 1);
-        if (with_stderr)
-            dup2(p[1], 2);
-        close(p[0]);
-        execv(path, args);
-        _exit(127);
-    }
-    close(p[1]);
-    size_t k = 0;
-    char ch;
-    while (k + 1 < n && read(p[0], &ch, 1) == 1 && ch != '\n')
-        line[k++] = ch;
-    line[k] = '\0';
-    *out_fd = p[0];
-    return pid;
-}
-
-static pid_t spawn(char *const args[], char *line, size_t n, int *out_fd)
-{
-    return spawn_out(args, false, line, n, out_fd);
-}
+/* the program, as cx_spawn starts it */
+#define MOCK "mockcxone/mockcxone"
 
 static void run_and_stop(int sig)
 {
     char line[256];
     int fd;
-    pid_t pid = spawn((char *const[]){"mockcxone", "--port", "0", "--campaign", "alpha",
-                                      "--campaign", "beta", "--client-secret", "not-the-default",
-                                      NULL},
-                      line, sizeof line, &fd);
+    pid_t pid = cx_spawn((char *const[]){MOCK, "--port", "0", "--campaign", "alpha", "--campaign",
+                                         "beta", "--client-secret", "not-the-default", NULL},
+                         false, line, sizeof line, &fd);
     CX_ASSERT_CONTAINS(line, "listening on http://127.0.0.1:");
     unsigned port = 0;
     CU_ASSERT(sscanf(line, "listening on http://127.0.0.1:%u", &port) == 1 && port > 0);
@@ -118,14 +88,14 @@ static void test_port_in_use(void)
 {
     char line[256];
     int fd;
-    pid_t pid = spawn((char *const[]){"mockcxone", "--port", "0", NULL}, line, sizeof line, &fd);
+    pid_t pid = cx_spawn((char *const[]){MOCK, "--port", "0", NULL}, false, line, sizeof line, &fd);
     unsigned port = port_of(line);
     CX_REQUIRE(port > 0);
     char ps[16], second[256], want[64];
     snprintf(ps, sizeof ps, "%u", port);
     int fd2;
-    pid_t pid2 = spawn_out((char *const[]){"mockcxone", "--port", ps, NULL}, true, second,
-                           sizeof second, &fd2);
+    pid_t pid2 =
+        cx_spawn((char *const[]){MOCK, "--port", ps, NULL}, true, second, sizeof second, &fd2);
     snprintf(want, sizeof want, "127.0.0.1:%u: the port is in use", port);
     CX_ASSERT_CONTAINS(second, want);
     if (strstr(second, "listening"))
@@ -157,8 +127,8 @@ static void stop_while_held(int sig, const char *rule)
     fclose(f);
     char line[256];
     int fd;
-    pid_t pid = spawn((char *const[]){"mockcxone", "--port", "0", "--faults", faults, NULL}, line,
-                      sizeof line, &fd);
+    pid_t pid = cx_spawn((char *const[]){MOCK, "--port", "0", "--faults", faults, NULL}, false,
+                         line, sizeof line, &fd);
     unsigned port = port_of(line);
     CX_REQUIRE(port > 0);
     int c = socket(AF_INET, SOCK_STREAM, 0);
@@ -212,15 +182,15 @@ static void test_record_whole_on_sigterm(void)
     fputs("{\"faults\":[{\"path\":\"/api/v2/campaigns/slow\",\"delayMs\":600000}]}", f);
     fclose(f);
     int ufd, rfd;
-    pid_t up = spawn((char *const[]){"mockcxone", "--port", "0", "--faults", faults, NULL}, line,
-                     sizeof line, &ufd);
+    pid_t up = cx_spawn((char *const[]){MOCK, "--port", "0", "--faults", faults, NULL}, false,
+                        line, sizeof line, &ufd);
     unsigned uport = port_of(line);
     CX_REQUIRE(uport > 0);
     char upstream[64];
     snprintf(upstream, sizeof upstream, "http://127.0.0.1:%u", uport);
-    pid_t rec = spawn((char *const[]){"mockcxone", "--port", "0", "--record", upstream, "--out",
-                                      session, NULL},
-                      line, sizeof line, &rfd);
+    pid_t rec = cx_spawn((char *const[]){MOCK, "--port", "0", "--record", upstream, "--out",
+                                         session, NULL},
+                         false, line, sizeof line, &rfd);
     unsigned rport = port_of(line);
     CX_REQUIRE(rport > 0);
     char url[128];

@@ -9,9 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* The test suite's scratch directory (its setup makes it). */
-static char *dir;
-
 /* Runs cxopt (argv[0] is ignored) and returns its status; stdout and
  * stderr together land in out. */
 static int run(char *const argv[], char *const envp[], char *out, size_t n)
@@ -29,13 +26,11 @@ static int run(char *const argv[], char *const envp[], char *out, size_t n)
     return rc;
 }
 
+/* Writes text to the scratch directory's NAME (cxtest.h), its path kept in
+ * path (n bytes) for as long as the caller needs it. */
 static void write_file(const char *name, const char *text, char *path, size_t n)
 {
-    snprintf(path, n, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    CX_REQUIRE(f != NULL);
-    fputs(text, f);
-    fclose(f);
+    snprintf(path, n, "%s", cx_write_tmp(name, text));
 }
 
 static char *mock_env[16];

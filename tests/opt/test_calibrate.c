@@ -15,6 +15,7 @@
  * next link, not a short page, ends a pull, and a server ignoring skip is
  * refused. The gate (`apply --model`) and the scenario runner's optimizer
  * (`run --model`) predict with the model they are given. */
+#include "cxtruth.h"
 #include "opt_cli.h"
 
 #include <math.h>
@@ -32,19 +33,6 @@
     "\"abandonThreshold\":2}"
 #define P_MACHINE 0.2
 #define MAX_DROP 0.05 /* the dialer holds 2%: machines dropped are well under 5% */
-
-static int setup(void)
-{
-    dir = cx_test_tmpdir("calibrate");
-    return dir ? 0 : 1;
-}
-
-static int teardown(void)
-{
-    cx_test_rmtree(dir);
-    free(dir);
-    return 0;
-}
 
 static char out[1 << 18];
 static char *cx_env[16];
@@ -110,75 +98,38 @@ static int calibrate(const char *model_out, const char *report_out, const char *
     return run(args, cx_env, out, sizeof out);
 }
 
-static const cJSON *at(const cJSON *o, const char *path)
-{
-    char buf[128];
-    cx_copy(buf, sizeof buf, path);
-    for (char *k = strtok(buf, "."); k && o; k = strtok(NULL, "."))
-        o = cJSON_GetObjectItemCaseSensitive(o, k);
-    return o;
-}
-
-typedef struct tally {
-    int n, missed, far, wrong; /* intervals, missed, far off; exact values wrong */
-} tally;
-
-/* truth against {"value", "ci95"}, the interval widened below by `lo_slack`
- * and above by `hi_slack` */
-static void check(tally *t, const cJSON *e, const char *name, double truth, double lo_slack,
-                  double hi_slack)
-{
-    const cJSON *ci = at(e, "ci95");
-    CX_REQUIRE(e && cJSON_GetArraySize(ci) == 2);
-    double v = at(e, "value")->valuedouble;
-    double lo = cJSON_GetArrayItem(ci, 0)->valuedouble - lo_slack;
-    double hi = cJSON_GetArrayItem(ci, 1)->valuedouble + hi_slack;
-    bool in = truth >= lo && truth <= hi;
-    bool far = fabs(v - truth) > 2 * (hi - lo);
-    printf("    %-26s true %9.4f  fitted %9.4f  [%9.4f, %9.4f]%s\n", name, truth, v, lo, hi,
-           in ? "" : "  MISSED");
-    t->n++;
-    t->missed += !in;
-    t->far += far;
-}
-
-static void exact(tally *t, const cJSON *v, const char *name, double truth)
-{
-    bool ok = cJSON_IsNumber(v) && fabs(v->valuedouble - truth) < 1e-3;
-    printf("    %-26s true %9.4f  fitted %9.4f  (exact)%s\n", name, truth,
-           cJSON_IsNumber(v) ? v->valuedouble : NAN, ok ? "" : "  MISSED");
-    t->wrong += !ok;
-}
-
 /* The fitted model and report against the truth. */
-static void against_truth(tally *tp, const cJSON *model, const cJSON *rep)
+static void against_truth(cx_truth *tp, const cJSON *model, const cJSON *rep)
 {
-    tally t = *tp;
-    const cJSON *fit = at(rep, "fit"), *h;
+    cx_truth t = *tp;
+    const cJSON *fit = cx_json_at(rep, "fit"), *h;
     double ms = P_MACHINE * MAX_DROP;
-    cJSON_ArrayForEach(h, at(fit, "hourly"))
+    cJSON_ArrayForEach(h, cx_json_at(fit, "hourly"))
     {
         char name[40];
-        snprintf(name, sizeof name, "live share, hour %d", at(h, "hour")->valueint);
-        check(&t, at(h, "live"), name, 0.25, ms, 0);
+        snprintf(name, sizeof name, "live share, hour %d", cx_json_at(h, "hour")->valueint);
+        cx_truth_interval(&t, cx_json_at(h, "live"), name, 0.25, ms, 0);
     }
-    check(&t, at(fit, "machineProbability"), "machineProbability", P_MACHINE, 0, ms);
-    check(&t, at(fit, "busyProbability"), "busyProbability", 0.05, 0, 0);
-    check(&t, at(fit, "invalidProbability"), "invalidProbability", 0.03, 0, 0);
-    check(&t, at(fit, "ringTime.mean"), "ringTime.mean", 8, 0, 0);
-    check(&t, at(fit, "ringTime.sd"), "ringTime.sd", 3, 0, 0);
-    check(&t, at(fit, "talkTime.mean"), "talkTime.mean", 100, 0, 0);
-    check(&t, at(fit, "talkTime.sd"), "talkTime.sd", 50, 0, 0);
-    check(&t, at(fit, "wrapTime.min"), "wrapTime.min", 5, 0, 0);
-    check(&t, at(fit, "wrapTime.max"), "wrapTime.max", 25, 0, 0);
-    exact(&t, at(model, "noAnswerTimeout"), "noAnswerTimeout", 20);
-    exact(&t, at(model, "busyTime"), "busyTime", 5);
-    exact(&t, at(model, "invalidTime"), "invalidTime", 4);
-    exact(&t, at(model, "machineHandleTime"), "machineHandleTime", 8);
-    exact(&t, at(model, "abandonThreshold"), "abandonThreshold", 2);
-    exact(&t, at(model, "agents"), "agents", 20);
+    const struct {
+        const char *path;
+        double truth, lo_slack, hi_slack;
+    } est[] = {{"machineProbability", P_MACHINE, 0, ms}, {"busyProbability", 0.05, 0, 0},
+               {"invalidProbability", 0.03, 0, 0},     {"ringTime.mean", 8, 0, 0},
+               {"ringTime.sd", 3, 0, 0},               {"talkTime.mean", 100, 0, 0},
+               {"talkTime.sd", 50, 0, 0},              {"wrapTime.min", 5, 0, 0},
+               {"wrapTime.max", 25, 0, 0}};
+    for (size_t i = 0; i < sizeof est / sizeof *est; i++)
+        cx_truth_interval(&t, cx_json_at(fit, est[i].path), est[i].path, est[i].truth,
+                          est[i].lo_slack, est[i].hi_slack);
+    const struct {
+        const char *path;
+        double truth;
+    } exact[] = {{"noAnswerTimeout", 20},  {"busyTime", 5},         {"invalidTime", 4},
+                 {"machineHandleTime", 8}, {"abandonThreshold", 2}, {"agents", 20}};
+    for (size_t i = 0; i < sizeof exact / sizeof *exact; i++)
+        cx_truth_exact(&t, cx_json_at(model, exact[i].path), exact[i].path, exact[i].truth);
     printf("    %d of %d intervals missed so far, %d far off; %d exact values wrong\n",
-           t.missed, t.n, t.far, t.wrong);
+           t.n - t.inside, t.n, t.far, t.wrong);
     *tp = t;
 }
 
@@ -206,7 +157,7 @@ static cJSON *load_mapping(void)
  * machines as people fails the same check. */
 static void test_loop_from_the_mock(void)
 {
-    tally t = {0};
+    cx_truth t = {0};
     for (uint64_t seed = 1; seed <= 3; seed++) {
         ofx f;
         start(&f, true, seed);
@@ -219,19 +170,20 @@ static void test_loop_from_the_mock(void)
         cJSON *m = load(model), *rep = load(report);
         CX_REQUIRE(m && rep);
         /* paged: every record once, in several requests */
-        double records = at(rep, "source.records")->valuedouble;
-        double pages = at(rep, "source.pages")->valuedouble;
+        double records = cx_json_at(rep, "source.records")->valuedouble;
+        double pages = cx_json_at(rep, "source.pages")->valuedouble;
         CU_ASSERT(records > 10000);
         CX_ASSERT_INT_EQ((long)pages, (long)ceil(records / 2000));
-        CX_ASSERT_INT_EQ((long)at(rep, "source.totalRecords")->valuedouble, (long)records);
+        CX_ASSERT_INT_EQ((long)cx_json_at(rep, "source.totalRecords")->valuedouble, (long)records);
         CX_ASSERT_INT_EQ(ofx_count(&f, "GET", "/inContactAPI/services/v30.0/contacts/completed"),
                          (long)pages);
-        CX_ASSERT_INT_EQ((long)at(rep, "fit.records")->valuedouble, (long)records);
+        CX_ASSERT_INT_EQ((long)cx_json_at(rep, "fit.records")->valuedouble, (long)records);
         /* the assumed fields are said, in the output and the report */
         CX_ASSERT_CONTAINS(out, "assumed: ring <- preQueueSeconds [guess]");
         CX_ASSERT_CONTAINS(out, "assumed: outcome <- primaryDispositionId");
-        CU_ASSERT(cJSON_GetArraySize(at(rep, "source.assumed")) == 2);
-        CU_ASSERT(cJSON_IsFalse(at(rep, "fit.amd.identifiable")) || !at(rep, "fit.amd.detection"));
+        CU_ASSERT(cJSON_GetArraySize(cx_json_at(rep, "source.assumed")) == 2);
+        CU_ASSERT(cJSON_IsFalse(cx_json_at(rep, "fit.amd.identifiable")) ||
+                  !cx_json_at(rep, "fit.amd.detection"));
         against_truth(&t, m, rep);
         /* no secret in the output, the model or the report */
         char *mt = cJSON_PrintUnformatted(m), *rt = cJSON_PrintUnformatted(rep);
@@ -262,11 +214,13 @@ static void test_loop_from_the_mock(void)
         if (!dec)
             printf("%s\n", out);
         CX_REQUIRE(dec != NULL);
-        const cJSON *pm = at(dec, "prediction.model");
+        const cJSON *pm = cx_json_at(dec, "prediction.model");
         printf("    the gate on the fitted model: %s, %s\n",
-               at(dec, "compliance.verdict")->valuestring, cJSON_IsString(pm) ? pm->valuestring : "");
+               cx_json_at(dec, "compliance.verdict")->valuestring,
+               cJSON_IsString(pm) ? pm->valuestring : "");
         CX_ASSERT_CONTAINS(cJSON_IsString(pm) ? pm->valuestring : "", "campaign model, 20 agents");
-        CX_ASSERT_INT_EQ(rc, strcmp(at(dec, "compliance.verdict")->valuestring, "refused") == 0);
+        const char *verdict = cx_json_at(dec, "compliance.verdict")->valuestring;
+        CX_ASSERT_INT_EQ(rc, strcmp(verdict, "refused") == 0);
         cJSON_Delete(dec);
 
         /* A mapping that reads answering machines (19) as people fails the
@@ -274,7 +228,7 @@ static void test_loop_from_the_mock(void)
         char bad[600], bad_model[600];
         cJSON *mapping = load_mapping();
         CX_REQUIRE(mapping != NULL);
-        cJSON *vals = (cJSON *)at(mapping, "records.outcomeValues");
+        cJSON *vals = (cJSON *)cx_json_at(mapping, "records.outcomeValues");
         cJSON_ReplaceItemInObject(vals, "19", cJSON_CreateString("live"));
         char *mt2 = cJSON_Print(mapping);
         write_file("broken-mapping.json", mt2, bad, sizeof bad);
@@ -287,18 +241,18 @@ static void test_loop_from_the_mock(void)
         cJSON *bm = load(bad_model), *brep = load(report);
         CX_REQUIRE(bm && brep);
         printf("  with answering machines mapped to people:\n");
-        tally bt = {0};
+        cx_truth bt = {0};
         against_truth(&bt, bm, brep);
-        CU_ASSERT(bt.missed > 5 && bt.far > 0 && bt.wrong > 0);
+        CU_ASSERT(bt.n - bt.inside > 5 && bt.far > 0 && bt.wrong > 0);
         cJSON_Delete(bm);
         cJSON_Delete(brep);
         cJSON_Delete(m);
         stop(&f);
     }
     printf("  all seeds: %d of %d intervals missed, %d far off; %d exact values wrong\n",
-           t.missed, t.n, t.far, t.wrong);
+           t.n - t.inside, t.n, t.far, t.wrong);
     CX_ASSERT_INT_EQ(t.n, 45);
-    CX_ASSERT_LE(t.missed, 5);
+    CX_ASSERT_LE(t.n - t.inside, 5);
     CX_ASSERT_INT_EQ(t.far, 0);
     CX_ASSERT_INT_EQ(t.wrong, 0);
 }
@@ -314,7 +268,7 @@ static void test_bad_input_named(void)
     write_file("model.json", "{\"agents\":7}\n", model, sizeof model);
     cJSON *mapping = load_mapping();
     CX_REQUIRE(mapping != NULL);
-    cJSON *talk = (cJSON *)at(mapping, "records.columns.talk");
+    cJSON *talk = (cJSON *)cx_json_at(mapping, "records.columns.talk");
     cJSON_ReplaceItemInObject(talk, "field", cJSON_CreateString("contactStartDate"));
     char *text = cJSON_Print(mapping);
     write_file("talk-is-a-date.json", text, map, sizeof map);
@@ -324,10 +278,10 @@ static void test_bad_input_named(void)
     CX_ASSERT_INT_EQ(rc, 1);
     CX_ASSERT_CONTAINS(out, "GET /contacts/completed?startDate=2026-11-24T06:00:00.000Z");
     CX_ASSERT_CONTAINS(out, "completedContacts[0].contactStartDate: expected a number of "
-                            "seconds >= 0 or null (mapped to the fit's talk)");
+                            "seconds >= 0, or none (mapped to the fit's talk)");
     cJSON *kept = load(model);
     CX_REQUIRE(kept != NULL);
-    CX_ASSERT_INT_EQ(at(kept, "agents")->valueint, 7);
+    CX_ASSERT_INT_EQ(cx_json_at(kept, "agents")->valueint, 7);
     cJSON_Delete(kept);
     /* a mapping without records */
     cJSON_DeleteItemFromObject(mapping, "records");
@@ -368,7 +322,7 @@ static void test_bad_input_named(void)
     CX_ASSERT_CONTAINS(out, "--out: cannot write in /nonexistent-dir/");
     kept = load(model);
     CX_REQUIRE(kept != NULL);
-    CX_ASSERT_INT_EQ(at(kept, "agents")->valueint, 7);
+    CX_ASSERT_INT_EQ(cx_json_at(kept, "agents")->valueint, 7);
     cJSON_Delete(kept);
     stop(&f);
 }
@@ -393,7 +347,7 @@ static void test_rate_limited(void)
     int gets = ofx_count(&f, "GET", "/inContactAPI/services/v30.0/contacts/completed");
     cJSON *m = load(model), *rep = load(report);
     CX_REQUIRE(m && rep);
-    int pages = at(rep, "source.pages")->valueint;
+    int pages = cx_json_at(rep, "source.pages")->valueint;
     printf("\n    %d requests for %d pages of records, two of them answered 429\n", gets, pages);
     CX_ASSERT_INT_EQ(gets, pages + 2);
     CU_ASSERT(pages > 2);
@@ -458,17 +412,18 @@ static void test_gate_follows_the_model(void)
         if (!dec)
             printf("%s\n", out);
         CX_REQUIRE(dec != NULL);
-        const char *verdict = at(dec, "compliance.verdict")->valuestring;
-        mean[i] = at(dec, "prediction.abandon_rate")->valuedouble;
-        upper[i] = at(dec, "prediction.abandon_upper95")->valuedouble;
-        printf("    %s: %s, predicted %.2f%% (upper %.2f%%)\n", paths[i] + strlen(dir) + 1,
+        const char *verdict = cx_json_at(dec, "compliance.verdict")->valuestring;
+        mean[i] = cx_json_at(dec, "prediction.abandon_rate")->valuedouble;
+        upper[i] = cx_json_at(dec, "prediction.abandon_upper95")->valuedouble;
+        printf("    %s: %s, predicted %.2f%% (upper %.2f%%)\n", paths[i] + strlen(cx_scratch()) + 1,
                verdict, 100 * mean[i], 100 * upper[i]);
         if (want[i]) {
             CX_ASSERT_STR_EQ(verdict, want[i]);
             CX_ASSERT_INT_EQ(rc, strcmp(want[i], "refused") == 0);
         }
-        CX_ASSERT_NEAR(at(dec, "prediction.live_probability")->valuedouble, p_live[i], 1e-9);
-        CX_ASSERT_CONTAINS(at(dec, "prediction.model")->valuestring, "campaign model");
+        CX_ASSERT_NEAR(cx_json_at(dec, "prediction.live_probability")->valuedouble, p_live[i],
+                       1e-9);
+        CX_ASSERT_CONTAINS(cx_json_at(dec, "prediction.model")->valuestring, "campaign model");
         cJSON_Delete(dec);
     }
     /* more live answers, more abandons: beyond both half-widths */
@@ -506,8 +461,8 @@ static void test_run_uses_the_model(void)
             CU_ASSERT(rc == 0 || rc == 1);
         cJSON *j = cJSON_Parse(out);
         CX_REQUIRE(cJSON_GetArraySize(j) == 1);
-        window[i] = at(cJSON_GetArrayItem(j, 0), "maxWindowAbandonRate")->valuedouble;
-        occupancy[i] = at(cJSON_GetArrayItem(j, 0), "occupancy")->valuedouble;
+        window[i] = cx_json_at(cJSON_GetArrayItem(j, 0), "maxWindowAbandonRate")->valuedouble;
+        occupancy[i] = cx_json_at(cJSON_GetArrayItem(j, 0), "occupancy")->valuedouble;
         cJSON_Delete(j);
     }
     printf("\n    baseline-20: worst window %.2f%%, occupancy %.1f%% on the campaign's model; "
@@ -552,8 +507,8 @@ static void test_paging_ends(void)
     CX_ASSERT_INT_EQ(rc, 0);
     cJSON *rep = load(report);
     CX_REQUIRE(rep != NULL);
-    CX_ASSERT_INT_EQ(at(rep, "source.pages")->valueint, 2);
-    CX_ASSERT_INT_EQ(at(rep, "source.records")->valueint, 4);
+    CX_ASSERT_INT_EQ(cx_json_at(rep, "source.pages")->valueint, 2);
+    CX_ASSERT_INT_EQ(cx_json_at(rep, "source.records")->valueint, 4);
     CX_ASSERT_INT_EQ(ofx_count(&f, "GET", "/inContactAPI/services/v30.0/contacts/completed"), 3);
     cJSON_Delete(rep);
     /* a server that ignores skip */
@@ -584,8 +539,10 @@ static const cx_test_case cases[] = {
     {"run_uses_the_model", test_run_uses_the_model},
     {NULL, NULL},
 };
+static int setup(void) { return cx_scratch_open("calibrate"); }
+
 static const cx_test_suite suites[] = {
-    {"calibrate", setup, teardown, cases},
+    {"calibrate", setup, cx_scratch_close, cases},
     {NULL, NULL, NULL, NULL},
 };
 

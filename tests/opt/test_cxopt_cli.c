@@ -8,19 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int setup(void)
-{
-    dir = cx_test_tmpdir("cli");
-    return dir ? 0 : 1;
-}
-
-static int teardown(void)
-{
-    cx_test_rmtree(dir);
-    free(dir);
-    return 0;
-}
-
 static char *const empty_env[] = {"HOME=/nonexistent", NULL};
 
 static void test_usage(void)
@@ -48,7 +35,7 @@ static void test_missing_variable_named(void)
 {
     char out[4096], target[1200], audit[1200];
     write_file("t.json", "{\"answerRate\":0.75}", target, sizeof target);
-    snprintf(audit, sizeof audit, "%s/audit.jsonl", dir);
+    snprintf(audit, sizeof audit, "%s/audit.jsonl", cx_scratch());
     /* a live server that journals every request it gets: "nothing is sent"
      * is what it saw, not what a dead port could not */
     ofx f;
@@ -191,8 +178,10 @@ static const cx_test_case cases[] = {
     {"against_mock", test_against_mock},
     {NULL, NULL},
 };
+static int setup(void) { return cx_scratch_open("cli"); }
+
 static const cx_test_suite suites[] = {
-    {"cli", setup, teardown, cases},
+    {"cli", setup, cx_scratch_close, cases},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -18,21 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static char *dir;
-
-static int setup(void)
-{
-    dir = cx_test_tmpdir("first");
-    return dir ? 0 : 1;
-}
-
-static int teardown(void)
-{
-    cx_test_rmtree(dir);
-    free(dir);
-    return 0;
-}
-
 static char out[1 << 16], err[1 << 16];
 
 /* Runs a program of the build tree; stdout in `out`, stderr in `err`. */
@@ -42,41 +27,16 @@ static int run(char *const argv[], char *const envp[])
     return cx_run(argv, envp, out, sizeof out, err, sizeof err);
 }
 
-static const char *path_in(const char *name)
-{
-    static char buf[4][1024];
-    static int k;
-    snprintf(buf[k % 4], sizeof buf[0], "%s/%s", dir, name);
-    return buf[k++ % 4];
-}
-
-static const char *write_file(const char *name, const char *text)
-{
-    const char *p = path_in(name);
-    FILE *f = fopen(p, "w");
-    CX_REQUIRE(f != NULL);
-    fputs(text, f);
-    fclose(f);
-    return p;
-}
-
-static const char *src(const char *rel)
-{
-    static char buf[4][1024];
-    static int k;
-    return cx_test_src(buf[k++ % 4], sizeof buf[0], rel);
-}
-
 static char *const empty_env[] = {"HOME=/nonexistent", NULL};
 
 /* ----------------------------------------------- 3: check before running */
 
 static void test_bad_arguments_before_work(void)
 {
-    const char *scen = src("scenarios/drifting-answer-rate.json");
-    const char *junit = path_in("results.xml");
+    const char *scen = cx_src("scenarios/drifting-answer-rate.json");
+    const char *junit = cx_tmp("results.xml");
     /* an unknown policy: refused once, before any scenario runs */
-    CX_ASSERT_INT_EQ(run((char *const[]){"optimizer/cxopt", "run", (char *)src("scenarios"),
+    CX_ASSERT_INT_EQ(run((char *const[]){"optimizer/cxopt", "run", (char *)cx_src("scenarios"),
                                          "--policy", "bogus", "--junit", (char *)junit, NULL},
                          empty_env),
                      2);
@@ -97,17 +57,17 @@ static void test_bad_arguments_before_work(void)
              "{\"answerRate\": 1.5}}%s",
              (int)(pol - text), text, pol + strlen("\"policy\": \"adaptive\""));
     free(text);
-    const char *badscen = write_file("static-target.json", bad);
+    const char *badscen = cx_write_tmp("static-target.json", bad);
     CX_ASSERT_INT_EQ(run((char *const[]){"optimizer/cxopt", "compare", (char *)badscen,
                                          "--policies", "static,adaptive,vicidial,oracle",
                                          "--seeds", "5", "--plot",
-                                         (char *)path_in("compare.svg"), NULL},
+                                         (char *)cx_tmp("compare.svg"), NULL},
                          empty_env),
                      2);
     CX_ASSERT_CONTAINS(err, "static-target.json: policy.target.answerRate");
     CX_ASSERT_INT_EQ(cx_count(err, "policy.target.answerRate"), 1);
     CX_ASSERT_STR_EQ(out, "");
-    CU_ASSERT(stat(path_in("compare.svg"), &st) != 0);
+    CU_ASSERT(stat(cx_tmp("compare.svg"), &st) != 0);
     /* other bad arguments, each before any work */
     CX_ASSERT_INT_EQ(run((char *const[]){"optimizer/cxopt", "compare", (char *)scen,
                                          "--policies", "adaptive,turbo", NULL},
@@ -115,12 +75,12 @@ static void test_bad_arguments_before_work(void)
                      2);
     CX_ASSERT_CONTAINS(err, "--policies turbo: unknown policy \"turbo\"");
     CX_ASSERT_INT_EQ(run((char *const[]){"optimizer/cxopt", "compare", (char *)scen, "--plot",
-                                         (char *)path_in("compare.pdf"), NULL},
+                                         (char *)cx_tmp("compare.pdf"), NULL},
                          empty_env),
                      2);
     CX_ASSERT_CONTAINS(err, "compare.pdf: the file must end in .svg or .png");
     CX_ASSERT_INT_EQ(run((char *const[]){"optimizer/cxopt", "run", (char *)scen, "--audit-dir",
-                                         (char *)path_in("no/such/dir"), NULL},
+                                         (char *)cx_tmp("no/such/dir"), NULL},
                          empty_env),
                      2);
     CX_ASSERT_CONTAINS(err, "--audit-dir");
@@ -153,7 +113,7 @@ static char *const *env_for(const char *base, const char *auth)
         snprintf(env_buf[k], sizeof env_buf[k], "CXONE_AUTH_URL=%s/auth/token", b), k++;
     snprintf(env_buf[k], sizeof env_buf[k], "CXONE_API_URL=%s", b), k++;
     snprintf(env_buf[k], sizeof env_buf[k], "CXONE_CAMPAIGN_ID=%s", MOCK_DEFAULT_CAMPAIGN), k++;
-    snprintf(env_buf[k], sizeof env_buf[k], "HOME=%s", dir), k++;
+    snprintf(env_buf[k], sizeof env_buf[k], "HOME=%s", cx_scratch()), k++;
     for (int i = 0; i < k; i++)
         envp[i] = env_buf[i];
     envp[k] = NULL;
@@ -162,8 +122,8 @@ static char *const *env_for(const char *base, const char *auth)
 
 static void test_refusals(void)
 {
-    const char *target = write_file("t.json", "{\"answerRate\":0.7}");
-    const char *audit = path_in("audit.jsonl");
+    const char *target = cx_write_tmp("t.json", "{\"answerRate\":0.7}");
+    const char *audit = cx_tmp("audit.jsonl");
     /* --help states the ramp's default wait */
     CX_ASSERT_INT_EQ(run((char *const[]){"optimizer/cxopt", "--help", NULL}, empty_env), 0);
     CX_ASSERT_CONTAINS(out, "--ramp-interval seconds between steps (default");
@@ -193,14 +153,14 @@ static void test_refusals(void)
                      2);
     CX_ASSERT_CONTAINS(err, "--audit: the path is empty");
     /* --audit in a directory that does not exist: refused, not created */
-    const char *missing = path_in("nodir/sub/audit.jsonl");
+    const char *missing = cx_tmp("nodir/sub/audit.jsonl");
     CX_ASSERT_INT_EQ(run((char *const[]){"optimizer/cxopt", "apply", "--target", (char *)target,
                                          "--audit", (char *)missing, NULL},
                          env_for(NULL, NULL)),
                      2);
     CX_ASSERT_CONTAINS(err, "does not exist");
     struct stat st;
-    CU_ASSERT(stat(path_in("nodir"), &st) != 0);
+    CU_ASSERT(stat(cx_tmp("nodir"), &st) != 0);
     /* a device is not a log */
     CX_ASSERT_INT_EQ(run((char *const[]){"optimizer/cxopt", "apply", "--target", (char *)target,
                                          "--audit", "/dev/full", NULL},
@@ -214,7 +174,7 @@ static void test_refusals(void)
  * its end is still found. */
 static void test_audit_tail_bounded(void)
 {
-    const char *log = path_in("big.jsonl");
+    const char *log = cx_tmp("big.jsonl");
     FILE *f = fopen(log, "w");
     CX_REQUIRE(f != NULL);
     static char junk[1 << 16];
@@ -269,9 +229,9 @@ static void stop_ramp_with(int sig, int want_status)
     ofx f;
     ofx_start(&f, NULL);
     char audit[1200], log[1200], target[1200];
-    snprintf(audit, sizeof audit, "%s/audit-%d.jsonl", dir, sig);
-    snprintf(log, sizeof log, "%s/out-%d.txt", dir, sig);
-    snprintf(target, sizeof target, "%s", write_file("ramp.json", "{\"answerRate\":0.42}"));
+    snprintf(audit, sizeof audit, "%s/audit-%d.jsonl", cx_scratch(), sig);
+    snprintf(log, sizeof log, "%s/out-%d.txt", cx_scratch(), sig);
+    snprintf(target, sizeof target, "%s", cx_write_tmp("ramp.json", "{\"answerRate\":0.42}"));
     char *argv[] = {"cxopt", "apply", "--target", target, "--ramp", "--ramp-interval", "600",
                     "--no-predict", "--audit", audit, NULL};
     pid_t pid = spawn_cxopt(argv, env_for(f.base, NULL), log);
@@ -366,13 +326,13 @@ static void test_silent_server_said(void)
 
 static void test_mock_model_file_named(void)
 {
-    const char *model = write_file("model.json", "{\"agents\": 5}");
+    const char *model = cx_write_tmp("model.json", "{\"agents\": 5}");
     CX_ASSERT_INT_EQ(run((char *const[]){"mockcxone/mockcxone", "--port", "0", "--model",
                                          (char *)model, NULL},
                          empty_env),
                      2);
     CX_ASSERT_CONTAINS(err, "model.json: liveAnswerProbability: required key is missing");
-    const char *slow = write_file("slow.json", "{\"agents\": 5, \"liveAnswerProbability\": 0.2, "
+    const char *slow = cx_write_tmp("slow.json", "{\"agents\": 5, \"liveAnswerProbability\": 0.2, "
                                                "\"noAnswerTimeout\": 10}");
     CX_ASSERT_INT_EQ(run((char *const[]){"mockcxone/mockcxone", "--port", "0", "--model",
                                          (char *)slow, NULL},
@@ -393,8 +353,10 @@ static const cx_test_case cases[] = {
     {NULL, NULL},
 };
 
+static int setup(void) { return cx_scratch_open("first"); }
+
 static const cx_test_suite suites[] = {
-    {"first_hour", setup, teardown, cases},
+    {"first_hour", setup, cx_scratch_close, cases},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -10,21 +10,7 @@
 
 #include <time.h>
 
-static char *dir;
 static char out[1 << 16], err[1 << 16];
-
-static int setup(void)
-{
-    dir = cx_test_tmpdir("hostile");
-    return dir ? 0 : 1;
-}
-
-static int teardown(void)
-{
-    cx_test_rmtree(dir);
-    free(dir);
-    return 0;
-}
 
 static double wall(void)
 {
@@ -83,17 +69,17 @@ static void apply_through(const char *profile, const char *rule, char *const ext
     snprintf(env[k++], 256, "CXONE_CAMPAIGN_ID=%s", MOCK_DEFAULT_CAMPAIGN);
     snprintf(env[k++], 256, "CXONE_ACCESS_KEY_ID=%s", MOCK_DEFAULT_ACCESS_KEY_ID);
     snprintf(env[k++], 256, "CXONE_ACCESS_KEY_SECRET=%s", MOCK_DEFAULT_ACCESS_KEY_SECRET);
-    snprintf(env[k++], 256, "HOME=%s", dir);
+    snprintf(env[k++], 256, "HOME=%s", cx_scratch());
     char *envp[12];
     for (int i = 0; i < k; i++)
         envp[i] = env[i];
     envp[k] = NULL;
-    snprintf(target, sizeof target, "%s/step.json", dir);
+    snprintf(target, sizeof target, "%s/step.json", cx_scratch());
     FILE *f = fopen(target, "w");
     CX_REQUIRE(f != NULL);
     fputs("{\"answerRate\":0.8}", f);
     fclose(f);
-    snprintf(res->audit, sizeof res->audit, "%s/audit-%d.jsonl", dir, n++);
+    snprintf(res->audit, sizeof res->audit, "%s/audit-%d.jsonl", cx_scratch(), n++);
     char *argv[32] = {"optimizer/cxopt", "apply", "--target", target, "--audit", res->audit,
                       "--timeout", (char *)timeout_ms(), "--retry-base", "0.05", "--retry-attempts", "3"};
     int a = 12;
@@ -191,34 +177,40 @@ static void read_survives(const char *action, const char *said)
     mock_server_destroy(m);
 }
 
-static void test_get_empty_response(void)
+/* What the cycle must say of a fault: `said` as it is, or (with `until`)
+ * "{said}within N ms{until}", N the --timeout. */
+typedef struct said_case {
+    const char *action, *said, *until;
+    bool lands; /* a write: it landed before its answer broke */
+    bool half;  /* "ended after N of M bytes", N half of M */
+} said_case;
+
+static const char *said_of(const said_case *c)
 {
-    read_survives("\"action\":\"empty-response\"", "closed the connection without answering");
+    return c->until ? within(c->said, c->until) : c->said;
 }
-static void test_get_random_data(void) { read_survives("\"action\":\"random-data\"", "is not HTTP"); }
-static void test_get_truncated_body(void)
+
+static void test_get_faults(void)
 {
-    read_survives("\"action\":\"truncated-body\"", "ended after ");
-    assert_ended_after_half(err);
-}
-static void test_get_malformed_chunk(void)
-{
-    read_survives("\"action\":\"malformed-chunk\"", "(200) broke off after");
-}
-static void test_get_hang(void) { read_survives("\"action\":\"hang\"", within("", "")); }
-static void test_get_dribble(void)
-{
-    read_survives("\"action\":\"dribble\",\"chunks\":4,\"durationMs\":6000",
-                  within("(200) did not end ", ""));
-}
-static void test_get_bandwidth(void)
-{
-    read_survives("\"action\":\"bandwidth\",\"bytesPerSecond\":20", within("", ""));
-}
-static void test_get_slow_close(void)
-{
-    read_survives("\"action\":\"slow-close\",\"durationMs\":600000",
-                  within("(200) did not end ", ": "));
+    static const said_case cases[] = {
+        {"\"action\":\"empty-response\"", "closed the connection without answering", NULL,
+         false, false},
+        {"\"action\":\"random-data\"", "is not HTTP", NULL, false, false},
+        {"\"action\":\"truncated-body\"", "ended after ", NULL, false, true},
+        {"\"action\":\"malformed-chunk\"", "(200) broke off after", NULL, false, false},
+        {"\"action\":\"hang\"", "", "", false, false},
+        {"\"action\":\"dribble\",\"chunks\":4,\"durationMs\":6000", "(200) did not end ", "",
+         false, false},
+        {"\"action\":\"bandwidth\",\"bytesPerSecond\":20", "", "", false, false},
+        {"\"action\":\"slow-close\",\"durationMs\":600000", "(200) did not end ", ": ", false,
+         false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        printf("\n    GET %s", cases[i].action);
+        read_survives(cases[i].action, said_of(&cases[i]));
+        if (cases[i].half)
+            assert_ended_after_half(err);
+    }
 }
 
 /* ------------------------------------- writes without If-Match: re-read */
@@ -255,51 +247,33 @@ static void write_settled(const char *action, bool lands, const char *said)
     mock_server_destroy(m);
 }
 
-static void test_put_empty_response(void)
+/* Each fault on the PUT. A gateway's 502 or 504 may come after the service
+ * behind it applied the write: settled by reading, like a lost answer,
+ * never repeated. The mock's status fault answers before the route runs,
+ * so nothing landed. */
+static void test_put_faults(void)
 {
-    write_settled("\"action\":\"empty-response\"", false, "closed the connection without answering");
-}
-static void test_put_random_data(void)
-{
-    write_settled("\"action\":\"random-data\"", false, "is not HTTP");
-}
-static void test_put_hang(void)
-{
-    write_settled("\"action\":\"hang\"", false, "no answer from http://127.0.0.1:");
-}
-static void test_put_truncated_body(void)
-{
-    write_settled("\"action\":\"truncated-body\"", true, "ended after ");
-    assert_ended_after_half(out);
-}
-static void test_put_malformed_chunk(void)
-{
-    write_settled("\"action\":\"malformed-chunk\"", true, "(200) broke off after");
-}
-static void test_put_dribble(void)
-{
-    write_settled("\"action\":\"dribble\",\"chunks\":3,\"durationMs\":6000", true,
-                  within("(200) did not end ", ""));
-}
-static void test_put_bandwidth(void)
-{
-    write_settled("\"action\":\"bandwidth\",\"bytesPerSecond\":20", true, within("", ""));
-}
-/* A gateway's 502 or 504 may come after the service behind it applied
- * the write: settled by reading, like a lost answer, never repeated. The
- * mock's status fault answers before the route runs, so nothing landed. */
-static void test_put_gateway_504(void)
-{
-    write_settled("\"status\":504", false, "answered 504");
-}
-static void test_put_gateway_502(void)
-{
-    write_settled("\"status\":502", false, "answered 502");
-}
-static void test_put_slow_close(void)
-{
-    write_settled("\"action\":\"slow-close\",\"durationMs\":600000", true,
-                  within("(200) did not end ", ": "));
+    static const said_case cases[] = {
+        {"\"action\":\"empty-response\"", "closed the connection without answering", NULL,
+         false, false},
+        {"\"action\":\"random-data\"", "is not HTTP", NULL, false, false},
+        {"\"action\":\"hang\"", "no answer from http://127.0.0.1:", NULL, false, false},
+        {"\"action\":\"truncated-body\"", "ended after ", NULL, true, true},
+        {"\"action\":\"malformed-chunk\"", "(200) broke off after", NULL, true, false},
+        {"\"action\":\"dribble\",\"chunks\":3,\"durationMs\":6000", "(200) did not end ", "",
+         true, false},
+        {"\"action\":\"bandwidth\",\"bytesPerSecond\":20", "", "", true, false},
+        {"\"action\":\"slow-close\",\"durationMs\":600000", "(200) did not end ", ": ", true,
+         false},
+        {"\"status\":502", "answered 502", NULL, false, false},
+        {"\"status\":504", "answered 504", NULL, false, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        printf("\n    PUT %s", cases[i].action);
+        write_settled(cases[i].action, cases[i].lands, said_of(&cases[i]));
+        if (cases[i].half)
+            assert_ended_after_half(out);
+    }
 }
 
 /* ------------------------------------------- writes with If-Match: safe */
@@ -383,36 +357,22 @@ static void test_attempt_bounded_by_deadline(void)
 }
 
 static const cx_test_case read_cases[] = {
-    {"get_empty_response", test_get_empty_response},
-    {"get_random_data", test_get_random_data},
-    {"get_truncated_body", test_get_truncated_body},
-    {"get_malformed_chunk", test_get_malformed_chunk},
-    {"get_hang", test_get_hang},
-    {"get_dribble", test_get_dribble},
-    {"get_bandwidth", test_get_bandwidth},
-    {"get_slow_close", test_get_slow_close},
+    {"get_faults", test_get_faults},
     {"attempt_bounded_by_deadline", test_attempt_bounded_by_deadline},
     {NULL, NULL}};
 
 static const cx_test_case write_cases[] = {
-    {"put_empty_response", test_put_empty_response},
-    {"put_random_data", test_put_random_data},
-    {"put_hang", test_put_hang},
-    {"put_truncated_body", test_put_truncated_body},
-    {"put_malformed_chunk", test_put_malformed_chunk},
-    {"put_dribble", test_put_dribble},
-    {"put_bandwidth", test_put_bandwidth},
-    {"put_slow_close", test_put_slow_close},
-    {"put_gateway_502", test_put_gateway_502},
-    {"put_gateway_504", test_put_gateway_504},
+    {"put_faults", test_put_faults},
     {"patch_truncated_then_412", test_patch_truncated_then_412},
     {"patch_empty_then_retried", test_patch_empty_then_retried},
     {"patch_hangs_always", test_patch_hangs_always},
     {NULL, NULL}};
 
+static int setup(void) { return cx_scratch_open("hostile"); }
+
 static const cx_test_suite suites[] = {
-    {"reads", setup, teardown, read_cases},
-    {"writes", setup, teardown, write_cases},
+    {"reads", setup, cx_scratch_close, read_cases},
+    {"writes", setup, cx_scratch_close, write_cases},
     {NULL, NULL, NULL, NULL},
 };
 

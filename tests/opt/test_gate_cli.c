@@ -12,19 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static int setup(void)
-{
-    dir = cx_test_tmpdir("gate-cli");
-    return dir ? 0 : 1;
-}
-
-static int teardown(void)
-{
-    cx_test_rmtree(dir);
-    free(dir);
-    return 0;
-}
-
 static char out[1 << 17];
 
 /* Under valgrind (CX_VALGRIND, set by the build) a prediction of hundreds of
@@ -539,8 +526,10 @@ static const cx_test_case cases[] = {
     {"help_states_the_cap", test_help_states_the_cap},
     {NULL, NULL},
 };
+static int setup(void) { return cx_scratch_open("gate-cli"); }
+
 static const cx_test_suite suites[] = {
-    {"gate_cli", setup, teardown, cases},
+    {"gate_cli", setup, cx_scratch_close, cases},
     {NULL, NULL, NULL, NULL},
 };
 

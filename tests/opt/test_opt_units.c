@@ -2,6 +2,7 @@
  * the audit file: the optimizer's pieces that need no server. */
 #include "cxopt.h"
 #include "cxtest.h"
+#include "dialsim_fit.h"
 #include "opt_audit.h"
 #include "opt_internal.h"
 #include "opt_id.h"
@@ -709,74 +710,122 @@ static void test_mapping_file_is_the_default(void)
     CU_ASSERT(memcmp(&file, &builtin, sizeof file) == 0);
 }
 
-/* A page of completed contacts as the fit's CSV: mapped fields in the
- * fit's names, dispositions as outcomes (an unlisted one: otherOutcome),
- * nulls empty, inbound contacts left out; a value of the wrong type names
- * the record, the field and the column. */
-static void test_records_csv(void)
+/* One page of completed contacts into the fit. A contact becomes the
+ * fit's field texts (mapped fields in the fit's order, a disposition as its
+ * outcome, an unlisted one otherOutcome, nulls absent); inbound contacts are
+ * left out; the fit judges each record, and a refusal names the record, the
+ * field, the column and what was expected: among them the fuzz smoke's four
+ * findings (infinite seconds, no start and no hour, a disposition id too
+ * large, an empty start), once ruled on by the converter and the fit apart. */
+static opt_status add_page(const opt__records_map *m, const char *json, long first, long *rows,
+                           long *inbound, cx_error *err)
+{
+    cJSON *page = cJSON_Parse(json), *map = opt__records_fit_map(m);
+    sim_fit *fit = NULL;
+    CX_REQUIRE(page && map && sim_fit_create(map, "map", &fit, err) == SIM_OK);
+    *rows = *inbound = 0;
+    opt_status st = opt__records_add(m, page, first, "GET page", fit, rows, inbound, err);
+    sim_fit_destroy(fit);
+    cJSON_Delete(map);
+    cJSON_Delete(page);
+    return st;
+}
+
+static void test_records_into_fit(void)
 {
     opt__records_map m;
     opt__records_map_default(&m);
-    cJSON *page = cJSON_Parse(
-        "[{\"contactId\":1,\"isOutbound\":true,\"contactStartDate\":\"2026-11-24T06:00:01Z\","
+    cJSON *rec = cJSON_Parse(
+        "{\"contactId\":1,\"isOutbound\":true,\"contactStartDate\":\"2026-11-24T06:00:01Z\","
         "\"primaryDispositionId\":1,\"preQueueSeconds\":7.5,\"inQueueSeconds\":0.2,"
-        "\"abandoned\":false,\"agentSeconds\":95,\"acwSeconds\":12,\"agentId\":100003},"
-        "{\"contactId\":2,\"isOutbound\":false,\"primaryDispositionId\":1},"
-        "{\"contactId\":3,\"contactStartDate\":\"2026-11-24T06:00:02Z\","
-        "\"primaryDispositionId\":\"20\",\"preQueueSeconds\":25,\"inQueueSeconds\":null,"
-        "\"abandoned\":false,\"agentSeconds\":null,\"acwSeconds\":null,\"agentId\":null}]");
-    cx_buf csv;
-    cx_buf_init(&csv, 1 << 16);
-    long rows = 0, inbound = 0, index[3];
+        "\"abandoned\":false,\"agentSeconds\":95,\"acwSeconds\":12,\"agentId\":100003}");
+    opt__record r;
     cx_error err = {0};
-    CX_REQUIRE(opt__records_csv(&m, page, 100, "GET page", &csv, index, &rows, &inbound, &err) ==
-               OPT_OK);
-    CX_ASSERT_STR_EQ(csv.data, "start,outcome,ring,wait,abandoned,talk,wrap,agent\n"
-                               "2026-11-24T06:00:01Z,live,7.5,0.2,0,95,12,100003\n"
-                               "2026-11-24T06:00:02Z,no-answer,25,,0,,,\n");
+    CX_REQUIRE(opt__record_text(&m, rec, "GET page", 0, &r, &err) == OPT_OK);
+    static const char *const want[OPT__REC_COLUMNS] = {
+        "2026-11-24T06:00:01Z", NULL, "live", "7.5", NULL, NULL, "0.2", "false", "95", "12",
+        "100003"};
+    for (int k = 0; k < OPT__REC_COLUMNS; k++) {
+        if (!want[k]) {
+            CU_ASSERT_PTR_NULL(r.value[k]);
+        } else {
+            CX_ASSERT_STR_EQ(r.value[k] ? r.value[k] : "(none)", want[k]);
+        }
+    }
+    cJSON_Delete(rec);
+    rec = cJSON_Parse("{\"primaryDispositionId\":\"20\",\"inQueueSeconds\":null}");
+    CX_REQUIRE(opt__record_text(&m, rec, "GET page", 0, &r, &err) == OPT_OK);
+    CX_ASSERT_STR_EQ(r.value[OPT__REC_OUTCOME], "no-answer");
+    CU_ASSERT_PTR_NULL(r.value[OPT__REC_WAIT]);
+    CU_ASSERT_PTR_NULL(r.value[OPT__REC_START]);
+    cJSON_Delete(rec);
+
+    long rows, inbound;
+    CX_REQUIRE(add_page(&m,
+                        "[{\"contactId\":1,\"isOutbound\":true,\"contactStartDate\":"
+                        "\"2026-11-24T06:00:01Z\",\"primaryDispositionId\":1,\"agentId\":7},"
+                        "{\"contactId\":2,\"isOutbound\":false,\"primaryDispositionId\":1},"
+                        "{\"contactId\":3,\"contactStartDate\":\"2026-11-24T06:00:02Z\","
+                        "\"primaryDispositionId\":\"20\",\"preQueueSeconds\":25,"
+                        "\"inQueueSeconds\":null,\"abandoned\":false,\"agentSeconds\":null}]",
+                        100, &rows, &inbound, &err) == OPT_OK);
     CX_ASSERT_INT_EQ(rows, 2);
     CX_ASSERT_INT_EQ(inbound, 1);
-    CX_ASSERT_INT_EQ(index[1], 102);
-    cJSON_Delete(page);
-    page = cJSON_Parse("[{\"contactStartDate\":\"2026-11-24T06:00:01Z\",\"primaryDispositionId\":15,"
-                       "\"agentSeconds\":\"95\"}]");
-    cx_buf_reset(&csv);
-    CU_ASSERT(opt__records_csv(&m, page, 7, "GET page", &csv, index, &rows, &inbound, &err) ==
-              OPT_EAPI);
-    CX_ASSERT_STR_EQ(err.msg, "GET page: completedContacts[7].agentSeconds: expected a number of "
-                              "seconds >= 0 or null (mapped to the fit's talk)");
-    cJSON_Delete(page);
-    /* a record without its start cannot be placed in the day */
-    page = cJSON_Parse("[{\"primaryDispositionId\":15}]");
-    cx_buf_reset(&csv);
-    CU_ASSERT(opt__records_csv(&m, page, 3, "GET page", &csv, index, &rows, &inbound, &err) ==
-              OPT_EAPI);
-    CX_ASSERT_CONTAINS(err.msg, "completedContacts[3].contactStartDate: expected an RFC 3339 "
-                                "time or epoch seconds, found none");
-    cJSON_Delete(page);
-    /* nor one whose start is an empty string (the fuzz smoke's finding) */
-    page = cJSON_Parse("[{\"contactStartDate\":\"\",\"primaryDispositionId\":15}]");
-    cx_buf_reset(&csv);
-    CU_ASSERT(opt__records_csv(&m, page, 4, "GET page", &csv, index, &rows, &inbound, &err) ==
-              OPT_EAPI);
-    CX_ASSERT_CONTAINS(err.msg, "completedContacts[4].contactStartDate: expected an RFC 3339 "
-                                "time or epoch seconds, found none");
-    cJSON_Delete(page);
+
+    static const struct {
+        long first;
+        const char *page, *msg;
+    } refused[] = {
+        {7, "[{\"contactStartDate\":\"2026-11-24T06:00:01Z\",\"primaryDispositionId\":15,"
+            "\"agentSeconds\":\"95s\"}]",
+         "GET page: completedContacts[7].agentSeconds: expected a number of seconds >= 0, "
+         "or none (mapped to the fit's talk)"},
+        {5, "[{\"contactStartDate\":\"2026-11-24T06:00:01Z\",\"primaryDispositionId\":15},"
+            "{\"contactStartDate\":\"2026-11-24T06:00:01Z\",\"primaryDispositionId\":15,"
+            "\"acwSeconds\":1e999}]",
+         "GET page: completedContacts[6].acwSeconds: expected a number of seconds >= 0, "
+         "or none (mapped to the fit's wrap)"},
+        /* a record without its start cannot be placed in the day */
+        {3, "[{\"primaryDispositionId\":15}]",
+         "GET page: completedContacts[3].contactStartDate: expected a start or an hour, found "
+         "neither (mapped to the fit's start)"},
+        {4, "[{\"contactStartDate\":\"\",\"primaryDispositionId\":15}]",
+         "GET page: completedContacts[4].contactStartDate: expected a start or an hour, found "
+         "neither (mapped to the fit's start)"},
+        {2, "[{\"contactStartDate\":\"yesterday\",\"primaryDispositionId\":15}]",
+         "GET page: completedContacts[2].contactStartDate: expected seconds or an RFC 3339 time "
+         "(mapped to the fit's start)"},
+        {0, "[{\"contactStartDate\":1,\"primaryDispositionId\":1e300}]",
+         "GET page: completedContacts[0].primaryDispositionId: expected a disposition id (a "
+         "whole number or a string) (mapped to the fit's outcome)"},
+        {0, "[{\"contactStartDate\":1,\"primaryDispositionId\":15,\"agentId\":{}}]",
+         "GET page: completedContacts[0].agentId: expected a number, a string, true, false or "
+         "null (mapped to the fit's agent)"},
+        {0, "[{\"contactStartDate\":1,\"abandoned\":2,\"primaryDispositionId\":15}]",
+         "GET page: completedContacts[0].abandoned: expected 0, 1, true or false (mapped to the "
+         "fit's abandoned)"},
+        {9, "[{\"contactStartDate\":1}]",
+         "GET page: completedContacts[9].primaryDispositionId: expected live, machine, busy, "
+         "no-answer or invalid, found none (mapped to the fit's outcome)"},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        memset(&err, 0, sizeof err);
+        CU_ASSERT(add_page(&m, refused[i].page, refused[i].first, &rows, &inbound, &err) ==
+                  OPT_EAPI);
+        CX_ASSERT_STR_EQ(err.msg, refused[i].msg);
+    }
     /* without otherOutcome an unlisted disposition is an error */
     m.other[0] = '\0';
-    page = cJSON_Parse("[{\"contactStartDate\":\"2026-11-24T06:00:01Z\",\"primaryDispositionId\":3}]");
-    cx_buf_reset(&csv);
-    CU_ASSERT(opt__records_csv(&m, page, 0, "GET page", &csv, index, &rows, &inbound, &err) ==
-              OPT_EAPI);
-    CX_ASSERT_CONTAINS(err.msg, "completedContacts[0].primaryDispositionId: expected a disposition "
-                                "listed in outcomeValues, got 3");
-    cJSON_Delete(page);
-    cx_buf_free(&csv);
+    CU_ASSERT(add_page(&m, "[{\"contactStartDate\":\"2026-11-24T06:00:01Z\","
+                           "\"primaryDispositionId\":3}]",
+                       0, &rows, &inbound, &err) == OPT_EAPI);
+    CX_ASSERT_CONTAINS(err.msg, "completedContacts[0].primaryDispositionId: expected a "
+                                "disposition listed in outcomeValues, got 3");
 }
 
 static const cx_test_case misc_cases[] = {
     {"mapping_file_is_the_default", test_mapping_file_is_the_default},
-    {"records_csv", test_records_csv},
+    {"records_into_fit", test_records_into_fit},
     {"uuid4", test_uuid4},
     {"signature_vector", test_signature_vector},
     {"audit_lines", test_audit_lines},

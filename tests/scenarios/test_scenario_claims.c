@@ -16,8 +16,8 @@
 #include "cxtest.h"
 #include "run_internal.h"
 
-#define SCENARIO_FIXTURE_TAG "claims"
-#include "scenario_fixture.h"
+/* a file of tests/scenarios/data/, as an argument */
+#define DATA(name) ((char *)cx_src("tests/scenarios/data/" name))
 
 static char err[1 << 14];
 
@@ -75,7 +75,7 @@ static void test_window_verdict_needs_readings(void)
     CU_ASSERT(!window_verdict(2500, 0.01, 0, d, sizeof d));
     CX_ASSERT_CONTAINS(d, "no live answers in the last window");
     /* end to end: a one-second run has no live answer yet */
-    const char *path = write_tmp("blind.json",
+    const char *path = cx_write_tmp("blind.json",
                                  "{\"name\":\"blind\",\"campaign\":{\"agents\":5,"
                                  "\"liveAnswerProbability\":0.5},\"cycles\":{\"period\":1,"
                                  "\"count\":1},\"expect\":{\"maxWindowAbandonRate\":0.03}}");
@@ -98,7 +98,7 @@ static void test_do_nothing_never_writes_and_is_the_baseline(void)
     /* do-nothing reads and audits every cycle and never writes */
     run_scenario *s = NULL;
     cx_error e = {0};
-    CX_REQUIRE(run_scenario_load(data("tiny.json"), &s, &e) == RUN_OK);
+    CX_REQUIRE(run_scenario_load(DATA("tiny.json"), &s, &e) == RUN_OK);
     run_options o = {.policy = "do-nothing"};
     run_result dn;
     CX_ASSERT_INT_EQ(run_scenario_run(s, &o, &dn, &e), RUN_OK);
@@ -120,7 +120,7 @@ static void test_do_nothing_never_writes_and_is_the_baseline(void)
         "[{\"on\":\"read\",\"action\":\"lock-campaign\",\"times\":1}]}],"
         "\"expect\":{\"noLostUpdate\":true}}"};
     for (int i = 0; i < 2; i++) {
-        CX_REQUIRE(run_scenario_load(write_tmp("behind.json", behind[i]), &s, &e) == RUN_OK);
+        CX_REQUIRE(run_scenario_load(cx_write_tmp("behind.json", behind[i]), &s, &e) == RUN_OK);
         run_result b;
         CX_ASSERT_INT_EQ(run_scenario_run(s, &o, &b, &e), RUN_OK);
         CX_ASSERT_INT_EQ(b.applied, 0);
@@ -131,7 +131,7 @@ static void test_do_nothing_never_writes_and_is_the_baseline(void)
         run_scenario_destroy(s);
     }
     /* a claimed gain runs do-nothing beside, on the same seed */
-    char *text = cx_slurp(data("tiny.json"));
+    char *text = cx_slurp(DATA("tiny.json"));
     CX_REQUIRE(text != NULL);
     cJSON *j = cJSON_Parse(text);
     free(text);
@@ -140,7 +140,7 @@ static void test_do_nothing_never_writes_and_is_the_baseline(void)
                             0.5);
     char *claim = cJSON_Print(j);
     cJSON_Delete(j);
-    CX_REQUIRE(run_scenario_load(write_tmp("claim.json", claim), &s, &e) == RUN_OK);
+    CX_REQUIRE(run_scenario_load(cx_write_tmp("claim.json", claim), &s, &e) == RUN_OK);
     free(claim);
     run_result r;
     CX_ASSERT_INT_EQ(run_scenario_run(s, NULL, &r, &e), RUN_OK);
@@ -248,7 +248,7 @@ static void test_fault_scenarios_fail_without_their_faults(void)
         cJSON_Delete(j);
         run_scenario *s = NULL;
         cx_error e = {0};
-        CX_REQUIRE(run_scenario_load(write_tmp(de->d_name, bare), &s, &e) == RUN_OK);
+        CX_REQUIRE(run_scenario_load(cx_write_tmp(de->d_name, bare), &s, &e) == RUN_OK);
         free(bare);
         run_result r;
         CX_ASSERT_INT_EQ(run_scenario_run(s, NULL, &r, &e), RUN_OK);
@@ -276,8 +276,10 @@ static const cx_test_case cases[] = {
     {"fault_scenarios_fail_without_their_faults", test_fault_scenarios_fail_without_their_faults},
     {NULL, NULL},
 };
+static int setup(void) { return cx_scratch_open("claims"); }
+
 static const cx_test_suite suites[] = {
-    {"claims", setup, teardown, cases},
+    {"claims", setup, cx_scratch_close, cases},
     {NULL, NULL, NULL, NULL},
 };
 

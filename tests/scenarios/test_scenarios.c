@@ -14,14 +14,14 @@
 #include "cxtest.h"
 #include "mockcxone.h"
 
-#define SCENARIO_FIXTURE_TAG "scen"
-#include "scenario_fixture.h"
+/* a file of tests/scenarios/data/, as an argument */
+#define DATA(name) ((char *)cx_src("tests/scenarios/data/" name))
 
 static char out[1 << 17], err[1 << 14];
 
 static void expect_refused(const char *text, const char *want)
 {
-    const char *path = write_tmp("bad.json", text);
+    const char *path = cx_write_tmp("bad.json", text);
     run_scenario *s = NULL;
     cx_error e = {0};
     CX_ASSERT_INT_EQ(run_scenario_load(path, &s, &e), RUN_EINVAL);
@@ -42,7 +42,8 @@ static void test_bad_files_name_the_key(void)
     {
         run_scenario *st = NULL;
         cx_error se = {0};
-        CX_ASSERT_INT_EQ(run_scenario_load(write_tmp("static.json", "{" BASE ",\"policy\":\"static\"}"),
+        CX_ASSERT_INT_EQ(run_scenario_load(cx_write_tmp("static.json",
+                                                        "{" BASE ",\"policy\":\"static\"}"),
                                            &st, &se),
                          RUN_OK);
         run_scenario_destroy(st);
@@ -67,13 +68,14 @@ static void test_bad_files_name_the_key(void)
     expect_refused("{" BASE ",\"regulation\":{\"window\":\"eu\"}}",
                    "regulation.window: expected \"fcc\"");
     /* the program: exit 2, nothing run, no table */
-    const char *path = write_tmp("bad2.json", "{" BASE ",\"seed\":-1}");
+    const char *path = cx_write_tmp("bad2.json", "{" BASE ",\"seed\":-1}");
     CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "run", (char *)path, NULL}, NULL,
                             out, sizeof out, err, sizeof err),
                      2);
     CX_ASSERT_CONTAINS(err, "bad2.json: seed: must be >= 0, got -1");
     CX_ASSERT_STR_EQ(out, "");
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "run", dir, "/no/such/dir", NULL},
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "run", (char *)cx_scratch(),
+                                            "/no/such/dir", NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      2);
 }
@@ -82,7 +84,7 @@ static void test_run_reproducible(void)
 {
     run_scenario *s = NULL;
     cx_error e = {0};
-    if (run_scenario_load(data("tiny.json"), &s, &e) != RUN_OK)
+    if (run_scenario_load(DATA("tiny.json"), &s, &e) != RUN_OK)
         fprintf(stderr, "%s\n", e.msg);
     CX_REQUIRE(s != NULL);
     CX_ASSERT_STR_EQ(run_scenario_name(s), "tiny");
@@ -121,7 +123,7 @@ static void test_vicidial_is_the_campaigns_own_dialer(void)
 {
     run_scenario *s = NULL;
     cx_error e = {0};
-    CX_REQUIRE(run_scenario_load(data("tiny.json"), &s, &e) == RUN_OK);
+    CX_REQUIRE(run_scenario_load(DATA("tiny.json"), &s, &e) == RUN_OK);
     run_options ov = {.policy = "vicidial"}, on = {.policy = "do-nothing"};
     run_result v, n;
     CX_ASSERT_INT_EQ(run_scenario_run(s, &ov, &v, &e), RUN_OK);
@@ -144,9 +146,9 @@ static void test_vicidial_is_the_campaigns_own_dialer(void)
 static void test_failing_expectations_and_junit(void)
 {
     char junit[1024];
-    snprintf(junit, sizeof junit, "%s/results.xml", dir);
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "run", (char *)data("tiny.json"),
-                                            (char *)data("unreachable.json"), "--junit", junit,
+    snprintf(junit, sizeof junit, "%s/results.xml", cx_scratch());
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "run", DATA("tiny.json"),
+                                            DATA("unreachable.json"), "--junit", junit,
                                             NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      1);
@@ -162,7 +164,7 @@ static void test_failing_expectations_and_junit(void)
     CX_ASSERT_CONTAINS(xml, "<failure message=\"minApplied: ");
     free(xml);
     /* --json: one object per scenario, with its series */
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "run", (char *)data("tiny.json"),
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "run", DATA("tiny.json"),
                                             "--json", "--policy", "do-nothing", NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      0);
@@ -178,8 +180,8 @@ static void test_failing_expectations_and_junit(void)
 static void test_compare_and_plot(void)
 {
     char plot[1024];
-    snprintf(plot, sizeof plot, "%s/compare.svg", dir);
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "compare", (char *)data("tiny.json"),
+    snprintf(plot, sizeof plot, "%s/compare.svg", cx_scratch());
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "compare", DATA("tiny.json"),
                                             "--policies", "adaptive,vicidial,oracle", "--seeds",
                                             "2", "--plot", plot, NULL},
                             NULL, out, sizeof out, err, sizeof err),
@@ -192,7 +194,7 @@ static void test_compare_and_plot(void)
     CX_ASSERT_CONTAINS(svg, "<svg");
     CX_ASSERT_CONTAINS(svg, "vicidial");
     free(svg);
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "compare", (char *)data("tiny.json"),
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "compare", DATA("tiny.json"),
                                             "--policies", "adaptive,greedy", NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      2); /* a usage error, found before any run */
@@ -253,7 +255,7 @@ static void test_no_secret_in_any_output(void)
     cx_test_src(path, sizeof path, "scenarios/token-expiry.json");
     for (int i = 0; i < 2; i++) {
         char keep[1024];
-        snprintf(keep, sizeof keep, "%s/keep-%s", dir, profiles[i]);
+        snprintf(keep, sizeof keep, "%s/keep-%s", cx_scratch(), profiles[i]);
         CX_REQUIRE(mkdir(keep, 0700) == 0);
         CX_ASSERT_INT_EQ(cx_run((char *const[]){"optimizer/cxopt", "run", path, "--profile",
                                                 (char *)profiles[i], "--audit-dir", keep,
@@ -301,7 +303,7 @@ static void test_no_secret_in_any_output(void)
 static void test_real_time_mode(void)
 {
     /* the same loop on the wall clock: two one-second cycles */
-    const char *path = write_tmp("rt.json",
+    const char *path = cx_write_tmp("rt.json",
                                  "{\"name\":\"rt\",\"campaign\":{\"agents\":5,"
                                  "\"liveAnswerProbability\":0.5},\"cycles\":{\"period\":1,"
                                  "\"count\":2},\"expect\":{\"auditPerCycle\":true}}");
@@ -309,7 +311,7 @@ static void test_real_time_mode(void)
     cx_error e = {0};
     CX_REQUIRE(run_scenario_load(path, &s, &e) == RUN_OK);
     char keep[1024];
-    snprintf(keep, sizeof keep, "%s/keep-rt", dir);
+    snprintf(keep, sizeof keep, "%s/keep-rt", cx_scratch());
     CX_REQUIRE(mkdir(keep, 0700) == 0);
     run_options o = {.real_time = true, .audit_dir = keep};
     cx_clock *wall = cx_clock_real_create();
@@ -358,8 +360,10 @@ static const cx_test_case cases[] = {
     {"real_time_mode", test_real_time_mode},
     {NULL, NULL},
 };
+static int setup(void) { return cx_scratch_open("scen"); }
+
 static const cx_test_suite suites[] = {
-    {"runner", setup, teardown, cases},
+    {"runner", setup, cx_scratch_close, cases},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -10,61 +10,25 @@
 #include "cxproc.h"
 #include "cxtest.h"
 
+/* a file of tests/sim/data/, as an argument */
+#define DATA(name) ((char *)cx_src("tests/sim/data/" name))
+
 static char out[1 << 16], err[1 << 14];
-static char *dir;
-
-static int setup(void)
-{
-    dir = cx_test_tmpdir("dialsim");
-    return dir ? 0 : 1;
-}
-
-static int teardown(void)
-{
-    cx_test_rmtree(dir);
-    free(dir);
-    return 0;
-}
-
-static const char *data(const char *name)
-{
-    static char buf[4][1024];
-    static int k;
-    char rel[256];
-    snprintf(rel, sizeof rel, "tests/sim/data/%s", name);
-    return cx_test_src(buf[k++ % 4], sizeof buf[0], rel);
-}
-
-static const char *tmp(const char *name)
-{
-    static char buf[4][1024];
-    static int k;
-    snprintf(buf[k % 4], sizeof buf[0], "%s/%s", dir, name);
-    return buf[k++ % 4];
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    CX_REQUIRE(f != NULL);
-    fputs(text, f);
-    fclose(f);
-}
 
 static void test_golden_output(void)
 {
     /* A fixed seed gives these bytes. When the model changes on purpose,
      * regenerate tests/sim/data/golden.out.json and say why in the commit. */
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", (char *)data("golden.json"), "--json",
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", DATA("golden.json"), "--json",
                                             NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      0);
-    char *want = cx_slurp(data("golden.out.json"));
+    char *want = cx_slurp(DATA("golden.out.json"));
     CX_REQUIRE(want != NULL);
     CX_ASSERT_STR_EQ(out, want);
     free(want);
     /* the table names the seed and the interval method */
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "run", (char *)data("golden.json"),
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "run", DATA("golden.json"),
                                             NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      0);
@@ -75,9 +39,9 @@ static void test_golden_output(void)
 
 static void test_bad_input_exits_2(void)
 {
-    write_file(tmp("bad.json"), "{\"campaign\":{\"agents\":5,\"liveAnswerProbability\":0.5,"
+    cx_write_tmp("bad.json", "{\"campaign\":{\"agents\":5,\"liveAnswerProbability\":0.5,"
                                 "\"wrapTime\":{\"dist\":\"gamma\",\"mean\":10,\"sd\":-1}}}");
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", (char *)tmp("bad.json"), NULL}, NULL,
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", (char *)cx_tmp("bad.json"), NULL}, NULL,
                             out, sizeof out, err, sizeof err),
                      2);
     CX_ASSERT_CONTAINS(err, "bad.json: campaign.wrapTime.sd: must be >= 0, got -1");
@@ -98,16 +62,16 @@ static void test_bad_input_exits_2(void)
 
 static void test_sweep_thread_independent(void)
 {
-    char *const base[] = {"sim/dialsim", "sweep", (char *)data("sweep.json"), "--vary",
+    char *const base[] = {"sim/dialsim", "sweep", DATA("sweep.json"), "--vary",
                           "dialer.answerRate=0.6:0.8:0.1", "--vary", "campaign.agents=10:20:10",
                           "--replications", "2", "--out"};
     char *argv1[16], *argv2[16];
     memcpy(argv1, base, sizeof base);
     memcpy(argv2, base, sizeof base);
     char csv1[1024], csv2[1024], svg[1024];
-    snprintf(csv1, sizeof csv1, "%s", tmp("one.csv"));
-    snprintf(csv2, sizeof csv2, "%s", tmp("two.csv"));
-    snprintf(svg, sizeof svg, "%s", tmp("plot.svg"));
+    snprintf(csv1, sizeof csv1, "%s", cx_tmp("one.csv"));
+    snprintf(csv2, sizeof csv2, "%s", cx_tmp("two.csv"));
+    snprintf(svg, sizeof svg, "%s", cx_tmp("plot.svg"));
     int n = (int)(sizeof base / sizeof base[0]);
     argv1[n] = csv1;
     argv1[n + 1] = "--threads";
@@ -139,25 +103,25 @@ static void test_sweep_thread_independent(void)
 static void test_sweep_bad_point(void)
 {
     /* half an agent is not a model: refused before anything runs */
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "sweep", (char *)data("sweep.json"),
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "sweep", DATA("sweep.json"),
                                             "--vary", "campaign.agents=10:11:0.5", "--out",
-                                            (char *)tmp("never.csv"), NULL},
+                                            (char *)cx_tmp("never.csv"), NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      2);
     CX_ASSERT_CONTAINS(err, "sweep point campaign.agents=10.5");
     CX_ASSERT_CONTAINS(err, "campaign.agents: must be a whole number");
     struct stat st;
-    CU_ASSERT(stat(tmp("never.csv"), &st) != 0);
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "sweep", (char *)data("sweep.json"),
+    CU_ASSERT(stat(cx_tmp("never.csv"), &st) != 0);
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "sweep", DATA("sweep.json"),
                                             "--vary", "dialer.answerRate=0.9:0.5:0.1", "--out",
-                                            (char *)tmp("never.csv"), NULL},
+                                            (char *)cx_tmp("never.csv"), NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      2);
     CX_ASSERT_CONTAINS(err, "--vary dialer.answerRate=0.9:0.5:0.1");
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "sweep", (char *)data("sweep.json"),
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "sweep", DATA("sweep.json"),
                                             "--vary", "dialer.answerRate=0.5:0.6:0.1", "--out",
-                                            (char *)tmp("x.csv"), "--plot",
-                                            (char *)tmp("x.gif"), NULL},
+                                            (char *)cx_tmp("x.csv"), "--plot",
+                                            (char *)cx_tmp("x.gif"), NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      2);
     CX_ASSERT_CONTAINS(err, "must end in .svg or .png");
@@ -201,9 +165,9 @@ static int csv_numbers(const char *line, double *v)
 static void test_sweep_interval_clipped(void)
 {
     char csv[1024], svg[1024];
-    snprintf(csv, sizeof csv, "%s", tmp("clip.csv"));
-    snprintf(svg, sizeof svg, "%s", tmp("clip.svg"));
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "sweep", (char *)data("sweep.json"),
+    snprintf(csv, sizeof csv, "%s", cx_tmp("clip.csv"));
+    snprintf(svg, sizeof svg, "%s", cx_tmp("clip.svg"));
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "sweep", DATA("sweep.json"),
                                             "--vary", "dialer.abandonRate=0.001:0.003:0.001",
                                             "--vary", "campaign.agents=10:20:10",
                                             "--replications", "2", "--out", csv, "--plot", svg,
@@ -254,11 +218,11 @@ static void test_sweep_interval_clipped(void)
 static void test_plot_not_half_written(void)
 {
     char bin[1024], fake[1024], path_env[2100], csv[1024], svg[1024];
-    snprintf(bin, sizeof bin, "%s", tmp("bin"));
+    snprintf(bin, sizeof bin, "%s", cx_tmp("bin"));
     CX_REQUIRE(mkdir(bin, 0755) == 0);
-    snprintf(csv, sizeof csv, "%s", tmp("np.csv"));
-    snprintf(svg, sizeof svg, "%s", tmp("np.svg"));
-    char *argv[] = {"sim/dialsim", "sweep", (char *)data("sweep.json"), "--vary",
+    snprintf(csv, sizeof csv, "%s", cx_tmp("np.csv"));
+    snprintf(svg, sizeof svg, "%s", cx_tmp("np.svg"));
+    char *argv[] = {"sim/dialsim", "sweep", DATA("sweep.json"), "--vary",
                     "dialer.answerRate=0.6:0.7:0.1", "--replications", "2", "--out", csv,
                     "--plot", svg, "--quiet", NULL};
     struct stat st;
@@ -276,7 +240,7 @@ static void test_plot_not_half_written(void)
     }
     /* a gnuplot that writes half a plot, then fails */
     snprintf(fake, sizeof fake, "%s/gnuplot", bin);
-    write_file(fake, "#!/bin/sh\n"
+    cx_write(fake, "#!/bin/sh\n"
                      "out=$(sed -n \"s/^set output '\\(.*\\)'$/\\1/p\" | head -n 1)\n"
                      "printf '<svg half' > \"$out\"\n"
                      "exit 3\n");
@@ -290,7 +254,7 @@ static void test_plot_not_half_written(void)
     size_t n = 0;
     FILE *l = open_memstream(&ls, &n);
     CX_REQUIRE(l != NULL);
-    DIR *d = opendir(dir);
+    DIR *d = opendir(cx_scratch());
     CX_REQUIRE(d != NULL);
     for (struct dirent *e; (e = readdir(d));)
         if (strncmp(e->d_name, "np.", 3) == 0)
@@ -310,8 +274,10 @@ static const cx_test_case cases[] = {
     {"plot_not_half_written", test_plot_not_half_written},
     {NULL, NULL},
 };
+static int setup(void) { return cx_scratch_open("dialsim"); }
+
 static const cx_test_suite suites[] = {
-    {"dialsim", setup, teardown, cases},
+    {"dialsim", setup, cx_scratch_close, cases},
     {NULL, NULL, NULL, NULL},
 };
 

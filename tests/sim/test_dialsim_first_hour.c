@@ -13,34 +13,12 @@
 #include "cxproc.h"
 #include "cxtest.h"
 
-static char *dir;
 static char out[1 << 16], err[1 << 16];
-
-static int setup(void)
-{
-    dir = cx_test_tmpdir("dialsim1h");
-    return dir ? 0 : 1;
-}
-
-static int teardown(void)
-{
-    cx_test_rmtree(dir);
-    free(dir);
-    return 0;
-}
 
 static int run(char *const argv[])
 {
     out[0] = err[0] = '\0';
     return cx_run(argv, NULL, out, sizeof out, err, sizeof err);
-}
-
-static const char *tmp(const char *name)
-{
-    static char buf[4][1024];
-    static int k;
-    snprintf(buf[k % 4], sizeof buf[0], "%s/%s", dir, name);
-    return buf[k++ % 4];
 }
 
 static const char *example(void)
@@ -81,7 +59,7 @@ static void test_example_runs(void)
 
 static void test_sweep_says_what_it_wrote(void)
 {
-    const char *csv = tmp("s.csv"), *svg = tmp("s.svg");
+    const char *csv = cx_tmp("s.csv"), *svg = cx_tmp("s.svg");
     char *argv[] = {"sim/dialsim", "sweep", (char *)example(), "--vary",
                     "dialer.answerRate=0.2:0.3:0.1", "--replications", "2", "--out", (char *)csv,
                     "--plot", (char *)svg, NULL};
@@ -112,19 +90,19 @@ static void test_sweep_says_what_it_wrote(void)
 
 static void test_sweep_keeps_its_config(void)
 {
-    const char *cfg = tmp("cfg.json");
+    const char *cfg = cx_tmp("cfg.json");
     copy_example(cfg);
     char *before = cx_slurp(cfg);
     CX_REQUIRE(before != NULL);
     char alias[1200];
-    snprintf(alias, sizeof alias, "%s/./cfg.json", dir); /* the same file, another name */
+    snprintf(alias, sizeof alias, "%s/./cfg.json", cx_scratch()); /* the same file, another name */
     CX_ASSERT_INT_EQ(run((char *const[]){"sim/dialsim", "sweep", (char *)cfg, "--vary",
                                          "dialer.answerRate=0.2:0.3:0.1", "--out", alias, NULL}),
                      2);
     CX_ASSERT_CONTAINS(err, "is the config file itself");
     CX_ASSERT_INT_EQ(run((char *const[]){"sim/dialsim", "sweep", (char *)cfg, "--vary",
                                          "dialer.answerRate=0.2:0.3:0.1", "--out",
-                                         (char *)tmp("x.csv"), "--plot", (char *)cfg, NULL}),
+                                         (char *)cx_tmp("x.csv"), "--plot", (char *)cfg, NULL}),
                      2);
     CX_ASSERT_CONTAINS(err, "--plot");
     char *after = cx_slurp(cfg);
@@ -138,7 +116,7 @@ static void test_sweep_keeps_its_config(void)
  * at once with the estimate rather than after minutes with "out of memory" */
 static void test_memory_budget(void)
 {
-    const char *cfg = tmp("huge.json");
+    const char *cfg = cx_tmp("huge.json");
     FILE *f = fopen(cfg, "w");
     CX_REQUIRE(f != NULL);
     fputs("{\"campaign\":{\"agents\":5,\"liveAnswerProbability\":0.2},"
@@ -161,8 +139,10 @@ static const cx_test_case cases[] = {
     {NULL, NULL},
 };
 
+static int setup(void) { return cx_scratch_open("dialsim1h"); }
+
 static const cx_test_suite suites[] = {
-    {"dialsim_first_hour", setup, teardown, cases},
+    {"dialsim_first_hour", setup, cx_scratch_close, cases},
     {NULL, NULL, NULL, NULL},
 };
 

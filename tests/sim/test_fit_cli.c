@@ -15,36 +15,6 @@
 #include "cxtest.h"
 
 static char out[1 << 20], err[1 << 14];
-static char *dir;
-
-static int setup(void)
-{
-    dir = cx_test_tmpdir("dialsim-fit");
-    return dir ? 0 : 1;
-}
-
-static int teardown(void)
-{
-    cx_test_rmtree(dir);
-    free(dir);
-    return 0;
-}
-
-static const char *tmp(const char *name)
-{
-    static char buf[8][1024];
-    static int k;
-    snprintf(buf[k % 8], sizeof buf[0], "%s/%s", dir, name);
-    return buf[k++ % 8];
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    CX_REQUIRE(f != NULL);
-    fputs(text, f);
-    fclose(f);
-}
 
 static bool exists(const char *path)
 {
@@ -64,9 +34,9 @@ static bool exists(const char *path)
 
 static void test_records_and_fit(void)
 {
-    write_file(tmp("cfg.json"), CONFIG);
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "run", (char *)tmp("cfg.json"),
-                                            "--json", "--records", (char *)tmp("r.csv"), NULL},
+    cx_write_tmp("cfg.json", CONFIG);
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "run", (char *)cx_tmp("cfg.json"),
+                                            "--json", "--records", (char *)cx_tmp("r.csv"), NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      0);
     cJSON *rep = cJSON_Parse(out);
@@ -74,7 +44,7 @@ static void test_records_and_fit(void)
     double attempts = cJSON_GetObjectItem(rep, "attempts")->valuedouble;
     double connected = cJSON_GetObjectItem(rep, "connected")->valuedouble;
     cJSON_Delete(rep);
-    char *csv = cx_slurp(tmp("r.csv"));
+    char *csv = cx_slurp(cx_tmp("r.csv"));
     CX_REQUIRE(csv != NULL);
     CU_ASSERT(strncmp(csv, "start,hour,outcome,ring,amd,amd_seconds,wait,abandoned,talk,wrap,"
                            "agent\n",
@@ -88,13 +58,13 @@ static void test_records_and_fit(void)
     free(csv);
     CX_REQUIRE(connected > 0);
     /* the fit: the model file, the report on stdout, the picture */
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "fit", (char *)tmp("r.csv"), "--out",
-                                            (char *)tmp("model.json"), "--report",
-                                            (char *)tmp("report.json"), "--plot",
-                                            (char *)tmp("fit.svg"), NULL},
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "fit", (char *)cx_tmp("r.csv"), "--out",
+                                            (char *)cx_tmp("model.json"), "--report",
+                                            (char *)cx_tmp("report.json"), "--plot",
+                                            (char *)cx_tmp("fit.svg"), NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      0);
-    char *svg = cx_slurp(tmp("fit.svg"));
+    char *svg = cx_slurp(cx_tmp("fit.svg"));
     CX_REQUIRE(svg != NULL);
     CX_ASSERT_CONTAINS(svg, "talkTime: gamma");
     CX_ASSERT_CONTAINS(svg, "Kaplan-Meier");
@@ -102,7 +72,7 @@ static void test_records_and_fit(void)
     CX_ASSERT_CONTAINS(out, "talk time (s)                gamma");
     CX_ASSERT_CONTAINS(out, "the two-second rule");
     CX_ASSERT_CONTAINS(out, "agents by hour: 0:25 1:25 2:15 3:15");
-    char *model = cx_slurp(tmp("model.json"));
+    char *model = cx_slurp(cx_tmp("model.json"));
     CX_REQUIRE(model != NULL);
     /* the schedule of 25 then 15 agents, from the agent ids alone */
     CX_ASSERT_CONTAINS(model, "\"schedule\"");
@@ -114,8 +84,8 @@ static void test_records_and_fit(void)
     cJSON_Delete(m);
     free(model);
     /* dialsim runs it */
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "run", (char *)tmp("cfg.json"),
-                                            "--model", (char *)tmp("model.json"), NULL},
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "run", (char *)cx_tmp("cfg.json"),
+                                            "--model", (char *)cx_tmp("model.json"), NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      0);
     CX_ASSERT_CONTAINS(out, "occupancy");
@@ -125,26 +95,14 @@ static void test_records_and_fit(void)
  * predicts with it against that mock. */
 static void test_mock_and_cxopt_load_the_model(void)
 {
-    CX_REQUIRE(exists(tmp("model.json")));
-    int p[2];
-    CX_REQUIRE(pipe(p) == 0);
-    char path[1024];
-    cx_bin(path, sizeof path, "mockcxone/mockcxone");
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(p[1], 1);
-        close(p[0]);
-        execv(path, (char *const[]){"mockcxone", "--port", "0", "--client-secret", "fit-test",
-                                    "--model", (char *)tmp("model.json"), NULL});
-        _exit(127);
-    }
-    close(p[1]);
+    CX_REQUIRE(exists(cx_tmp("model.json")));
     char line[256];
-    size_t k = 0;
-    char ch;
-    while (k + 1 < sizeof line && read(p[0], &ch, 1) == 1 && ch != '\n')
-        line[k++] = ch;
-    line[k] = '\0';
+    int fd;
+    pid_t pid = cx_spawn((char *const[]){"mockcxone/mockcxone", "--port", "0", "--client-secret",
+                                         "fit-test", "--model", (char *)cx_tmp("model.json"),
+                                         NULL},
+                         false, line, sizeof line, &fd);
+    CX_REQUIRE(pid > 0);
     unsigned port = 0;
     CU_ASSERT(sscanf(line, "listening on http://127.0.0.1:%u", &port) == 1 && port > 0);
     if (port) {
@@ -153,14 +111,14 @@ static void test_mock_and_cxopt_load_the_model(void)
         snprintf(env[1], sizeof env[1], "CXONE_CLIENT_SECRET=fit-test");
         snprintf(env[2], sizeof env[2], "CXONE_AUTH_URL=http://127.0.0.1:%u/auth/token", port);
         snprintf(env[3], sizeof env[3], "CXONE_API_URL=http://127.0.0.1:%u", port);
-        snprintf(env[4], sizeof env[4], "HOME=%s", dir);
+        snprintf(env[4], sizeof env[4], "HOME=%s", cx_scratch());
         snprintf(env[5], sizeof env[5], "CXONE_CAMPAIGN_ID=c-1001"); /* the mock's default */
         char *envp[] = {env[0], env[1], env[2], env[3], env[4], env[5], NULL};
-        write_file(tmp("step.json"), "{\"answerRate\":0.65}");
+        cx_write_tmp("step.json", "{\"answerRate\":0.65}");
         int rc = cx_run((char *const[]){"optimizer/cxopt", "apply", "--target",
-                                        (char *)tmp("step.json"), "--dry-run", "--json",
-                                        "--model", (char *)tmp("model.json"), "--audit",
-                                        (char *)tmp("audit.jsonl"), "--seed", "1", NULL},
+                                        (char *)cx_tmp("step.json"), "--dry-run", "--json",
+                                        "--model", (char *)cx_tmp("model.json"), "--audit",
+                                        (char *)cx_tmp("audit.jsonl"), "--seed", "1", NULL},
                         envp, out, sizeof out, err, sizeof err);
         /* the gate predicts on the fitted model (25 agents at the start of
          * its schedule); with 2% of people hung up on by AMD the truth at a
@@ -178,7 +136,7 @@ static void test_mock_and_cxopt_load_the_model(void)
     kill(pid, SIGTERM);
     int status = 0;
     waitpid(pid, &status, 0);
-    close(p[0]);
+    close(fd);
     CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
@@ -186,14 +144,14 @@ static void test_mock_and_cxopt_load_the_model(void)
  * and no truth behind AMD's hang-ups. */
 static void test_column_map(void)
 {
-    write_file(tmp("map.json"),
+    cx_write_tmp("map.json",
                "{\"columns\":{\"start\":\"contactStartDate\",\"hour\":null,"
                "\"outcome\":\"disposition\",\"ring\":\"ringSeconds\",\"amd\":\"amd\","
                "\"amd_seconds\":null,\"wait\":\"inQueueSeconds\",\"abandoned\":\"abandoned\","
                "\"talk\":\"agentSeconds\",\"wrap\":\"acwSeconds\",\"agent\":\"agentId\"},"
                "\"outcomeValues\":{\"Connected\":\"live\",\"19\":\"machine\",\"15\":\"busy\","
                "\"20\":\"no-answer\",\"18\":\"invalid\"},\"truth\":false}");
-    FILE *f = fopen(tmp("cx.csv"), "w");
+    FILE *f = fopen(cx_tmp("cx.csv"), "w");
     CX_REQUIRE(f != NULL);
     fputs("contactId,contactStartDate,disposition,ringSeconds,amd,inQueueSeconds,abandoned,"
           "agentSeconds,acwSeconds,agentId\n",
@@ -211,19 +169,19 @@ static void test_column_map(void)
                 live && i % 50 ? (i % 100 < 50 ? "\"A-17\"" : "\"A-22\"") : "");
     }
     fclose(f);
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "fit", (char *)tmp("cx.csv"),
-                                            "--columns", (char *)tmp("map.json"), "--out",
-                                            (char *)tmp("cx-model.json"), "--report",
-                                            (char *)tmp("cx-report.json"), NULL},
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "fit", (char *)cx_tmp("cx.csv"),
+                                            "--columns", (char *)cx_tmp("map.json"), "--out",
+                                            (char *)cx_tmp("cx-model.json"), "--report",
+                                            (char *)cx_tmp("cx-report.json"), NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      0);
-    char *rep = cx_slurp(tmp("cx-report.json"));
+    char *rep = cx_slurp(cx_tmp("cx-report.json"));
     CX_REQUIRE(rep != NULL);
     CX_ASSERT_CONTAINS(rep, "\"identifiable\":\tfalse");
     CX_ASSERT_CONTAINS(rep, "not identifiable");
     CX_ASSERT_CONTAINS(rep, "\"invalidProbability\":");
     free(rep);
-    char *model = cx_slurp(tmp("cx-model.json"));
+    char *model = cx_slurp(cx_tmp("cx-model.json"));
     CX_REQUIRE(model != NULL);
     CX_ASSERT_CONTAINS(model, "\"agents\":\t2"); /* two agent ids an hour */
     CX_ASSERT_CONTAINS(model, "\"hour\":\t9");
@@ -232,46 +190,46 @@ static void test_column_map(void)
 
 static void test_errors_name_file_line_column(void)
 {
-    write_file(tmp("bad.csv"), "start,hour,outcome,ring,amd,amd_seconds,wait,abandoned,talk,"
+    cx_write_tmp("bad.csv", "start,hour,outcome,ring,amd,amd_seconds,wait,abandoned,talk,"
                                "wrap,agent\n"
                                "1.0,0,live,3.0,none,0,0.5,0,100,10,1\n"
                                "2.0,0,live,x3,none,0,0.5,0,100,10,1\n");
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "fit", (char *)tmp("bad.csv"),
-                                            "--out", (char *)tmp("never.json"), NULL},
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "fit", (char *)cx_tmp("bad.csv"),
+                                            "--out", (char *)cx_tmp("never.json"), NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      2);
-    CX_ASSERT_CONTAINS(err, "bad.csv:3:12: ring: expected a number of seconds >= 0");
-    CU_ASSERT(!exists(tmp("never.json")));
-    write_file(tmp("bad2.csv"), "start,hour,outcome\n1,0,live\n2,0,alive\n");
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "fit", (char *)tmp("bad2.csv"),
-                                            "--out", (char *)tmp("never.json"), NULL},
+    CX_ASSERT_CONTAINS(err, "bad.csv:3:12: ring: expected a number of seconds >= 0, or none");
+    CU_ASSERT(!exists(cx_tmp("never.json")));
+    cx_write_tmp("bad2.csv", "start,hour,outcome\n1,0,live\n2,0,alive\n");
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "fit", (char *)cx_tmp("bad2.csv"),
+                                            "--out", (char *)cx_tmp("never.json"), NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      2);
     CX_ASSERT_CONTAINS(err, "bad2.csv:3:5: outcome: \"alive\" is none of");
-    write_file(tmp("bad3.csv"), "start,hour,outcome\n1,0,live,7\n");
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "fit", (char *)tmp("bad3.csv"),
-                                            "--out", (char *)tmp("never.json"), NULL},
+    cx_write_tmp("bad3.csv", "start,hour,outcome\n1,0,live,7\n");
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "fit", (char *)cx_tmp("bad3.csv"),
+                                            "--out", (char *)cx_tmp("never.json"), NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      2);
     CX_ASSERT_CONTAINS(err, "bad3.csv:2:1: 4 fields where the header has 3");
-    write_file(tmp("badmap.json"), "{\"columns\":{\"talkTime\":\"x\"}}");
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "fit", (char *)tmp("bad2.csv"),
-                                            "--columns", (char *)tmp("badmap.json"), "--out",
-                                            (char *)tmp("never.json"), NULL},
+    cx_write_tmp("badmap.json", "{\"columns\":{\"talkTime\":\"x\"}}");
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "fit", (char *)cx_tmp("bad2.csv"),
+                                            "--columns", (char *)cx_tmp("badmap.json"), "--out",
+                                            (char *)cx_tmp("never.json"), NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      2);
     CX_ASSERT_CONTAINS(err, "badmap.json: columns.talkTime: not a records field");
     /* no agent ids: agents cannot be fitted, said plainly */
-    write_file(tmp("noagent.csv"), "start,hour,outcome\n1,0,live\n");
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "fit", (char *)tmp("noagent.csv"),
-                                            "--out", (char *)tmp("never.json"), NULL},
+    cx_write_tmp("noagent.csv", "start,hour,outcome\n1,0,live\n");
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "fit", (char *)cx_tmp("noagent.csv"),
+                                            "--out", (char *)cx_tmp("never.json"), NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      2);
     CX_ASSERT_CONTAINS(err, "no agent ids in the records");
-    CU_ASSERT(!exists(tmp("never.json")));
+    CU_ASSERT(!exists(cx_tmp("never.json")));
     /* a records file that cannot be written: exit 2, nothing simulated */
-    write_file(tmp("cfg2.json"), CONFIG);
-    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "run", (char *)tmp("cfg2.json"),
+    cx_write_tmp("cfg2.json", CONFIG);
+    CX_ASSERT_INT_EQ(cx_run((char *const[]){"sim/dialsim", "run", (char *)cx_tmp("cfg2.json"),
                                             "--records", "/nonexistent/dir/r.csv", NULL},
                             NULL, out, sizeof out, err, sizeof err),
                      2);
@@ -284,8 +242,10 @@ static const cx_test_case cases[] = {
     {"errors_name_file_line_column", test_errors_name_file_line_column},
     {NULL, NULL},
 };
+static int setup(void) { return cx_scratch_open("dialsim-fit"); }
+
 static const cx_test_suite suites[] = {
-    {"fit_cli", setup, teardown, cases},
+    {"fit_cli", setup, cx_scratch_close, cases},
     {NULL, NULL, NULL, NULL},
 };
 

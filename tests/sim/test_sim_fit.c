@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cxtruth.h"
 #include "dialsim_fit.h"
 #include "sim_test_util.h"
 
@@ -64,47 +65,22 @@ static void simulate_and_fit(const char *config, const cJSON *map, cJSON **model
     cx_buf_free(&b);
 }
 
-static const cJSON *at(const cJSON *o, const char *path)
-{
-    char buf[128];
-    cx_copy(buf, sizeof buf, path);
-    for (char *k = strtok(buf, "."); k && o; k = strtok(NULL, "."))
-        o = cJSON_GetObjectItemCaseSensitive(o, k);
-    return o;
-}
-
-typedef struct coverage {
-    int n, inside, far;
-} coverage;
-
 /* the truth against an estimate {"value", "ci95": [lo, hi]} */
-static void check(coverage *c, const cJSON *e, const char *name, double truth)
+static void check(cx_truth *c, const cJSON *e, const char *name, double truth)
 {
-    const cJSON *ci = cJSON_GetObjectItemCaseSensitive(e, "ci95");
-    CX_REQUIRE(e && ci && cJSON_GetArraySize(ci) == 2);
-    double v = cJSON_GetObjectItemCaseSensitive(e, "value")->valuedouble;
-    double lo = cJSON_GetArrayItem(ci, 0)->valuedouble, hi = cJSON_GetArrayItem(ci, 1)->valuedouble;
-    bool in = truth >= lo && truth <= hi;
-    double half = (hi - lo) / 2;
-    bool far = fabs(v - truth) > 2 * fmax(half, fabs(v - (v < truth ? hi : lo)));
-    printf("    %-26s true %10.4f  fitted %10.4f  [%10.4f, %10.4f]%s\n", name, truth, v, lo, hi,
-           in ? "" : "  MISSED");
-    c->n++;
-    c->inside += in;
-    c->far += far;
+    cx_truth_interval(c, e, name, truth, 0, 0);
 }
 
-static void check_exact(const cJSON *rep, const char *path, double truth)
+static void check_exact(const cJSON *o, const char *path, double truth)
 {
-    const cJSON *v = at(rep, path);
-    CX_REQUIRE(v != NULL);
-    printf("    %-26s true %10.4f  fitted %10.4f  (exact)\n", path, truth, v->valuedouble);
-    CX_ASSERT_NEAR(v->valuedouble, truth, 1e-3);
+    cx_truth t = {0};
+    cx_truth_exact(&t, cx_json_at(o, path), path, truth);
+    CX_ASSERT_INT_EQ(t.wrong, 0);
 }
 
 static void test_round_trip(void)
 {
-    coverage c = {0};
+    cx_truth c = {0};
     for (int seed = 1; seed <= 3; seed++) {
         char config[2400];
         snprintf(config, sizeof config,
@@ -113,39 +89,39 @@ static void test_round_trip(void)
                  seed);
         cJSON *model, *rep;
         simulate_and_fit(config, NULL, &model, &rep);
-        printf("\n  seed %d: %g records\n", seed, at(rep, "records")->valuedouble);
-        const cJSON *hourly = at(rep, "hourly");
+        printf("\n  seed %d: %g records\n", seed, cx_json_at(rep, "records")->valuedouble);
+        const cJSON *hourly = cx_json_at(rep, "hourly");
         CX_ASSERT_INT_EQ(cJSON_GetArraySize(hourly), 6);
         static const double live[6] = {0.2, 0.2, 0.15, 0.15, 0.25, 0.25};
         for (int h = 0; h < 6; h++) {
             char name[32];
             snprintf(name, sizeof name, "live share, hour %d", h);
-            check(&c, at(cJSON_GetArrayItem(hourly, h), "live"), name, live[h]);
+            check(&c, cx_json_at(cJSON_GetArrayItem(hourly, h), "live"), name, live[h]);
         }
-        check(&c, at(rep, "machineProbability"), "machineProbability", 0.25);
-        check(&c, at(rep, "busyProbability"), "busyProbability", 0.05);
-        check(&c, at(rep, "amd.detection"), "amd.detection", 0.85);
-        check(&c, at(rep, "amd.falsePositive"), "amd.falsePositive", 0.02);
-        check(&c, at(rep, "amd.decisionTime.min"), "amd.decisionTime.min", 3);
-        check(&c, at(rep, "amd.decisionTime.max"), "amd.decisionTime.max", 5);
-        check(&c, at(rep, "ringTime.mean"), "ringTime.mean", 9);
-        check(&c, at(rep, "ringTime.sd"), "ringTime.sd", 4);
-        check(&c, at(rep, "talkTime.mean"), "talkTime.mean", 120);
-        check(&c, at(rep, "talkTime.sd"), "talkTime.sd", 60);
-        check(&c, at(rep, "wrapTime.shape"), "wrapTime.shape", 1.5);
-        check(&c, at(rep, "wrapTime.scale"), "wrapTime.scale", 15);
-        CX_ASSERT_STR_EQ(at(rep, "ringTime.chosen")->valuestring, "lognormal");
-        CX_ASSERT_STR_EQ(at(rep, "talkTime.chosen")->valuestring, "gamma");
-        CX_ASSERT_STR_EQ(at(rep, "wrapTime.chosen")->valuestring, "weibull");
-        CX_ASSERT_STR_EQ(at(rep, "amd.decisionTime.chosen")->valuestring, "uniform");
-        CX_ASSERT_LE(at(rep, "talkTime.ks")->valuedouble, 0.02);
+        check(&c, cx_json_at(rep, "machineProbability"), "machineProbability", 0.25);
+        check(&c, cx_json_at(rep, "busyProbability"), "busyProbability", 0.05);
+        check(&c, cx_json_at(rep, "amd.detection"), "amd.detection", 0.85);
+        check(&c, cx_json_at(rep, "amd.falsePositive"), "amd.falsePositive", 0.02);
+        check(&c, cx_json_at(rep, "amd.decisionTime.min"), "amd.decisionTime.min", 3);
+        check(&c, cx_json_at(rep, "amd.decisionTime.max"), "amd.decisionTime.max", 5);
+        check(&c, cx_json_at(rep, "ringTime.mean"), "ringTime.mean", 9);
+        check(&c, cx_json_at(rep, "ringTime.sd"), "ringTime.sd", 4);
+        check(&c, cx_json_at(rep, "talkTime.mean"), "talkTime.mean", 120);
+        check(&c, cx_json_at(rep, "talkTime.sd"), "talkTime.sd", 60);
+        check(&c, cx_json_at(rep, "wrapTime.shape"), "wrapTime.shape", 1.5);
+        check(&c, cx_json_at(rep, "wrapTime.scale"), "wrapTime.scale", 15);
+        CX_ASSERT_STR_EQ(cx_json_at(rep, "ringTime.chosen")->valuestring, "lognormal");
+        CX_ASSERT_STR_EQ(cx_json_at(rep, "talkTime.chosen")->valuestring, "gamma");
+        CX_ASSERT_STR_EQ(cx_json_at(rep, "wrapTime.chosen")->valuestring, "weibull");
+        CX_ASSERT_STR_EQ(cx_json_at(rep, "amd.decisionTime.chosen")->valuestring, "uniform");
+        CX_ASSERT_LE(cx_json_at(rep, "talkTime.ks")->valuedouble, 0.02);
         check_exact(rep, "noAnswerTimeout.value", 25);
         check_exact(rep, "busyTime.value", 5);
         check_exact(rep, "machineHandleTime.value", 8);
         check_exact(rep, "patience.threshold.value", 2);
         check_exact(model, "abandonThreshold", 2);
         check_exact(model, "agents", 30);
-        CU_ASSERT(cJSON_IsTrue(at(rep, "amd.identifiable")));
+        CU_ASSERT(cJSON_IsTrue(cx_json_at(rep, "amd.identifiable")));
         if (seed == 1) { /* at one setting, the fitted model behaves as the original */
             sim_model *orig = NULL, *fitted = NULL;
             cx_error err = {0};
@@ -219,17 +195,17 @@ static void test_censored_patience(void)
     CX_REQUIRE(sim_fit_create(map, "map.json", &f, &err) == SIM_OK);
     CX_REQUIRE(sim_fit_add_text(f, b.data, b.len, "waits.csv", &err) == SIM_OK);
     CX_REQUIRE(sim_fit_result(f, &model, &rep, &err) == SIM_OK);
-    coverage c = {0};
+    cx_truth c = {0};
     printf("\n    %d abandons in %d waits\n", events, n);
-    check(&c, at(rep, "patience.exponentialMean"), "patience, exponential mean", 30);
+    check(&c, cx_json_at(rep, "patience.exponentialMean"), "patience, exponential mean", 30);
     CX_ASSERT_INT_EQ(c.inside, 1);
-    CX_ASSERT_INT_EQ((long long)at(rep, "patience.abandons")->valuedouble, events);
-    double tau = at(model, "abandonThreshold")->valuedouble;
+    CX_ASSERT_INT_EQ((long long)cx_json_at(rep, "patience.abandons")->valuedouble, events);
+    double tau = cx_json_at(model, "abandonThreshold")->valuedouble;
     printf("    threshold written: the Kaplan-Meier median %.3f (30 ln 2 = %.3f)\n", tau,
            30 * log(2));
     CX_ASSERT_NEAR(tau, 30 * log(2), 1.0);
-    CX_ASSERT_CONTAINS(at(rep, "patience.note")->valuestring, "Kaplan-Meier median");
-    CU_ASSERT(at(rep, "patience.threshold") == NULL);
+    CX_ASSERT_CONTAINS(cx_json_at(rep, "patience.note")->valuestring, "Kaplan-Meier median");
+    CU_ASSERT(cx_json_at(rep, "patience.threshold") == NULL);
     cJSON_Delete(model);
     cJSON_Delete(rep);
     cJSON_Delete(map);
@@ -300,7 +276,7 @@ static void test_live_records(void)
  * each time exact, and the models parse. */
 static void test_invalid_numbers(void)
 {
-    coverage c = {0};
+    cx_truth c = {0};
     for (int seed = 7; seed <= 9; seed++) {
         char config[2400];
         snprintf(config, sizeof config,
@@ -312,14 +288,15 @@ static void test_invalid_numbers(void)
         cJSON *model, *rep;
         simulate_and_fit(config, NULL, &model, &rep);
         printf("\n  seed %d:\n", seed);
-        check(&c, at(rep, "invalidProbability"), "invalidProbability", 0.06);
-        check(&c, at(rep, "busyProbability"), "busyProbability", 0.05);
-        check(&c, at(rep, "machineProbability"), "machineProbability", 0.2);
-        check_exact(model, "invalidProbability", at(rep, "invalidProbability.value")->valuedouble);
+        check(&c, cx_json_at(rep, "invalidProbability"), "invalidProbability", 0.06);
+        check(&c, cx_json_at(rep, "busyProbability"), "busyProbability", 0.05);
+        check(&c, cx_json_at(rep, "machineProbability"), "machineProbability", 0.2);
+        check_exact(model, "invalidProbability",
+                    cx_json_at(rep, "invalidProbability.value")->valuedouble);
         check_exact(model, "invalidTime", 3.5);
         check_exact(model, "busyTime", 5);
         check_exact(model, "noAnswerTimeout", 20);
-        CU_ASSERT(at(rep, "noAnswerTimeout.note") == NULL);
+        CU_ASSERT(cx_json_at(rep, "noAnswerTimeout.note") == NULL);
         sim_model *m = NULL;
         cx_error err = {0};
         CX_REQUIRE(sim_model_parse(model, "model.json", "", &m, &err) == SIM_OK);
@@ -356,13 +333,13 @@ static void test_short_ring(void)
     CX_REQUIRE(sim_fit_add_text(f, b.data, b.len, "short.csv", &err) == SIM_OK);
     CX_REQUIRE(sim_fit_result(f, &model, &rep, &err) == SIM_OK);
     printf("\n    no-answer rings: %.3f s measured, model %g s: %s\n",
-           at(rep, "noAnswerTimeout.value")->valuedouble,
-           at(model, "noAnswerTimeout")->valuedouble,
-           at(rep, "noAnswerTimeout.note")->valuestring);
-    CX_ASSERT_NEAR(at(rep, "noAnswerTimeout.value")->valuedouble, 12, 0.01);
-    CX_ASSERT_NEAR(at(rep, "noAnswerTimeout.ci95")->child->valuedouble, 11, 1e-9);
-    CX_ASSERT_NEAR(at(model, "noAnswerTimeout")->valuedouble, 15, 0);
-    CX_ASSERT_CONTAINS(at(rep, "noAnswerTimeout.note")->valuestring, "64.1200(a)(6)");
+           cx_json_at(rep, "noAnswerTimeout.value")->valuedouble,
+           cx_json_at(model, "noAnswerTimeout")->valuedouble,
+           cx_json_at(rep, "noAnswerTimeout.note")->valuestring);
+    CX_ASSERT_NEAR(cx_json_at(rep, "noAnswerTimeout.value")->valuedouble, 12, 0.01);
+    CX_ASSERT_NEAR(cx_json_at(rep, "noAnswerTimeout.ci95")->child->valuedouble, 11, 1e-9);
+    CX_ASSERT_NEAR(cx_json_at(model, "noAnswerTimeout")->valuedouble, 15, 0);
+    CX_ASSERT_CONTAINS(cx_json_at(rep, "noAnswerTimeout.note")->valuestring, "64.1200(a)(6)");
     sim_model *m = NULL;
     sim_status st = sim_model_parse(model, "model.json", "", &m, &err);
     if (st != SIM_OK)
@@ -376,12 +353,119 @@ static void test_short_ring(void)
     cx_buf_free(&b);
 }
 
+/* A record handed field by field (sim_fit_add_record, what cxopt calibrate
+ * does with CXone's contacts) goes by the very rule of a file's row: the
+ * same records make the same model and report either way, and each bad
+ * record is refused by both, with the field the one door names and the
+ * message the other prints after "file:2:COL: field: ". */
+static void test_record_by_fields(void)
+{
+    cx_buf b;
+    cx_buf_init(&b, 1u << 20);
+    CU_ASSERT_FATAL(cx_buf_printf(&b, SIM_RECORD_HEADER) >= 0);
+    sim_fit *byfile = NULL, *byrec = NULL;
+    cx_error err = {0};
+    CX_REQUIRE(sim_fit_create(NULL, NULL, &byfile, &err) == SIM_OK);
+    CX_REQUIRE(sim_fit_create(NULL, NULL, &byrec, &err) == SIM_OK);
+    static const char *const outcomes[] = {"live", "machine", "busy", "no-answer"};
+    for (int i = 0; i < 2000; i++) {
+        char start[32], ring[32], talk[32], wrap[32], agent[32];
+        snprintf(start, sizeof start, "%d.5", i * 7);
+        snprintf(ring, sizeof ring, "%.3f", 3 + i % 17 * 0.7);
+        snprintf(talk, sizeof talk, "%d", 30 + i % 41 * 5);
+        snprintf(wrap, sizeof wrap, "%d", 5 + i % 7);
+        snprintf(agent, sizeof agent, "%d", i % 9);
+        bool live = i % 4 == 0;
+        const char *v[SIM_REC_FIELDS] = {
+            [SIM_REC_START] = start,  [SIM_REC_OUTCOME] = outcomes[i % 4],
+            [SIM_REC_RING] = ring,    [SIM_REC_AMD] = "none",
+            [SIM_REC_WAIT] = live ? "0.4" : NULL, [SIM_REC_ABANDONED] = i % 40 == 0 ? "1" : "0",
+            [SIM_REC_TALK] = live ? talk : "",    [SIM_REC_WRAP] = live ? wrap : NULL,
+            [SIM_REC_AGENT] = live ? agent : NULL};
+        int field = -2;
+        CX_REQUIRE(sim_fit_add_record(byrec, v, &field, &err) == SIM_OK);
+        CX_ASSERT_INT_EQ(field, -1);
+        for (int k = 0; k < SIM_REC_FIELDS; k++)
+            CU_ASSERT_FATAL(cx_buf_printf(&b, "%s%s", k ? "," : "", v[k] ? v[k] : "") >= 0);
+        CU_ASSERT_FATAL(cx_buf_printf(&b, "\n") >= 0);
+    }
+    CX_REQUIRE(sim_fit_add_text(byfile, b.data, b.len, "records.csv", &err) == SIM_OK);
+    cJSON *m1, *r1, *m2, *r2;
+    CX_REQUIRE(sim_fit_result(byfile, &m1, &r1, &err) == SIM_OK);
+    CX_REQUIRE(sim_fit_result(byrec, &m2, &r2, &err) == SIM_OK);
+    char *a = cJSON_PrintUnformatted(m1), *c = cJSON_PrintUnformatted(m2);
+    CX_ASSERT_STR_EQ(a, c);
+    free(a);
+    free(c);
+    a = cJSON_PrintUnformatted(r1);
+    c = cJSON_PrintUnformatted(r2);
+    CX_ASSERT_STR_EQ(a, c);
+    free(a);
+    free(c);
+    cJSON_Delete(m1);
+    cJSON_Delete(r1);
+    cJSON_Delete(m2);
+    cJSON_Delete(r2);
+    sim_fit_destroy(byfile);
+    sim_fit_destroy(byrec);
+
+    static const struct {
+        int field;
+        const char *value, *msg;
+    } bad[] = {
+        {SIM_REC_START, "yesterday", "expected seconds or an RFC 3339 time"},
+        {SIM_REC_START, "", "expected a start or an hour, found neither"},
+        {SIM_REC_HOUR, "24", "expected a whole number 0-23"},
+        {SIM_REC_OUTCOME, "", "expected live, machine, busy, no-answer or invalid, found none"},
+        {SIM_REC_OUTCOME, "17", "\"17\" is none of live, machine, busy, no-answer, invalid (map "
+                                "it with outcomeValues)"},
+        {SIM_REC_RING, "inf", "expected a number of seconds >= 0, or none"},
+        {SIM_REC_TALK, "-1", "expected a number of seconds >= 0, or none"},
+        {SIM_REC_AMD, "maybe", "expected none, human or machine"},
+        {SIM_REC_ABANDONED, "yes", "expected 0, 1, true or false"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *v[SIM_REC_FIELDS] = {[SIM_REC_START] = "10", [SIM_REC_OUTCOME] = "busy"};
+        v[bad[i].field] = bad[i].value;
+        int field = -2;
+        CX_REQUIRE(sim_fit_create(NULL, NULL, &byrec, &err) == SIM_OK);
+        CX_REQUIRE(sim_fit_create(NULL, NULL, &byfile, &err) == SIM_OK);
+        CU_ASSERT(sim_fit_add_record(byrec, v, &field, &err) == SIM_EINVAL);
+        bool whole = bad[i].field == SIM_REC_START && !bad[i].value[0];
+        CX_ASSERT_INT_EQ(field, whole ? SIM_REC_FIELDS : bad[i].field);
+        CX_ASSERT_STR_EQ(err.msg, bad[i].msg);
+        cx_buf_reset(&b);
+        CU_ASSERT_FATAL(cx_buf_printf(&b, SIM_RECORD_HEADER) >= 0);
+        int col = 1;
+        for (int k = 0; k < SIM_REC_FIELDS; k++) {
+            if (k < bad[i].field)
+                col += (int)strlen(v[k] ? v[k] : "") + 1;
+            CU_ASSERT_FATAL(cx_buf_printf(&b, "%s%s", k ? "," : "", v[k] ? v[k] : "") >= 0);
+        }
+        CU_ASSERT(sim_fit_add_text(byfile, b.data, b.len, "r.csv", &err) == SIM_EINVAL);
+        static const char *const names[] = {"start", "hour", "outcome", "ring", "amd",
+                                            "amd_seconds", "wait", "abandoned", "talk", "wrap",
+                                            "agent"};
+        char want[300];
+        if (whole)
+            snprintf(want, sizeof want, "r.csv:2:1: %s", bad[i].msg);
+        else
+            snprintf(want, sizeof want, "r.csv:2:%d: %s: %s", col, names[bad[i].field],
+                     bad[i].msg);
+        CX_ASSERT_STR_EQ(err.msg, want);
+        sim_fit_destroy(byrec);
+        sim_fit_destroy(byfile);
+    }
+    cx_buf_free(&b);
+}
+
 static const cx_test_case cases[] = {
     {"live_records", test_live_records},
     {"round_trip", test_round_trip},
     {"censored_patience", test_censored_patience},
     {"invalid_numbers", test_invalid_numbers},
     {"short_ring", test_short_ring},
+    {"record_by_fields", test_record_by_fields},
     {NULL, NULL},
 };
 static const cx_test_suite suites[] = {

@@ -65,6 +65,40 @@ int cx_run(char *const argv[], char *const envp[], char *out, size_t out_n, char
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+int cx_spawn(char *const argv[], bool with_stderr, char *line, size_t n, int *out_fd)
+{
+    char path[1024];
+    cx_bin(path, sizeof path, argv[0]);
+    int p[2];
+    if (pipe(p) != 0)
+        return -1;
+    fflush(NULL); /* nothing buffered is written twice */
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDONLY);
+        dup2(null, 0);
+        dup2(p[1], 1);
+        if (with_stderr)
+            dup2(p[1], 2);
+        close(p[0]);
+        execv(path, argv);
+        _exit(127);
+    }
+    close(p[1]);
+    if (pid < 0) {
+        close(p[0]);
+        return -1;
+    }
+    size_t k = 0;
+    char ch;
+    while (k + 1 < n && read(p[0], &ch, 1) == 1 && ch != '\n')
+        line[k++] = ch;
+    if (n)
+        line[k] = '\0';
+    *out_fd = p[0];
+    return pid;
+}
+
 int cx_in_child(int (*fn)(void *arg), void *arg)
 {
     fflush(NULL); /* nothing buffered is written twice */

@@ -2,6 +2,7 @@
 #ifndef CXPROC_H
 #define CXPROC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Runs argv (argv[0] is a path relative to the build tree, e.g.
@@ -11,6 +12,14 @@
  * normally. */
 int cx_run(char *const argv[], char *const envp[], char *out, size_t out_n, char *err,
            size_t err_n);
+
+/* Starts argv as cx_run does (argv[0] relative to the build tree, stdin
+ * from /dev/null) without waiting for it, and reads the first line it
+ * prints on stdout (on stdout or stderr, with `with_stderr`) into line (n
+ * bytes, without its newline; "" when it printed none before closing).
+ * Returns its pid, or -1 when it could not start; *out_fd is the read end
+ * of the pipe it goes on printing into (the caller closes it). */
+int cx_spawn(char *const argv[], bool with_stderr, char *line, size_t n, int *out_fd);
 
 /* Runs fn(arg) in a forked child that exits with fn's return (0-255), so
  * that a crash or an abort() in fn is a result, not the end of the test

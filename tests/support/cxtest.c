@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -60,6 +61,74 @@ void cx_test_rmtree(const char *dir)
         closedir(d);
     }
     rmdir(dir);
+}
+
+static char *scratch; /* the program's scratch directory */
+static char ring[CX_PATHS][1024];
+static unsigned next_path;
+
+int cx_scratch_open(const char *tag)
+{
+    if (scratch)
+        return -1; /* one a program: a second would leak the first */
+    scratch = cx_test_tmpdir(tag);
+    return scratch ? 0 : -1;
+}
+
+int cx_scratch_close(void)
+{
+    cx_test_rmtree(scratch);
+    free(scratch);
+    scratch = NULL;
+    return 0;
+}
+
+const char *cx_scratch(void) { return scratch; }
+
+static const char *vpath(const char *root, const char *fmt, va_list ap)
+{
+    char *p = ring[next_path++ % CX_PATHS];
+    int n = snprintf(p, sizeof ring[0], "%s/", root);
+    int m = vsnprintf(p + n, sizeof ring[0] - (size_t)n, fmt, ap);
+    CU_ASSERT_FATAL(n > 0 && m >= 0 && (size_t)(n + m) < sizeof ring[0]); /* no path cut short */
+    return p;
+}
+
+const char *cx_tmp(const char *fmt, ...)
+{
+    CU_ASSERT_FATAL(scratch != NULL); /* the suite's init opens it */
+    va_list ap;
+    va_start(ap, fmt);
+    const char *p = vpath(scratch, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+const char *cx_src(const char *fmt, ...)
+{
+    const char *root = getenv("CX_SOURCE_DIR");
+    va_list ap;
+    va_start(ap, fmt);
+    const char *p = vpath(root && *root ? root : ".", fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void cx_write(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    CU_ASSERT_FATAL(f != NULL);
+    size_t len = strlen(text);
+    bool whole = fwrite(text, 1, len, f) == len;
+    whole = fclose(f) == 0 && whole;
+    CU_ASSERT_FATAL(whole);
+}
+
+const char *cx_write_tmp(const char *name, const char *text)
+{
+    const char *p = cx_tmp("%s", name);
+    cx_write(p, text);
+    return p;
 }
 
 int cx_test_main(int argc, char **argv, const cx_test_suite *suites)

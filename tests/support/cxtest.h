@@ -35,6 +35,24 @@ const char *cx_test_src(char *buf, size_t n, const char *rel);
 char *cx_test_tmpdir(const char *tag);
 void cx_test_rmtree(const char *dir);
 
+/* A test program's scratch directory and the paths tests use. One directory
+ * a program: cx_scratch_open(TAG) in a suite's init makes it fresh and empty
+ * (cx_test_tmpdir), cx_scratch_close (the suite's cleanup) removes it with
+ * all it holds. The paths below come from a ring of CX_PATHS buffers: each
+ * stays valid until CX_PATHS more have been made (copy one to keep it). */
+#define CX_PATHS 16
+int cx_scratch_open(const char *tag); /* 0, or -1 when it cannot be made */
+int cx_scratch_close(void);           /* 0 */
+const char *cx_scratch(void);         /* its path (NULL when none is open) */
+/* SCRATCH/NAME, NAME printf-formatted */
+const char *cx_tmp(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* a path in the source tree (cx_test_src), printf-formatted */
+const char *cx_src(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Writes text to path, whole, or stops the test. */
+void cx_write(const char *path, const char *text);
+/* Writes text to SCRATCH/NAME, whole, or stops the test; its path. */
+const char *cx_write_tmp(const char *name, const char *text);
+
 void cx__assert_fmt(int ok, unsigned line, const char *file, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
