@@ -25,7 +25,17 @@ W=$(mktemp -d /tmp/cxbench-run-XXXXXX)
 MOCK= PRISM= WM=
 trap 'for p in $MOCK $PRISM $WM; do kill $p 2>/dev/null || true; done; rm -rf "$W"' EXIT
 
-"$B/mockcxone/mockcxone" --port 0 --per-ip-limit 1024 > "$W/mock.out" &
+# Placement: on a machine of 2+ cores with taskset, the server under test
+# (mockcxone with one event-loop thread, or WireMock's whole JVM) gets core 0
+# and wrk core 1, so neither steals the other's core and the scheduler's
+# migrations stay out of the tail. WireMock is also measured with every core
+# open to it (its threads moved with taskset -a), and its best run counts:
+# the placement most generous to the peer. CX_BENCH_PIN=0 turns placement off.
+SRV= GEN= MOCK_THREADS=
+if [ "${CX_BENCH_PIN:-1}" != 0 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+    SRV="taskset -c 0" GEN="taskset -c 1" MOCK_THREADS="--threads 1"
+fi
+$SRV "$B/mockcxone/mockcxone" --port 0 --per-ip-limit 1024 $MOCK_THREADS > "$W/mock.out" &
 MOCK=$!
 for i in $(seq 1 50); do grep -q listening "$W/mock.out" && break; sleep 0.1; done
 URL=$(sed 's/listening on //' "$W/mock.out")
@@ -36,7 +46,7 @@ printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$TOKEN" > "$W/auth.lua"
 PATH_GET=/api/v2/campaigns/c-1001
 
 measure() { # measure NAME URL: wrk's req/s and p99 (ms) into NAME_rps, NAME_p99
-    wrk -t1 -c64 -d"${SECS}s" --latency -s "$W/auth.lua" "$2" > "$W/$1.txt"
+    $GEN wrk -t1 -c64 -d"${SECS}s" --latency -s "$W/auth.lua" "$2" > "$W/$1.txt"
     rps=$(awk '/Requests\/sec/ {print $2}' "$W/$1.txt")
     p99=$(awk '$1 == "99%" {v = $2; if (v ~ /us$/) v = v / 1000; else if (v ~ /ms$/) v = v + 0;
                             else if (v ~ /s$/) v = v * 1000; print v}' "$W/$1.txt")
@@ -46,6 +56,7 @@ measure() { # measure NAME URL: wrk's req/s and p99 (ms) into NAME_rps, NAME_p99
 }
 
 echo "wrk -t1 -c64 -d${SECS}s GET $PATH_GET (keep-alive); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "  (placement: ${SRV:+server on core 0 (mockcxone --threads 1), wrk on core 1}${SRV:-none})"
 before=$(curl -s "$URL/__admin/journal/summary" | sed 's/.*"total":\([0-9]*\).*/\1/')
 measure mockcxone "$URL$PATH_GET"
 after=$(curl -s "$URL/__admin/journal/summary" | sed 's/.*"total":\([0-9]*\).*/\1/')
@@ -75,14 +86,18 @@ json.dump({"request": {"method": "GET", "url": sys.argv[3],
                         "headers": {"Content-Type": "application/json", "ETag": '"v1"'}}},
           open(sys.argv[2], "w"))
 PY
-    java -jar "$JAR" --port 4020 --root-dir "$W/wm" --disable-banner > "$W/wm.log" 2>&1 &
+    $SRV java -jar "$JAR" --port 4020 --root-dir "$W/wm" --disable-banner > "$W/wm.log" 2>&1 &
     WM=$!
     for i in $(seq 1 100); do curl -s -o /dev/null http://127.0.0.1:4020/__admin/mappings && break; sleep 0.2; done
     echo "  ($(basename "$JAR"), $(java -version 2>&1 | head -1); two runs warm its JIT:)"
     measure wiremock_warmup1 "http://127.0.0.1:4020$PATH_GET"
     measure wiremock_warmup2 "http://127.0.0.1:4020$PATH_GET"
     best=
-    for k in $(seq 1 "${CX_BENCH_WM_RUNS:-2}"); do
+    runs=$(seq 1 "${CX_BENCH_WM_RUNS:-2}")
+    [ -n "$SRV" ] && runs="$runs $(seq 1 "${CX_BENCH_WM_RUNS:-2}" | sed 's/^/all/')"
+    for k in $runs; do
+        case $k in all1) taskset -a -p -c 0-$(($(nproc) - 1)) "$WM" > /dev/null
+                         echo "  (WireMock's threads now on every core)" ;; esac
         measure "wiremock_$k" "http://127.0.0.1:4020$PATH_GET"
         eval "r=\$wiremock_${k}_rps; p=\$wiremock_${k}_p99"
         if [ -z "$best" ] || awk -v a="$r" -v b="$wiremock_rps" 'BEGIN {exit !(a > b)}'; then
@@ -102,7 +117,7 @@ else
         (cd "$SCRATCH/prism" && npm install --silent --no-audit --no-fund @stoplight/prism-cli >/dev/null 2>&1) || true
     fi
     if [ -x "$SCRATCH/prism/node_modules/.bin/prism" ]; then
-        "$SCRATCH/prism/node_modules/.bin/prism" mock -p 4010 "$ROOT/mockcxone/openapi.yaml" > "$W/prism.log" 2>&1 &
+        $SRV "$SCRATCH/prism/node_modules/.bin/prism" mock -p 4010 "$ROOT/mockcxone/openapi.yaml" > "$W/prism.log" 2>&1 &
         PRISM=$!
         for i in $(seq 1 50); do curl -s -o /dev/null http://127.0.0.1:4010/ && break; sleep 0.2; done
         measure prism "http://127.0.0.1:4010$PATH_GET"
