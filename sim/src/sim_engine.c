@@ -436,21 +436,35 @@ static void accrue_segments(sim__engine *e, double t)
 
 /* --------------------------------------------------------------- calls */
 
-/* Doubles the FIFO of events due now. */
+/* A ring buffer of `len` items of `size` bytes from `*head`, moved into a
+ * fresh array of twice its capacity (`first` when empty), unwrapped to start
+ * at 0. On no memory it stays as it was and returns false. */
+static __attribute__((noinline)) bool ring_grow(void **ring, size_t *head, size_t len,
+                                                size_t *cap, size_t first, size_t size)
+{
+    size_t n = *cap ? *cap * 2 : first;
+    char *a = malloc(n * size);
+    if (!a)
+        return false;
+    size_t tail = *cap - *head < len ? *cap - *head : len; /* the part before the wrap */
+    if (len) {
+        memcpy(a, (char *)*ring + *head * size, tail * size);
+        memcpy(a + tail * size, *ring, (len - tail) * size);
+    }
+    free(*ring);
+    *ring = a;
+    *head = 0;
+    *cap = n;
+    return true;
+}
+
+/* Doubles the FIFO of events due now (out of line: push_now stays lean). */
 static __attribute__((noinline)) void nowq_grow(sim__engine *e)
 {
-    size_t cap = e->nq_cap ? e->nq_cap * 2 : 16;
-    sim__event *a = malloc(cap * sizeof *a);
-    if (!a) {
+    void *r = e->nowq;
+    if (!ring_grow(&r, &e->nq_head, e->nq_len, &e->nq_cap, 16, sizeof *e->nowq))
         e->oom = true;
-        return;
-    }
-    for (size_t i = 0; i < e->nq_len; i++)
-        a[i] = e->nowq[(e->nq_head + i) % e->nq_cap];
-    free(e->nowq);
-    e->nowq = a;
-    e->nq_head = 0;
-    e->nq_cap = cap;
+    e->nowq = r;
 }
 
 static inline void push_now(sim__engine *e, enum ev_kind k, uint32_t id, uint32_t gen)
@@ -587,18 +601,13 @@ static int fifo_push_batch(sim__engine *e, uint32_t b)
 static void queue_push(sim__engine *e, uint32_t id)
 {
     if (e->q_len == e->q_cap) {
-        size_t cap = e->q_cap ? e->q_cap * 2 : 64;
-        qentry *a = malloc(cap * sizeof *a);
-        if (!a) {
+        void *r = e->q;
+        bool grown = ring_grow(&r, &e->q_head, e->q_len, &e->q_cap, 64, sizeof *e->q);
+        e->q = r;
+        if (!grown) {
             e->oom = true;
             return;
         }
-        for (size_t i = 0; i < e->q_len; i++)
-            a[i] = e->q[(e->q_head + i) % e->q_cap];
-        free(e->q);
-        e->q = a;
-        e->q_head = 0;
-        e->q_cap = cap;
     }
     e->q[(e->q_head + e->q_len++) % e->q_cap] = (qentry){id, e->calls[id].gen};
     e->queued++;
