@@ -98,18 +98,26 @@ static void test_round_trip(void)
             snprintf(name, sizeof name, "live share, hour %d", h);
             check(&c, cx_json_at(cJSON_GetArrayItem(hourly, h), "live"), name, live[h]);
         }
-        check(&c, cx_json_at(rep, "machineProbability"), "machineProbability", 0.25);
-        check(&c, cx_json_at(rep, "busyProbability"), "busyProbability", 0.05);
-        check(&c, cx_json_at(rep, "amd.detection"), "amd.detection", 0.85);
-        check(&c, cx_json_at(rep, "amd.falsePositive"), "amd.falsePositive", 0.02);
-        check(&c, cx_json_at(rep, "amd.decisionTime.min"), "amd.decisionTime.min", 3);
-        check(&c, cx_json_at(rep, "amd.decisionTime.max"), "amd.decisionTime.max", 5);
-        check(&c, cx_json_at(rep, "ringTime.mean"), "ringTime.mean", 9);
-        check(&c, cx_json_at(rep, "ringTime.sd"), "ringTime.sd", 4);
-        check(&c, cx_json_at(rep, "talkTime.mean"), "talkTime.mean", 120);
-        check(&c, cx_json_at(rep, "talkTime.sd"), "talkTime.sd", 60);
-        check(&c, cx_json_at(rep, "wrapTime.shape"), "wrapTime.shape", 1.5);
-        check(&c, cx_json_at(rep, "wrapTime.scale"), "wrapTime.scale", 15);
+        /* each fitted value against the truth the simulation ran with */
+        static const struct {
+            const char *path;
+            double truth;
+        } truths[] = {
+            {"machineProbability", 0.25},
+            {"busyProbability", 0.05},
+            {"amd.detection", 0.85},
+            {"amd.falsePositive", 0.02},
+            {"amd.decisionTime.min", 3},
+            {"amd.decisionTime.max", 5},
+            {"ringTime.mean", 9},
+            {"ringTime.sd", 4},
+            {"talkTime.mean", 120},
+            {"talkTime.sd", 60},
+            {"wrapTime.shape", 1.5},
+            {"wrapTime.scale", 15},
+        };
+        for (size_t i = 0; i < sizeof truths / sizeof *truths; i++)
+            check(&c, cx_json_at(rep, truths[i].path), truths[i].path, truths[i].truth);
         CX_ASSERT_STR_EQ(cx_json_at(rep, "ringTime.chosen")->valuestring, "lognormal");
         CX_ASSERT_STR_EQ(cx_json_at(rep, "talkTime.chosen")->valuestring, "gamma");
         CX_ASSERT_STR_EQ(cx_json_at(rep, "wrapTime.chosen")->valuestring, "weibull");
