@@ -60,29 +60,34 @@ static void start_delayed(fixture *f, client *slow, pthread_t *tid)
     CX_REQUIRE(fired(f) == 1);
 }
 
-static void options(mock_options *o, unsigned threads)
+/* A mock of `threads` event-loop threads with c-fast and c-slow, logged in,
+ * with `rule` (a fault rule's JSON) on DELAYED, and one request to DELAYED
+ * held by it. */
+static void start_with_delay(fixture *f, unsigned threads, const char *rule, client *slow,
+                             pthread_t *tid)
 {
     static const mock_campaign_def camps[] = {{.id = "c-fast"}, {.id = "c-slow"}};
-    mock_options_default(o);
-    o->campaigns = camps;
-    o->n_campaigns = 2;
-    o->threads = threads;
+    mock_options o;
+    mock_options_default(&o);
+    o.campaigns = camps;
+    o.n_campaigns = 2;
+    o.threads = threads;
+    fx_start(f, &o);
+    CX_ASSERT_INT_EQ(fx_login_default(f), 200);
+    char faults[256];
+    snprintf(faults, sizeof faults, "{\"faults\":[%s]}", rule);
+    CX_ASSERT_INT_EQ(fx_admin_faults(f, faults), 200);
+    atomic_store(&done_order, 0);
+    start_delayed(f, slow, tid);
 }
 
 static void test_delay_holds_no_thread(void)
 {
-    mock_options o;
-    options(&o, 1);
     fixture f;
-    fx_start(&f, &o);
-    CX_ASSERT_INT_EQ(fx_login_default(&f), 200);
-    CX_ASSERT_INT_EQ(fx_admin_faults(&f, "{\"faults\":[{\"method\":\"GET\",\"path\":\"" DELAYED
-                                         "\",\"delayMs\":2000}]}"),
-                     200);
-    atomic_store(&done_order, 0);
     client slow;
     pthread_t slow_tid;
-    start_delayed(&f, &slow, &slow_tid);
+    start_with_delay(&f, 1, "{\"method\":\"GET\",\"path\":\"" DELAYED "\",\"delayMs\":2000}",
+                     &slow, &slow_tid);
     /* while the one thread's connection is held, others come and go */
     enum { T = 4, N = 16 };
     client fast[T];
@@ -109,17 +114,10 @@ static void test_delay_holds_no_thread(void)
 
 static void test_stop_cuts_a_parked_delay(void)
 {
-    mock_options o;
-    options(&o, 2);
     fixture f;
-    fx_start(&f, &o);
-    CX_ASSERT_INT_EQ(fx_login_default(&f), 200);
-    CX_ASSERT_INT_EQ(fx_admin_faults(&f, "{\"faults\":[{\"path\":\"" DELAYED
-                                         "\",\"delayMs\":600000}]}"),
-                     200);
     client slow;
     pthread_t tid;
-    start_delayed(&f, &slow, &tid);
+    start_with_delay(&f, 2, "{\"path\":\"" DELAYED "\",\"delayMs\":600000}", &slow, &tid);
     mock_server_stop(f.s); /* does not wait out the 600 s */
     pthread_join(tid, NULL);
     CX_ASSERT_INT_EQ(slow.ok, 0); /* closed unanswered */
