@@ -10,20 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Writes v's decimal digits at p; returns how many. */
-static size_t put_digits(uint64_t v, char *p)
-{
-    char tmp[20];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    for (size_t i = 0; i < n; i++)
-        p[i] = tmp[n - 1 - i];
-    return n;
-}
-
 /* The shortcut, for 1e-4 <= |d| < 1e9 that is a whole number k of
  * millionths give or take one ulp: |d| and q = k / 1e6 (the double nearest
  * the decimal D = k x 10^-6) are equal or neighbours. Then:
@@ -48,7 +34,7 @@ static size_t millionths(double d, char *out)
     size_t n = 0;
     if (d < 0)
         out[n++] = '-';
-    n += put_digits(whole, out + n);
+    n = (size_t)(sim__put_uint(out + n, whole) - out);
     if (frac) {
         out[n++] = '.';
         int digits = 6;
@@ -80,7 +66,8 @@ size_t sim__json_number(double d, char out[SIM__JSON_NUMBER_MAX])
         size_t n = 0;
         if (i < 0)
             out[n++] = '-';
-        n += put_digits(i < 0 ? (uint64_t)(-(int64_t)i) : (uint64_t)i, out + n);
+        uint64_t u = i < 0 ? (uint64_t)(-(int64_t)i) : (uint64_t)i;
+        n = (size_t)(sim__put_uint(out + n, u) - out);
         out[n] = '\0';
         return n;
     }

@@ -12,6 +12,7 @@
 #define SIM_JSON_NUMBER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Enough for any double printed "%1.17g", and "null". */
 #define SIM__JSON_NUMBER_MAX 32
@@ -19,5 +20,20 @@
 /* Writes d as cJSON_Print would (NaN and infinities as null) into out,
  * NUL-terminated; returns its length. */
 size_t sim__json_number(double d, char out[SIM__JSON_NUMBER_MAX]);
+
+/* Writes v's decimal digits at p, not NUL-terminated (at most 20); returns
+ * the end. The one writer of whole numbers, for the report and for records. */
+static inline char *sim__put_uint(char *p, uint64_t v)
+{
+    char tmp[20];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        *p++ = tmp[--n];
+    return p;
+}
 
 #endif

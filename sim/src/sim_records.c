@@ -13,22 +13,10 @@
 #include <string.h>
 
 #include "sim_fit.h"
+#include "sim_json_number.h"
 #include "sim_model.h"
 
 /* ------------------------------------------------------------ writing */
-
-static char *put_uint(char *p, uint64_t v)
-{
-    char tmp[24];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        *p++ = tmp[--n];
-    return p;
-}
 
 /* x to the millisecond; nothing for NAN */
 static char *put_ms(char *p, double x)
@@ -42,7 +30,7 @@ static char *put_ms(char *p, double x)
     if (!(x < 1e15))
         return p + sprintf(p, "%.6g", x);
     uint64_t ms = (uint64_t)llround(x * 1000.0);
-    p = put_uint(p, ms / 1000);
+    p = sim__put_uint(p, ms / 1000);
     unsigned f = (unsigned)(ms % 1000);
     *p++ = '.';
     *p++ = (char)('0' + f / 100);
@@ -60,7 +48,7 @@ size_t sim_record_format(const sim_attempt *a, char *buf)
     char *p = put_ms(buf, a->start);
     *p++ = ',';
     double h = fmod(floor(a->start / 3600.0), 24.0);
-    p = put_uint(p, (uint64_t)(h < 0 ? h + 24 : h));
+    p = sim__put_uint(p, (uint64_t)(h < 0 ? h + 24 : h));
     *p++ = ',';
     const char *o = outcome_names[a->outcome], *m = amd_names[a->amd];
     size_t lo = strlen(o), lm = strlen(m);
@@ -83,7 +71,7 @@ size_t sim_record_format(const sim_attempt *a, char *buf)
     p = put_ms(p, a->wrap_s);
     *p++ = ',';
     if (a->agent >= 0)
-        p = put_uint(p, (uint64_t)a->agent);
+        p = sim__put_uint(p, (uint64_t)a->agent);
     *p++ = '\n';
     *p = '\0';
     return (size_t)(p - buf);
